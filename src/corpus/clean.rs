@@ -1,0 +1,155 @@
+//! Boilerplate removal: the rules of `index-schema/boilerplate.toml` applied line by line.
+
+use anyhow::{Result, anyhow};
+use regex::Regex;
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// Remove the line.
+    Drop,
+    /// Remove the line and everything after it.
+    CutRest,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleSpec {
+    description: String,
+    pattern: String,
+    action: Action,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RulesFile {
+    #[serde(rename = "rule", default)]
+    rules: Vec<RuleSpec>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub description: String,
+    pub pattern: Regex,
+    pub action: Action,
+}
+
+/// The validated rule set.
+#[derive(Debug, Clone, Default)]
+pub struct Boilerplate {
+    rules: Vec<Rule>,
+}
+
+impl Boilerplate {
+    pub fn from_toml(text: &str, origin: &str) -> Result<Boilerplate> {
+        let file: RulesFile =
+            toml::from_str(text).map_err(|e| anyhow!("{origin}: invalid rules: {e}"))?;
+        let mut rules = Vec::new();
+        for (i, spec) in file.rules.into_iter().enumerate() {
+            let pattern = Regex::new(&spec.pattern).map_err(|e| {
+                anyhow!(
+                    "{origin}: rule {} ({:?}): invalid pattern: {e}",
+                    i + 1,
+                    spec.description
+                )
+            })?;
+            if pattern.is_match("") {
+                return Err(anyhow!(
+                    "{origin}: rule {} ({:?}): pattern {:?} matches an empty line, so it would \
+                     hit every paragraph break; anchor it and require some text",
+                    i + 1,
+                    spec.description,
+                    spec.pattern
+                ));
+            }
+            rules.push(Rule {
+                description: spec.description,
+                pattern,
+                action: spec.action,
+            });
+        }
+        Ok(Boilerplate { rules })
+    }
+
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// The body's lines that survive the rules, with their 0-based index in `body`. Blank lines
+    /// are kept: they separate paragraphs.
+    pub fn clean<'a>(&self, body: &'a str) -> Vec<(usize, &'a str)> {
+        let mut kept = Vec::new();
+        for (i, line) in body.lines().enumerate() {
+            let trimmed = line.trim();
+            if trimmed.is_empty() {
+                kept.push((i, line));
+                continue;
+            }
+            match self.rules.iter().find(|r| r.pattern.is_match(trimmed)) {
+                Some(r) if r.action == Action::CutRest => break,
+                Some(_) => {}
+                None => kept.push((i, line)),
+            }
+        }
+        kept
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shipped() -> Boilerplate {
+        Boilerplate::from_toml(crate::schema::DEFAULT_BOILERPLATE, "boilerplate.toml").unwrap()
+    }
+
+    fn kept(body: &str) -> Vec<&str> {
+        shipped()
+            .clean(body)
+            .into_iter()
+            .map(|(_, l)| l)
+            .filter(|l| !l.trim().is_empty())
+            .collect()
+    }
+
+    #[test]
+    fn removes_page_furniture_from_the_seeds() {
+        let body = "Real text.\n\nPublished in The Express Tribune, March 9th, 2023.\n\n\
+                    Like Opinion & Editorial on Facebook, follow @ETOpEd on Twitter to receive all updates.\n\n\
+                    COMMENTS\n\nReplying to X\n\nComments are moderated and generally will be posted.\n";
+        assert_eq!(kept(body), vec!["Real text."]);
+        let blog = "Text.\n\nPost a Comment\n\nPrevious Post Next Post\n";
+        assert_eq!(kept(blog), vec!["Text."]);
+    }
+
+    #[test]
+    fn keeps_prose_that_mentions_the_same_words() {
+        let body = "He said comments are moderated by the state.\n\
+                    The report was published in The Express Tribune on Monday and widely read.\n";
+        assert_eq!(kept(body).len(), 2);
+    }
+
+    #[test]
+    fn rejects_bad_rules() {
+        let bad = "[[rule]]\ndescription = \"x\"\npattern = \"(\"\naction = \"drop\"\n";
+        let err = Boilerplate::from_toml(bad, "b.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("b.toml: rule 1"), "{err}");
+        let empty = "[[rule]]\ndescription = \"x\"\npattern = \".*\"\naction = \"drop\"\n";
+        assert!(
+            Boilerplate::from_toml(empty, "b")
+                .unwrap_err()
+                .to_string()
+                .contains("empty")
+        );
+        let action = "[[rule]]\ndescription = \"x\"\npattern = \"a\"\naction = \"nuke\"\n";
+        assert!(
+            Boilerplate::from_toml(action, "b")
+                .unwrap_err()
+                .to_string()
+                .contains("nuke")
+        );
+    }
+}

@@ -1,0 +1,181 @@
+//! Cutting an article body into passages.
+//!
+//! A passage is a paragraph. A paragraph longer than the word limit is cut at sentence
+//! boundaries (Unicode UAX #29) into passages of at most the limit, packing whole sentences
+//! greedily; a single sentence longer than the limit is cut between words. So every passage has
+//! at most `max_words` words, and no sentence is split unless it alone exceeds the limit.
+
+use std::fmt;
+
+use unicode_segmentation::UnicodeSegmentation;
+
+/// `<article-id>#<n>`, n counting passages from 1 within the article.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PassageId {
+    article: String,
+    n: u32,
+}
+
+impl PassageId {
+    pub fn new(article: &str, n: u32) -> PassageId {
+        PassageId {
+            article: article.to_string(),
+            n,
+        }
+    }
+
+    /// Parses `article#n`; the error says what a passage id looks like.
+    pub fn parse(text: &str) -> Result<PassageId, String> {
+        let err = || {
+            format!(
+                "invalid passage id {text:?}: expected ARTICLE-ID#N, e.g. et-2023-03-09-counterterror-talks#2"
+            )
+        };
+        let (article, n) = text.rsplit_once('#').ok_or_else(err)?;
+        let n: u32 = n.parse().map_err(|_| err())?;
+        if article.is_empty() || n == 0 {
+            return Err(err());
+        }
+        Ok(PassageId::new(article, n))
+    }
+
+    pub fn article(&self) -> &str {
+        &self.article
+    }
+
+    pub fn n(&self) -> u32 {
+        self.n
+    }
+}
+
+impl fmt::Display for PassageId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}#{}", self.article, self.n)
+    }
+}
+
+/// Number of words, as the limit counts them.
+pub fn word_count(text: &str) -> usize {
+    text.unicode_words().count()
+}
+
+/// Cuts one paragraph into passages of at most `max_words` words (`max_words` ≥ 1).
+pub fn cut_paragraph(paragraph: &str, max_words: usize) -> Vec<String> {
+    let paragraph = paragraph.trim();
+    if paragraph.is_empty() {
+        return Vec::new();
+    }
+    if word_count(paragraph) <= max_words {
+        return vec![paragraph.to_string()];
+    }
+    let mut passages = Vec::new();
+    let mut current = String::new();
+    let mut current_words = 0;
+    for sentence in paragraph.split_sentence_bounds() {
+        let words = word_count(sentence);
+        if current_words + words > max_words && current_words > 0 {
+            passages.push(std::mem::take(&mut current));
+            current_words = 0;
+        }
+        if words > max_words {
+            let mut pieces = cut_between_words(sentence, max_words);
+            // The last piece may still take following sentences.
+            if let Some(last) = pieces.pop() {
+                passages.extend(pieces);
+                current_words = word_count(&last);
+                current = last;
+            }
+            continue;
+        }
+        current.push_str(sentence);
+        current_words += words;
+    }
+    if current_words > 0 {
+        passages.push(current);
+    }
+    passages.into_iter().map(|p| p.trim().to_string()).collect()
+}
+
+/// Cuts a sentence with more than `max_words` words into pieces of at most `max_words`.
+fn cut_between_words(sentence: &str, max_words: usize) -> Vec<String> {
+    let mut pieces = Vec::new();
+    let mut current = String::new();
+    let mut words = 0;
+    for segment in sentence.split_word_bounds() {
+        let is_word = segment.chars().any(char::is_alphanumeric);
+        if is_word && words == max_words {
+            pieces.push(std::mem::take(&mut current));
+            words = 0;
+        }
+        current.push_str(segment);
+        words += usize::from(is_word);
+    }
+    if !current.trim().is_empty() {
+        pieces.push(current);
+    }
+    pieces
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_paragraph_is_one_passage() {
+        assert_eq!(
+            cut_paragraph("  One short paragraph.  ", 120),
+            vec!["One short paragraph."]
+        );
+        assert!(cut_paragraph("   ", 120).is_empty());
+    }
+
+    #[test]
+    fn long_paragraph_cuts_at_sentences() {
+        let p = "One two three. Four five six. Seven eight nine.";
+        assert_eq!(
+            cut_paragraph(p, 6),
+            vec!["One two three. Four five six.", "Seven eight nine."]
+        );
+        assert_eq!(cut_paragraph(p, 3).len(), 3);
+    }
+
+    #[test]
+    fn abbreviations_do_not_end_sentences() {
+        // UAX #29 keeps "U.S. and" together: a lowercase word follows the dot.
+        let p = "The U.S. and Pakistan met. They agreed.";
+        assert_eq!(
+            cut_paragraph(p, 5),
+            vec!["The U.S. and Pakistan met.", "They agreed."]
+        );
+    }
+
+    #[test]
+    fn an_overlong_sentence_is_cut_between_words() {
+        let p = "a b c d e f g h i j. k l.";
+        let out = cut_paragraph(p, 4);
+        assert!(out.iter().all(|s| word_count(s) <= 4), "{out:?}");
+        let joined: Vec<&str> = out.iter().flat_map(|s| s.unicode_words()).collect();
+        assert_eq!(joined.len(), 12, "no word lost: {out:?}");
+    }
+
+    #[test]
+    fn no_word_is_lost_and_limit_holds() {
+        let text = "Alpha beta gamma. ".repeat(50) + &"word ".repeat(300) + "End.";
+        for limit in [1, 2, 5, 7, 120] {
+            let out = cut_paragraph(&text, limit);
+            assert!(out.iter().all(|s| word_count(s) <= limit && !s.is_empty()));
+            let total: usize = out.iter().map(|s| word_count(s)).sum();
+            assert_eq!(total, word_count(&text), "limit {limit}");
+        }
+    }
+
+    #[test]
+    fn passage_ids_round_trip() {
+        let id = PassageId::parse("et-2023#12").unwrap();
+        assert_eq!((id.article(), id.n()), ("et-2023", 12));
+        assert_eq!(id.to_string(), "et-2023#12");
+        for bad in ["x", "x#", "#3", "x#0", "x#-1", "x#a"] {
+            assert!(PassageId::parse(bad).is_err(), "{bad}");
+        }
+    }
+}

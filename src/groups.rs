@@ -1,0 +1,523 @@
+//! The group gazetteer: canonical militant groups, the names they go by, and finding them in text.
+//!
+//! Tagging is done on words, not substrings, and the longest name wins, so "Tehreek-e-Taliban
+//! Pakistan" is one TTP mention and its "Taliban" is not also read as the Afghan Taliban.
+//! Acronyms match with their exact case in article text ("IS" is a group, "is" is a verb);
+//! in a user's query they match in any case (analysts type `ttp`), except the acronyms marked
+//! `ambiguous`, which are ordinary words when lowercased ("LeT" / "let").
+
+use std::collections::{BTreeSet, HashMap};
+use std::fmt;
+
+use serde::Deserialize;
+
+use crate::analysis::{is_apostrophe, next_word};
+
+/// A group's place in the hierarchy, e.g. `ISIS/Khorasan`. Always at least one non-empty segment.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct GroupPath(Vec<String>);
+
+impl GroupPath {
+    pub fn parse(text: &str) -> Result<GroupPath, String> {
+        let segments: Vec<String> = text.split('/').map(|s| s.trim().to_string()).collect();
+        if segments.iter().any(|s| s.is_empty()) {
+            return Err(format!(
+                "group path {text:?} has an empty segment; write segments joined by '/', e.g. ISIS/Khorasan"
+            ));
+        }
+        Ok(GroupPath(segments))
+    }
+
+    pub fn segments(&self) -> &[String] {
+        &self.0
+    }
+
+    pub fn parent(&self) -> Option<GroupPath> {
+        (self.0.len() > 1).then(|| GroupPath(self.0[..self.0.len() - 1].to_vec()))
+    }
+
+    pub fn facet(&self) -> tantivy::schema::Facet {
+        tantivy::schema::Facet::from_path(self.0.iter())
+    }
+}
+
+impl fmt::Display for GroupPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0.join("/"))
+    }
+}
+
+/// One group as the gazetteer file states it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GroupSpec {
+    path: String,
+    name: String,
+    #[serde(default)]
+    acronyms: Vec<String>,
+    #[serde(default)]
+    names: Vec<String>,
+    #[serde(default)]
+    ambiguous: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GazetteerFile {
+    #[serde(rename = "group")]
+    groups: Vec<GroupSpec>,
+}
+
+/// A group after validation.
+#[derive(Debug, Clone)]
+pub struct Group {
+    pub path: GroupPath,
+    /// The full name, e.g. "Tehreek-e-Taliban Pakistan".
+    pub name: String,
+    acronyms: Vec<String>,
+    names: Vec<String>,
+    ambiguous: Vec<String>,
+}
+
+impl Group {
+    /// The aliases used for query-time expansion: ambiguous acronyms are left out.
+    pub fn expansion_aliases(&self) -> impl Iterator<Item = &str> {
+        self.names.iter().chain(&self.acronyms).map(String::as_str)
+    }
+
+    /// Every alias, ambiguous acronyms included (for listing).
+    pub fn all_aliases(&self) -> impl Iterator<Item = &str> {
+        self.expansion_aliases()
+            .chain(self.ambiguous.iter().map(String::as_str))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Case {
+    /// Names: any case.
+    Folded,
+    /// Acronyms: exact case in article text, any case in queries.
+    Acronym,
+    /// Ambiguous acronyms: exact case everywhere.
+    Exact,
+}
+
+#[derive(Debug, Clone)]
+struct Pattern {
+    words: Vec<String>,
+    case: Case,
+    group: usize,
+}
+
+/// Whether text is article text (acronyms are case-sensitive) or a user's query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MatchMode {
+    Text,
+    Query,
+}
+
+/// A name found in text: the group and the byte range of the mention.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mention {
+    pub group: usize,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// The validated gazetteer with its word-level matcher.
+#[derive(Debug, Clone)]
+pub struct Gazetteer {
+    groups: Vec<Group>,
+    /// Patterns by their first word, lowercased.
+    by_first_word: HashMap<String, Vec<Pattern>>,
+    /// Normalized name → group, for `--group` lookups.
+    lookup: HashMap<String, usize>,
+}
+
+/// A word of text: its range and its comparable form (apostrophes and a possessive 's removed).
+struct Word {
+    start: usize,
+    end: usize,
+    form: String,
+}
+
+fn words(text: &str) -> Vec<Word> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    while let Some((start, end)) = next_word(text, at) {
+        at = end;
+        let raw = &text[start..end];
+        let mut form: String = raw.chars().collect();
+        let chars: Vec<char> = form.chars().collect();
+        let n = chars.len();
+        if n >= 3 && (chars[n - 1] == 's' || chars[n - 1] == 'S') && is_apostrophe(chars[n - 2]) {
+            form = chars[..n - 2].iter().collect();
+        }
+        form.retain(|c| !is_apostrophe(c));
+        out.push(Word { start, end, form });
+    }
+    out
+}
+
+/// The form used to compare names case-insensitively and for `--group` lookups.
+pub fn normalize_name(text: &str) -> String {
+    words(text)
+        .iter()
+        .map(|w| w.form.to_lowercase())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+impl Gazetteer {
+    /// Parses and validates a gazetteer file; `origin` names it in errors.
+    pub fn from_toml(text: &str, origin: &str) -> anyhow::Result<Gazetteer> {
+        let file: GazetteerFile = toml::from_str(text)
+            .map_err(|e| anyhow::anyhow!("{origin}: invalid gazetteer: {e}"))?;
+        Self::build(file.groups).map_err(|e| anyhow::anyhow!("{origin}: invalid gazetteer: {e}"))
+    }
+
+    fn build(specs: Vec<GroupSpec>) -> Result<Gazetteer, String> {
+        let mut groups = Vec::new();
+        for spec in specs {
+            let path = GroupPath::parse(&spec.path)?;
+            if spec.name.trim().is_empty() {
+                return Err(format!("group {path} has an empty name"));
+            }
+            groups.push(Group {
+                path,
+                name: spec.name,
+                acronyms: spec.acronyms,
+                names: spec.names,
+                ambiguous: spec.ambiguous,
+            });
+        }
+        let paths: BTreeSet<&GroupPath> = groups.iter().map(|g| &g.path).collect();
+        if paths.len() != groups.len() {
+            return Err("two groups have the same path".into());
+        }
+        for g in &groups {
+            if let Some(parent) = g.path.parent()
+                && !paths.contains(&parent)
+            {
+                return Err(format!("group {} has no parent group {parent}", g.path));
+            }
+        }
+        let mut gaz = Gazetteer {
+            groups,
+            by_first_word: HashMap::new(),
+            lookup: HashMap::new(),
+        };
+        gaz.index_names()?;
+        Ok(gaz)
+    }
+
+    fn index_names(&mut self) -> Result<(), String> {
+        for (gi, g) in self.groups.iter().enumerate() {
+            let kinds = [
+                (&g.names, Case::Folded),
+                (&g.acronyms, Case::Acronym),
+                (&g.ambiguous, Case::Exact),
+            ];
+            let mut keys: Vec<String> = vec![g.path.to_string(), g.name.clone()];
+            for (list, case) in kinds {
+                for alias in list {
+                    let ws: Vec<String> = words(alias).into_iter().map(|w| w.form).collect();
+                    if ws.is_empty() {
+                        return Err(format!("group {}: alias {alias:?} has no words", g.path));
+                    }
+                    let words = match case {
+                        Case::Folded => ws.iter().map(|w| w.to_lowercase()).collect(),
+                        _ => ws,
+                    };
+                    self.by_first_word
+                        .entry(words[0].to_lowercase())
+                        .or_default()
+                        .push(Pattern {
+                            words,
+                            case,
+                            group: gi,
+                        });
+                    keys.push(alias.clone());
+                }
+            }
+            for key in keys {
+                let norm = normalize_name(&key);
+                match self.lookup.insert(norm.clone(), gi) {
+                    Some(other) if other != gi => {
+                        return Err(format!(
+                            "the name {key:?} belongs to both {} and {}",
+                            self.groups[other].path, g.path
+                        ));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        for list in self.by_first_word.values_mut() {
+            // Longest first, so the first pattern that matches is the longest.
+            list.sort_by_key(|p| std::cmp::Reverse(p.words.len()));
+        }
+        Ok(())
+    }
+
+    pub fn groups(&self) -> &[Group] {
+        &self.groups
+    }
+
+    pub fn group(&self, index: usize) -> &Group {
+        &self.groups[index]
+    }
+
+    /// Every group name mentioned in `text`, longest match first, without overlaps.
+    pub fn mentions(&self, text: &str, mode: MatchMode) -> Vec<Mention> {
+        let ws = words(text);
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < ws.len() {
+            match self.longest_match(&ws[i..], mode) {
+                Some((group, len)) => {
+                    out.push(Mention {
+                        group,
+                        start: ws[i].start,
+                        end: ws[i + len - 1].end,
+                    });
+                    i += len;
+                }
+                None => i += 1,
+            }
+        }
+        out
+    }
+
+    fn longest_match(&self, ws: &[Word], mode: MatchMode) -> Option<(usize, usize)> {
+        let candidates = self.by_first_word.get(&ws[0].form.to_lowercase())?;
+        candidates
+            .iter()
+            .find(|p| {
+                p.words.len() <= ws.len()
+                    && p.words
+                        .iter()
+                        .zip(ws)
+                        .all(|(pw, w)| word_matches(pw, &w.form, p.case, mode))
+            })
+            .map(|p| (p.group, p.words.len()))
+    }
+
+    /// The groups a passage is about: those named in its text or its article's title.
+    pub fn tag(&self, title: &str, text: &str) -> Vec<GroupPath> {
+        let found: BTreeSet<usize> = self
+            .mentions(title, MatchMode::Text)
+            .into_iter()
+            .chain(self.mentions(text, MatchMode::Text))
+            .map(|m| m.group)
+            .collect();
+        let mut paths: Vec<GroupPath> = found
+            .into_iter()
+            .map(|g| self.groups[g].path.clone())
+            .collect();
+        paths.sort();
+        paths
+    }
+
+    /// Resolves what a user typed after `--group` (path, name or alias, any case).
+    pub fn resolve(&self, typed: &str) -> Result<&Group, String> {
+        let norm = normalize_name(typed);
+        if let Some(&g) = self.lookup.get(&norm) {
+            return Ok(&self.groups[g]);
+        }
+        let mut scored: Vec<(usize, usize)> = self
+            .lookup
+            .iter()
+            .map(|(k, &g)| (strsim::levenshtein(k, &norm), g))
+            .collect();
+        scored.sort();
+        let mut nearest: Vec<String> = Vec::new();
+        for (_, g) in scored {
+            let label = format!("{} ({})", self.groups[g].path, self.groups[g].name);
+            if !nearest.contains(&label) {
+                nearest.push(label);
+            }
+            if nearest.len() == 3 {
+                break;
+            }
+        }
+        Err(format!(
+            "unknown group {typed:?}; nearest known groups: {}. `talash groups` lists them all",
+            nearest.join(", ")
+        ))
+    }
+}
+
+fn word_matches(pattern: &str, word: &str, case: Case, mode: MatchMode) -> bool {
+    match (case, mode) {
+        (Case::Exact, _) | (Case::Acronym, MatchMode::Text) => pattern == word,
+        (Case::Acronym, MatchMode::Query) => pattern.to_lowercase() == word.to_lowercase(),
+        (Case::Folded, _) => pattern == word.to_lowercase(),
+    }
+}
+
+/// The gazetteer shipped in `index-schema/groups.toml`.
+pub const DEFAULT_GAZETTEER: &str = include_str!("../index-schema/groups.toml");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gaz() -> Gazetteer {
+        Gazetteer::from_toml(DEFAULT_GAZETTEER, "groups.toml").unwrap()
+    }
+
+    fn tags(text: &str) -> Vec<String> {
+        gaz().tag("", text).iter().map(|p| p.to_string()).collect()
+    }
+
+    /// Every name in the seeds' METADATA.md tables, with the group it must map to.
+    const METADATA_NAMES: &[(&str, &str)] = &[
+        ("TTP", "TTP"),
+        ("Tehreek-e-Taliban Pakistan", "TTP"),
+        ("Tehrik-i-Taliban", "TTP"),
+        ("ISIS", "ISIS"),
+        ("Da’ish", "ISIS"),
+        ("ISIS-Khorasan", "ISIS/Khorasan"),
+        ("BLA", "BLA"),
+        ("Balochistan Liberation Army", "BLA"),
+        ("Taliban", "Afghan Taliban"),
+        ("Taliban 2.0", "Afghan Taliban"),
+        ("the Taliban government in Kabul", "Afghan Taliban"),
+        ("Afghan Taliban", "Afghan Taliban"),
+        ("Islamic Emirates of Afghanistan", "Afghan Taliban"),
+        ("ISKP", "ISIS/Khorasan"),
+        ("ISIS-K", "ISIS/Khorasan"),
+        ("IS-K", "ISIS/Khorasan"),
+        ("Daesh", "ISIS"),
+        ("Daish", "ISIS"),
+        ("Daesh-Khorasan", "ISIS/Khorasan"),
+        ("Islamic State", "ISIS"),
+        ("Islamic State Khorasan Province", "ISIS/Khorasan"),
+        ("Pakistani Taliban", "TTP"),
+        ("Tehrik-e-Taliban", "TTP"),
+        ("Tehreek-i-Taliban", "TTP"),
+        ("al-Qaeda", "al-Qaeda"),
+        ("al-Qaida", "al-Qaeda"),
+        ("AQIS", "al-Qaeda/AQIS"),
+        ("Lashkar-e-Taiba", "LeT"),
+        ("LeT", "LeT"),
+        ("Jaish-e-Mohammed", "JeM"),
+        ("JeM", "JeM"),
+        ("Haqqani Network", "Haqqani Network"),
+        ("Jamaat-ul-Ahrar", "TTP/Jamaat-ul-Ahrar"),
+        ("Lashkar-e-Jhangvi", "LeJ"),
+        ("LeJ", "LeJ"),
+        ("Baloch Liberation Front", "BLF"),
+        ("BLF", "BLF"),
+        ("Majeed Brigade", "BLA/Majeed Brigade"),
+    ];
+
+    #[test]
+    fn every_metadata_name_maps_to_its_group() {
+        let g = gaz();
+        for (name, path) in METADATA_NAMES {
+            let text = format!("Officials said {name} carried out the attack.");
+            assert_eq!(
+                tags(&text),
+                vec![path.to_string()],
+                "text tagging of {name}"
+            );
+            assert_eq!(
+                g.resolve(name).unwrap().path.to_string(),
+                *path,
+                "--group {name}"
+            );
+            let lower = name.to_lowercase();
+            assert_eq!(
+                g.resolve(&lower).unwrap().path.to_string(),
+                *path,
+                "--group {lower}"
+            );
+        }
+    }
+
+    #[test]
+    fn taliban_inside_ttp_names_is_not_afghan_taliban() {
+        assert_eq!(
+            tags("the banned Tehreek-e-Taliban Pakistan (TTP) struck"),
+            vec!["TTP"]
+        );
+        assert_eq!(
+            tags("concerns about Tehrik-i-Taliban to the interim"),
+            vec!["TTP"]
+        );
+        assert_eq!(
+            tags("the Afghan Taliban and the Tehreek-e-Taliban"),
+            vec!["Afghan Taliban", "TTP"]
+        );
+    }
+
+    #[test]
+    fn acronyms_are_case_sensitive_in_text() {
+        assert!(tags("this is what we let happen, jem").is_empty());
+        assert_eq!(tags("IS claimed it"), vec!["ISIS"]);
+        assert_eq!(tags("LeT and JeM"), vec!["JeM", "LeT"]);
+        assert!(tags("the bla bla ttp").is_empty());
+    }
+
+    #[test]
+    fn possessives_and_apostrophes() {
+        assert_eq!(tags("the TTP’s leadership"), vec!["TTP"]);
+        assert_eq!(tags("Da'ish fighters"), vec!["ISIS"]);
+        assert_eq!(tags("Taliban's rule"), vec!["Afghan Taliban"]);
+    }
+
+    #[test]
+    fn query_mode_folds_acronyms_but_not_ambiguous_ones() {
+        let g = gaz();
+        let m = g.mentions("ttp attacks", MatchMode::Query);
+        assert_eq!(g.group(m[0].group).path.to_string(), "TTP");
+        assert!(g.mentions("what is let", MatchMode::Query).is_empty());
+        assert!(g.mentions("ttp attacks", MatchMode::Text).is_empty());
+    }
+
+    #[test]
+    fn mentions_report_byte_ranges() {
+        let g = gaz();
+        let text = "support for ISIS-Khorasan grew";
+        let m = g.mentions(text, MatchMode::Text);
+        assert_eq!(&text[m[0].start..m[0].end], "ISIS-Khorasan");
+    }
+
+    #[test]
+    fn unknown_group_suggests_nearest() {
+        let err = gaz().resolve("TTPP").unwrap_err();
+        assert!(err.contains("unknown group \"TTPP\""), "{err}");
+        assert!(err.contains("TTP (Tehreek-e-Taliban Pakistan)"), "{err}");
+    }
+
+    #[test]
+    fn invalid_gazetteers_are_rejected() {
+        let orphan = "[[group]]\npath = \"A/B\"\nname = \"x\"\nnames = [\"x\"]\n";
+        assert!(
+            Gazetteer::from_toml(orphan, "g")
+                .unwrap_err()
+                .to_string()
+                .contains("no parent")
+        );
+        let clash = "[[group]]\npath = \"A\"\nname = \"a\"\nnames = [\"same\"]\n\
+                     [[group]]\npath = \"B\"\nname = \"b\"\nnames = [\"Same\"]\n";
+        assert!(
+            Gazetteer::from_toml(clash, "g")
+                .unwrap_err()
+                .to_string()
+                .contains("both")
+        );
+        let unknown = "[[group]]\npath = \"A\"\nname = \"a\"\nnicknames = [\"x\"]\n";
+        let err = Gazetteer::from_toml(unknown, "g").unwrap_err().to_string();
+        assert!(err.contains("nicknames"), "{err}");
+        let empty = "[[group]]\npath = \"A\"\nname = \"a\"\nnames = [\"--\"]\n";
+        assert!(
+            Gazetteer::from_toml(empty, "g")
+                .unwrap_err()
+                .to_string()
+                .contains("no words")
+        );
+    }
+}

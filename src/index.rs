@@ -1,0 +1,417 @@
+//! The indexer, and opening an index with the configuration it was built with.
+//!
+//! Talash's own metadata (format version, the schema, gazetteer and rules used, outlet names)
+//! travels in tantivy's commit payload, so it is written atomically with the documents it
+//! describes: a reader never sees documents from one configuration and metadata from another.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, anyhow, bail};
+use serde::{Deserialize, Serialize};
+use tantivy::schema::{Facet, Schema};
+use tantivy::{Index, IndexWriter, TantivyDocument, doc};
+
+use crate::corpus::{self, Article, InputError};
+use crate::groups::GroupPath;
+use crate::schema::{Config, ConfigSources, Fields};
+
+/// Bumped whenever an index built by an older Talash cannot be read correctly by this one.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Talash's record in the commit payload.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct IndexMeta {
+    pub talash_format: u32,
+    pub talash_version: String,
+    pub config: ConfigSources,
+    pub max_words: usize,
+    /// Outlet facet key → the outlet's name as written in the articles.
+    pub outlets: BTreeMap<String, String>,
+    pub articles: usize,
+    pub passages: usize,
+}
+
+/// The facet key of an outlet: case and a leading "The" do not matter ("The Express Tribune" =
+/// "express tribune").
+pub fn outlet_key(name: &str) -> String {
+    let lower = name
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase();
+    let key = lower.strip_prefix("the ").unwrap_or(&lower);
+    key.replace('/', "-")
+}
+
+pub fn outlet_facet(key: &str) -> Facet {
+    Facet::from_path([key])
+}
+
+/// An index opened for searching, with its configuration.
+pub struct OpenIndex {
+    pub index: Index,
+    pub config: Config,
+    pub fields: Fields,
+    pub meta: IndexMeta,
+    pub dir: PathBuf,
+}
+
+fn rebuild_hint(dir: &Path) -> String {
+    format!(
+        "rebuild it with: talash-index --index {} [CORPUS...]",
+        dir.display()
+    )
+}
+
+/// Reads Talash's metadata from an index's last commit.
+fn read_meta(index: &Index, dir: &Path) -> Result<IndexMeta> {
+    let metas = index.load_metas().with_context(|| {
+        format!(
+            "cannot read the index at {}; {}",
+            dir.display(),
+            rebuild_hint(dir)
+        )
+    })?;
+    let payload = metas.payload.ok_or_else(|| {
+        anyhow!(
+            "{} is a tantivy index but was not built by Talash (no Talash metadata); {}",
+            dir.display(),
+            rebuild_hint(dir)
+        )
+    })?;
+    let format = talash_format(&payload).ok_or_else(|| {
+        anyhow!(
+            "{} was not built by Talash (unrecognised metadata); {}",
+            dir.display(),
+            rebuild_hint(dir)
+        )
+    })?;
+    if format != FORMAT_VERSION {
+        bail!(
+            "the index at {} has format {}, but this Talash ({}) reads format {}; {}",
+            dir.display(),
+            format,
+            env!("CARGO_PKG_VERSION"),
+            FORMAT_VERSION,
+            rebuild_hint(dir)
+        );
+    }
+    serde_json::from_str(&payload).map_err(|e| {
+        anyhow!(
+            "the index metadata at {} is damaged ({e}); {}",
+            dir.display(),
+            rebuild_hint(dir)
+        )
+    })
+}
+
+/// Checks that `dir` holds an index, without creating anything.
+fn ensure_index_dir(dir: &Path) -> Result<()> {
+    if !dir.exists() {
+        bail!(
+            "no index at {}: build one with `talash-index --index {} [CORPUS...]` (or set --index / TALASH_INDEX)",
+            dir.display(),
+            dir.display()
+        );
+    }
+    if !dir.join("meta.json").is_file() {
+        bail!(
+            "{} is not a Talash index (it has no meta.json); {}",
+            dir.display(),
+            rebuild_hint(dir)
+        );
+    }
+    Ok(())
+}
+
+fn schema_json(schema: &Schema) -> String {
+    serde_json::to_string(schema).unwrap_or_default()
+}
+
+/// Opens an index read-only, with the configuration recorded in it.
+pub fn open(dir: &Path) -> Result<OpenIndex> {
+    ensure_index_dir(dir)?;
+    let index = Index::open_in_dir(dir).with_context(|| {
+        format!(
+            "cannot open the index at {}; {}",
+            dir.display(),
+            rebuild_hint(dir)
+        )
+    })?;
+    let meta = read_meta(&index, dir)?;
+    let mut config = Config::load(meta.config.clone(), "the index's").with_context(|| {
+        format!(
+            "the index at {} was built with a configuration this Talash cannot use; {}",
+            dir.display(),
+            rebuild_hint(dir)
+        )
+    })?;
+    config.spec.passages.max_words = meta.max_words;
+    let (schema, fields) = config.spec.build();
+    if schema_json(&schema) != schema_json(&index.schema()) {
+        bail!(
+            "the index at {} does not match the schema recorded in it (built by another version?); {}",
+            dir.display(),
+            rebuild_hint(dir)
+        );
+    }
+    config.spec.register_analyzers(index.tokenizers());
+    Ok(OpenIndex {
+        index,
+        config,
+        fields,
+        meta,
+        dir: dir.to_path_buf(),
+    })
+}
+
+/// How to run the indexer.
+#[derive(Debug, Clone)]
+pub struct IndexOptions {
+    pub corpus: Vec<PathBuf>,
+    pub dir: PathBuf,
+    /// Skip bad files (reporting them) instead of failing the whole run.
+    pub keep_going: bool,
+    /// Writer heap in bytes, shared by the indexing threads.
+    pub memory_bytes: usize,
+    pub threads: usize,
+}
+
+/// What an indexing run did.
+#[derive(Debug, Clone, Default)]
+pub struct IndexSummary {
+    pub articles: usize,
+    pub passages: usize,
+    pub per_group: BTreeMap<String, usize>,
+    pub skipped: Vec<InputError>,
+    pub warnings: Vec<String>,
+    pub elapsed: Duration,
+    pub index_bytes: u64,
+}
+
+/// Reads every article under the corpus paths. Unless `keep_going`, the first bad file is the
+/// error; with it, bad files are returned for reporting and the rest are kept.
+pub fn read_corpus(paths: &[PathBuf], keep_going: bool) -> Result<(Vec<Article>, Vec<InputError>)> {
+    let files = corpus::discover(paths)?;
+    if files.is_empty() {
+        let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        bail!(
+            "no article files (*.md) found in {}; see corpus/README.md for the format",
+            shown.join(", ")
+        );
+    }
+    let mut articles = Vec::new();
+    let mut bad = Vec::new();
+    for f in &files {
+        match corpus::read_article(f) {
+            Ok(a) => articles.push(a),
+            Err(e) if keep_going => bad.push(e),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let dups = corpus::duplicate_ids(&articles);
+    if let Some(first) = dups.first() {
+        if !keep_going {
+            return Err(first.clone().into());
+        }
+        let dup_paths: BTreeSet<PathBuf> = dups.iter().map(|d| d.path.clone()).collect();
+        articles.retain(|a| !dup_paths.contains(&a.path));
+        bad.extend(dups);
+    }
+    Ok((articles, bad))
+}
+
+fn passage_doc(
+    fields: &Fields,
+    article: &Article,
+    passage: &corpus::Passage,
+    groups: &[GroupPath],
+) -> TantivyDocument {
+    let mut d = doc!(
+        fields.passage_id => passage.id.to_string(),
+        fields.article_id => article.id.clone(),
+        fields.passage_no => u64::from(passage.id.n()),
+        fields.title => article.title.clone(),
+        fields.text => passage.text.clone(),
+    );
+    for g in groups {
+        d.add_facet(fields.group, g.facet());
+    }
+    if let Some(o) = &article.outlet {
+        d.add_facet(fields.outlet, outlet_facet(&outlet_key(o)));
+        d.add_text(fields.outlet_name, o);
+    }
+    if let Some(date) = &article.date {
+        d.add_text(fields.date, date.to_string());
+        d.add_u64(fields.date_start, date.first_day());
+        d.add_u64(fields.date_end, date.last_day());
+        d.add_facet(fields.date_facet, Facet::from_path(date.facet_segments()));
+    }
+    if let Some(a) = &article.author {
+        d.add_text(fields.author, a);
+    }
+    if let Some(k) = &article.kind {
+        d.add_text(fields.kind, k);
+    }
+    d
+}
+
+fn dir_size(dir: &Path) -> u64 {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok()?.metadata().ok())
+                .filter(|m| m.is_file())
+                .map(|m| m.len())
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
+/// Opens the index at `dir` for writing when it is a Talash index with the same tantivy
+/// schema; creates it when `dir` is absent or empty. Returns `None` when the schema differs
+/// (the caller then builds beside it and swaps).
+fn open_for_writing(dir: &Path, schema: &Schema) -> Result<Option<Index>> {
+    let is_empty = |d: &Path| {
+        std::fs::read_dir(d)
+            .map(|mut r| r.next().is_none())
+            .unwrap_or(false)
+    };
+    if !dir.exists() || is_empty(dir) {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        return Ok(Some(Index::create_in_dir(dir, schema.clone())?));
+    }
+    if !dir.join("meta.json").is_file() {
+        bail!(
+            "{} exists and is not a Talash index; refusing to write into it. Choose another --index or remove it",
+            dir.display()
+        );
+    }
+    let index = Index::open_in_dir(dir)
+        .with_context(|| format!("cannot open the existing index at {}", dir.display()))?;
+    let metas = index.load_metas()?;
+    let format = metas.payload.as_deref().and_then(talash_format);
+    if format.is_none() && !(metas.payload.is_none() && metas.segments.is_empty()) {
+        bail!(
+            "{} holds an index not built by Talash; refusing to overwrite it. Choose another --index or remove it",
+            dir.display()
+        );
+    }
+    // Ours and compatible: rewrite in place. Ours but of another format or schema, or created
+    // and never committed by an interrupted first run: build beside it and swap.
+    let same =
+        format == Some(FORMAT_VERSION) && schema_json(&index.schema()) == schema_json(schema);
+    Ok(same.then_some(index))
+}
+
+/// The Talash format recorded in a commit payload, if the payload is Talash's.
+fn talash_format(payload: &str) -> Option<u32> {
+    #[derive(Deserialize)]
+    struct Version {
+        talash_format: u32,
+    }
+    serde_json::from_str::<Version>(payload)
+        .ok()
+        .map(|v| v.talash_format)
+}
+
+/// Builds (or rebuilds) the index from the corpus. The previous index stays readable until the
+/// new one is committed.
+pub fn build(config: &Config, opts: &IndexOptions) -> Result<IndexSummary> {
+    let started = Instant::now();
+    let (articles, skipped) = read_corpus(&opts.corpus, opts.keep_going)?;
+    let (schema, fields) = config.spec.build();
+    let (index, swap_from) = match open_for_writing(&opts.dir, &schema)? {
+        Some(index) => (index, None),
+        None => {
+            let fresh = sibling(&opts.dir, "new");
+            if fresh.exists() {
+                std::fs::remove_dir_all(&fresh)
+                    .with_context(|| format!("cannot clear {}", fresh.display()))?;
+            }
+            std::fs::create_dir_all(&fresh)?;
+            (Index::create_in_dir(&fresh, schema.clone())?, Some(fresh))
+        }
+    };
+    config.spec.register_analyzers(index.tokenizers());
+    let mut writer: IndexWriter = index
+        .writer_with_num_threads(opts.threads.max(1), opts.memory_bytes)
+        .map_err(|e| lock_error(e, &opts.dir))?;
+    writer.delete_all_documents()?;
+    let mut summary = IndexSummary {
+        skipped,
+        ..Default::default()
+    };
+    let mut outlets = BTreeMap::new();
+    for article in &articles {
+        summary.warnings.extend(article.warnings.iter().cloned());
+        if let Some(o) = &article.outlet {
+            outlets.entry(outlet_key(o)).or_insert_with(|| o.clone());
+        }
+        let passages =
+            corpus::passages(article, &config.boilerplate, config.spec.passages.max_words);
+        for p in &passages {
+            let groups = config.gazetteer.tag(&article.title, &p.text);
+            for g in &groups {
+                *summary.per_group.entry(g.to_string()).or_default() += 1;
+            }
+            writer.add_document(passage_doc(&fields, article, p, &groups))?;
+        }
+        summary.articles += 1;
+        summary.passages += passages.len();
+    }
+    let meta = IndexMeta {
+        talash_format: FORMAT_VERSION,
+        talash_version: env!("CARGO_PKG_VERSION").to_string(),
+        config: config.sources.clone(),
+        max_words: config.spec.passages.max_words,
+        outlets,
+        articles: summary.articles,
+        passages: summary.passages,
+    };
+    let mut prepared = writer.prepare_commit()?;
+    prepared.set_payload(&serde_json::to_string(&meta)?);
+    prepared.commit()?;
+    writer.wait_merging_threads()?;
+    if let Some(fresh) = swap_from {
+        swap_in(&fresh, &opts.dir)?;
+    }
+    summary.elapsed = started.elapsed();
+    summary.index_bytes = dir_size(&opts.dir);
+    Ok(summary)
+}
+
+fn sibling(dir: &Path, what: &str) -> PathBuf {
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "index".into());
+    dir.with_file_name(format!(".{name}.talash-{what}"))
+}
+
+/// Replaces `dir` by `fresh`. The window in which `dir` is absent is two renames long.
+fn swap_in(fresh: &Path, dir: &Path) -> Result<()> {
+    let old = sibling(dir, "old");
+    if old.exists() {
+        std::fs::remove_dir_all(&old)?;
+    }
+    std::fs::rename(dir, &old).with_context(|| format!("cannot move {} aside", dir.display()))?;
+    std::fs::rename(fresh, dir)
+        .with_context(|| format!("cannot move the new index to {}", dir.display()))?;
+    std::fs::remove_dir_all(&old)
+        .with_context(|| format!("cannot remove the old index {}", old.display()))?;
+    Ok(())
+}
+
+fn lock_error(e: tantivy::TantivyError, dir: &Path) -> anyhow::Error {
+    match e {
+        tantivy::TantivyError::LockFailure(..) => anyhow!(
+            "the index at {} is locked by another talash-index run; wait for it to finish",
+            dir.display()
+        ),
+        other => anyhow::Error::new(other)
+            .context(format!("cannot write the index at {}", dir.display())),
+    }
+}

@@ -1,0 +1,16 @@
+//! Talash: full-text search over news passages, with group, date and outlet facets.
+//!
+//! The library holds all the logic; the binaries `talash-index` and `talash` only parse
+//! arguments, call it and print. See README.md for the tour.
+
+pub mod analysis;
+pub mod cli;
+pub mod corpus;
+pub mod date;
+pub mod error;
+pub mod groups;
+pub mod index;
+pub mod output;
+pub mod query;
+pub mod schema;
+pub mod search;

@@ -1,0 +1,102 @@
+//! Human output: ranked passages with their metadata and a highlighted snippet.
+
+use std::io::Write;
+
+use anyhow::Result;
+
+use crate::search::Hit;
+
+const BOLD: &str = "\x1b[1m";
+const DIM: &str = "\x1b[2m";
+const MATCH: &str = "\x1b[1;31m";
+const ID: &str = "\x1b[35m";
+const GROUP: &str = "\x1b[36m";
+const RESET: &str = "\x1b[0m";
+
+/// Styles text when colour is on, leaves it alone otherwise.
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    pub color: bool,
+}
+
+impl Style {
+    pub fn paint(&self, code: &str, text: &str) -> String {
+        if self.color {
+            format!("{code}{text}{RESET}")
+        } else {
+            text.to_string()
+        }
+    }
+}
+
+/// The snippet with its matches highlighted (bold red), or plain without colour.
+pub fn highlight(snippet: &str, ranges: &[(usize, usize)], style: Style) -> String {
+    let mut out = String::new();
+    let mut at = 0;
+    for &(s, e) in ranges {
+        if s < at
+            || e > snippet.len()
+            || !snippet.is_char_boundary(s)
+            || !snippet.is_char_boundary(e)
+        {
+            continue;
+        }
+        out.push_str(&snippet[at..s]);
+        out.push_str(&style.paint(MATCH, &snippet[s..e]));
+        at = e;
+    }
+    out.push_str(&snippet[at..]);
+    out
+}
+
+fn meta_line(h: &Hit) -> String {
+    let mut parts = Vec::new();
+    parts.push(h.outlet.clone().unwrap_or_else(|| "outlet unknown".into()));
+    parts.push(h.date.clone().unwrap_or_else(|| "undated".into()));
+    if let Some(a) = &h.author {
+        parts.push(a.clone());
+    }
+    parts.join(" · ")
+}
+
+pub fn write_hits(out: &mut dyn Write, hits: &[Hit], style: Style) -> Result<()> {
+    for (i, h) in hits.iter().enumerate() {
+        if i > 0 {
+            writeln!(out)?;
+        }
+        writeln!(
+            out,
+            "{} {} {}",
+            style.paint(BOLD, &format!("{:>2}.", h.rank)),
+            style.paint(ID, &h.passage_id),
+            style.paint(DIM, &format!("score {:.3}", h.score))
+        )?;
+        writeln!(out, "    {}", style.paint(BOLD, &h.title))?;
+        let groups = if h.groups.is_empty() {
+            String::new()
+        } else {
+            format!(" · groups: {}", style.paint(GROUP, &h.groups.join(", ")))
+        };
+        writeln!(out, "    {}{}", meta_line(h), groups)?;
+        writeln!(out, "    {}", highlight(&h.snippet, &h.highlights, style))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn highlights_only_with_colour() {
+        let plain = highlight("the TTP threat", &[(4, 7)], Style { color: false });
+        assert_eq!(plain, "the TTP threat");
+        let col = highlight("the TTP threat", &[(4, 7)], Style { color: true });
+        assert_eq!(col, "the \x1b[1;31mTTP\x1b[0m threat");
+        // Bad ranges are skipped, never a panic.
+        assert_eq!(
+            highlight("ab", &[(1, 9), (0, 1)], Style { color: false }),
+            "ab"
+        );
+    }
+}

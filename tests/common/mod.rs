@@ -1,0 +1,90 @@
+//! Helpers for integration tests: run the real binaries, build indexes in temp folders.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+pub const TALASH: &str = env!("CARGO_BIN_EXE_talash");
+pub const TALASH_INDEX: &str = env!("CARGO_BIN_EXE_talash-index");
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A finished command: status, stdout, stderr.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl From<Output> for Run {
+    fn from(o: Output) -> Run {
+        Run {
+            code: o.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+}
+
+pub fn run(bin: &str, args: &[&str]) -> Run {
+    Command::new(bin)
+        .args(args)
+        .env_remove("TALASH_INDEX")
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("binary runs")
+        .into()
+}
+
+/// Indexes `corpus` into a fresh folder under the target temp dir and returns the folder.
+pub fn build_index(corpus: &Path, name: &str) -> PathBuf {
+    let dir = tempfile::Builder::new()
+        .prefix(name)
+        .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
+        .expect("temp dir")
+        .keep();
+    let idx = dir.join("index");
+    let r = run(
+        TALASH_INDEX,
+        &[
+            corpus.to_str().unwrap(),
+            "--index",
+            idx.to_str().unwrap(),
+            "--quiet",
+        ],
+    );
+    assert_eq!(r.code, 0, "indexing failed: {}", r.stderr);
+    idx
+}
+
+/// The shipped corpus, indexed once per test binary.
+pub fn corpus_index() -> &'static Path {
+    static IDX: OnceLock<PathBuf> = OnceLock::new();
+    IDX.get_or_init(|| build_index(&repo().join("corpus"), "corpus"))
+}
+
+/// `talash search` on the shipped corpus with `--json`, parsed.
+pub fn search_json(args: &[&str]) -> Vec<serde_json::Value> {
+    let idx = corpus_index().to_str().unwrap().to_string();
+    let mut all = vec!["--index", &idx, "search", "--json"];
+    all.extend_from_slice(args);
+    let r = run(TALASH, &all);
+    assert_eq!(r.code, 0, "search {args:?} failed: {}", r.stderr);
+    r.stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect()
+}
+
+pub fn field<'a>(hit: &'a serde_json::Value, name: &str) -> &'a str {
+    hit[name].as_str().unwrap_or("")
+}
+
+/// Writes an article file with front matter.
+pub fn write_article(dir: &Path, file: &str, front: &str, body: &str) {
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(dir.join(file), format!("+++\n{front}\n+++\n{body}")).unwrap();
+}

@@ -1,0 +1,299 @@
+//! Small corpora written by the tests: the indexer's contract.
+
+mod common;
+
+use std::process::Command;
+
+use common::*;
+
+fn temp() -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix("small")
+        .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
+        .unwrap()
+}
+
+fn two_articles(dir: &std::path::Path) {
+    write_article(
+        dir,
+        "a.md",
+        "id = \"a\"\ntitle = \"Border talks\"\noutlet = \"The Daily Example\"\ndate = \"2022-06\"",
+        "The BLA claimed the attack near the border.\n\nOfficials met in Quetta.\n",
+    );
+    write_article(
+        dir,
+        "b.md",
+        "id = \"b\"\ntitle = \"Kabul report\"\noutlet = \"Daily Example\"\ndate = 2022-07-02",
+        "Is the IS-K threat growing? Analysts say it is.\n",
+    );
+}
+
+fn search(idx: &std::path::Path, args: &[&str]) -> Vec<serde_json::Value> {
+    let mut all = vec!["--index", idx.to_str().unwrap(), "search", "--json"];
+    all.extend_from_slice(args);
+    let r = run(TALASH, &all);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    r.stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn indexes_a_written_corpus_with_facets() {
+    let t = temp();
+    two_articles(&t.path().join("c"));
+    let idx = build_index(&t.path().join("c"), "two");
+    let hits = search(&idx, &["attack OR threat OR officials", "--limit", "10"]);
+    assert_eq!(hits.len(), 3);
+    let bla = search(&idx, &["attack OR threat OR officials", "--group", "BLA"]);
+    assert_eq!(bla.len(), 1);
+    assert_eq!(field(&bla[0], "passage_id"), "a#1");
+    // "IS-K" is tagged; the verb "is" is not the Islamic State.
+    let isk = search(&idx, &["threat", "--group", "ISKP"]);
+    assert_eq!(isk.len(), 1);
+    assert_eq!(isk[0]["groups"], serde_json::json!(["ISIS/Khorasan"]));
+    // Both outlets are one once "The" and case are ignored.
+    assert_eq!(
+        search(&idx, &["attack OR threat", "--outlet", "daily example"]).len(),
+        2
+    );
+    // A month-precision date overlaps a range that starts inside the month.
+    assert_eq!(
+        search(
+            &idx,
+            &[
+                "attack OR threat",
+                "--since",
+                "2022-06-30",
+                "--until",
+                "2022-06-30"
+            ]
+        )
+        .len(),
+        1
+    );
+}
+
+#[test]
+fn default_corpus_and_index_locations() {
+    let t = temp();
+    two_articles(&t.path().join("corpus"));
+    let st = Command::new(TALASH_INDEX)
+        .current_dir(t.path())
+        .env_remove("TALASH_INDEX")
+        .arg("-q")
+        .status()
+        .unwrap();
+    assert!(st.success());
+    assert!(t.path().join("index/meta.json").is_file());
+    let out = Command::new(TALASH)
+        .args(["search", "Quetta", "--json"])
+        .current_dir(t.path())
+        .env_remove("TALASH_INDEX")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("\"a#2\""));
+    // TALASH_INDEX points both binaries elsewhere.
+    let elsewhere = t.path().join("elsewhere");
+    let st = Command::new(TALASH_INDEX)
+        .current_dir(t.path())
+        .env("TALASH_INDEX", &elsewhere)
+        .arg("-q")
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let out = Command::new(TALASH)
+        .args(["search", "Quetta"])
+        .env("TALASH_INDEX", &elsewhere)
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("a#2"));
+}
+
+#[test]
+fn reindexing_replaces_the_index_and_a_bad_file_keeps_the_old_one() {
+    let t = temp();
+    let c = t.path().join("c");
+    two_articles(&c);
+    let idx = build_index(&c, "re");
+    let idx_s = idx.to_str().unwrap();
+    write_article(
+        &c,
+        "a.md",
+        "id = \"a\"\ntitle = \"Border talks\"",
+        "Now about Gwadar port.\n",
+    );
+    let r = run(TALASH_INDEX, &[c.to_str().unwrap(), "--index", idx_s, "-q"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(search(&idx, &["Gwadar"]).len(), 1);
+    assert!(
+        search(&idx, &["Quetta"]).is_empty(),
+        "the old passage is gone"
+    );
+    // A broken article fails the run, names the file and line, and leaves the index as it was.
+    std::fs::write(
+        c.join("bad.md"),
+        "+++\ntitle = \"x\"\ndate = \"2022-13\"\n+++\nbody\n",
+    )
+    .unwrap();
+    let r = run(TALASH_INDEX, &[c.to_str().unwrap(), "--index", idx_s, "-q"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("bad.md:3: invalid date \"2022-13\""),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(search(&idx, &["Gwadar"]).len(), 1);
+    // --keep-going indexes the rest, lists the bad file and exits 1.
+    write_article(
+        &c,
+        "a.md",
+        "id = \"a\"\ntitle = \"Border talks\"",
+        "Now about Pasni.\n",
+    );
+    let r = run(
+        TALASH_INDEX,
+        &[c.to_str().unwrap(), "--index", idx_s, "--keep-going"],
+    );
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("skipped: ") && r.stderr.contains("bad.md:3"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(search(&idx, &["Pasni"]).len(), 1);
+}
+
+#[test]
+fn max_words_is_configurable_and_recorded() {
+    let t = temp();
+    let c = t.path().join("c");
+    write_article(
+        &c,
+        "a.md",
+        "title = \"T\"",
+        "One two three. Four five six. Seven eight nine.\n",
+    );
+    let idx = t.path().join("idx");
+    let r = run(
+        TALASH_INDEX,
+        &[
+            c.to_str().unwrap(),
+            "--index",
+            idx.to_str().unwrap(),
+            "--max-words",
+            "5",
+            "-q",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let hits = search(&idx, &["one OR four OR seven"]);
+    assert_eq!(hits.len(), 3, "one passage per sentence at 5 words");
+    let r = run(
+        TALASH_INDEX,
+        &[
+            c.to_str().unwrap(),
+            "--index",
+            idx.to_str().unwrap(),
+            "--max-words",
+            "0",
+        ],
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+}
+
+#[test]
+fn foreign_and_incompatible_indexes_get_a_rebuild_message() {
+    let t = temp();
+    let c = t.path().join("c");
+    two_articles(&c);
+    // A folder that is not an index: the indexer refuses to write into it.
+    let other = t.path().join("other");
+    std::fs::create_dir_all(&other).unwrap();
+    std::fs::write(other.join("notes.txt"), "mine").unwrap();
+    let r = run(
+        TALASH_INDEX,
+        &[c.to_str().unwrap(), "--index", other.to_str().unwrap()],
+    );
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("not a Talash index; refusing"),
+        "{}",
+        r.stderr
+    );
+    assert!(other.join("notes.txt").is_file());
+    let r = run(TALASH, &["--index", other.to_str().unwrap(), "search", "x"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("is not a Talash index"), "{}", r.stderr);
+    // An index from a future format.
+    let idx = build_index(&c, "fmt");
+    let meta = std::fs::read_to_string(idx.join("meta.json")).unwrap();
+    let changed = meta.replace("\\\"talash_format\\\":1", "\\\"talash_format\\\":999");
+    assert_ne!(meta, changed, "payload format marker present");
+    std::fs::write(idx.join("meta.json"), changed).unwrap();
+    let r = run(TALASH, &["--index", idx.to_str().unwrap(), "search", "x"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("has format 999") && r.stderr.contains("rebuild it with: talash-index"),
+        "{}",
+        r.stderr
+    );
+    // The indexer rebuilds over it without manual clean-up.
+    let r = run(
+        TALASH_INDEX,
+        &[c.to_str().unwrap(), "--index", idx.to_str().unwrap(), "-q"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(search(&idx, &["Quetta"]).len(), 1);
+}
+
+#[test]
+fn schema_override_changes_analysis() {
+    let t = temp();
+    let c = t.path().join("c");
+    write_article(&c, "a.md", "title = \"T\"", "The attacks continued.\n");
+    let schema = t.path().join("schema.toml");
+    let shipped = std::fs::read_to_string(repo().join("index-schema/schema.toml")).unwrap();
+    std::fs::write(
+        &schema,
+        shipped.replace("stemmer = \"english\"", "stemmer = \"none\""),
+    )
+    .unwrap();
+    let idx = t.path().join("idx");
+    let r = run(
+        TALASH_INDEX,
+        &[
+            c.to_str().unwrap(),
+            "--index",
+            idx.to_str().unwrap(),
+            "--schema",
+            schema.to_str().unwrap(),
+            "-q",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        search(&idx, &["attack"]).is_empty(),
+        "no stemming: attack != attacks"
+    );
+    assert_eq!(search(&idx, &["attacks"]).len(), 1);
+    // A bad override is refused with the file named.
+    std::fs::write(&schema, "nonsense = 1").unwrap();
+    let r = run(
+        TALASH_INDEX,
+        &[
+            c.to_str().unwrap(),
+            "--index",
+            idx.to_str().unwrap(),
+            "--schema",
+            schema.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("schema.toml: invalid schema"),
+        "{}",
+        r.stderr
+    );
+}

@@ -1,0 +1,316 @@
+//! The shipped corpus, searched through the real binaries.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::*;
+
+#[test]
+fn landberg_ranks_the_2023_03_06_article_first() {
+    let hits = search_json(&["Landberg"]);
+    assert!(!hits.is_empty());
+    assert_eq!(field(&hits[0], "date"), "2023-03-06");
+    assert_eq!(
+        field(&hits[0], "article_id"),
+        "et-2023-03-06-counter-terror-dialogue"
+    );
+    assert!(field(&hits[0], "text").contains("Christopher Landberg"));
+}
+
+#[test]
+fn daesh_and_daish_find_the_2024_first_paragraph() {
+    for q in ["Daesh", "Da'ish", "Da’ish", "daish"] {
+        let hits = search_json(&[q]);
+        assert_eq!(
+            field(&hits[0], "passage_id"),
+            "agencies-2024-05-ttp-daish-threat#1",
+            "query {q}"
+        );
+        assert!(field(&hits[0], "text").contains("Da’ish"));
+    }
+}
+
+#[test]
+fn aliases_expand_at_query_time() {
+    // None of these names appears in the corpus; each finds its group's passages.
+    for (q, must_contain) in [
+        ("ISKP", "ISIS-Khorasan"),
+        ("ISIS-K", "ISIS-Khorasan"),
+        ("Pakistani Taliban", "TTP"),
+        ("Tehrik-e-Taliban", "TTP"),
+    ] {
+        let hits = search_json(&[q, "--limit", "3"]);
+        assert!(!hits.is_empty(), "{q} found nothing");
+        assert!(
+            field(&hits[0], "text").contains(must_contain),
+            "{q}: {}",
+            field(&hits[0], "text")
+        );
+    }
+}
+
+#[test]
+fn group_filter_returns_only_passages_naming_the_group() {
+    let hits = search_json(&[
+        "Pakistan OR terrorism OR groups",
+        "--group",
+        "BLA",
+        "--limit",
+        "100",
+    ]);
+    assert!(hits.len() >= 3, "{}", hits.len());
+    for h in &hits {
+        let text = format!("{} {}", field(h, "title"), field(h, "text"));
+        assert!(
+            text.contains("BLA") || text.contains("Balochistan Liberation Army"),
+            "{} does not name the BLA",
+            field(h, "passage_id")
+        );
+        assert!(h["groups"].as_array().unwrap().iter().any(|g| g == "BLA"));
+    }
+    // Aliases and case work, and the hierarchy includes children.
+    let by_alias = search_json(&[
+        "Pakistan OR terrorism",
+        "--group",
+        "balochistan liberation army",
+        "--limit",
+        "100",
+    ]);
+    let ids = |hs: &[serde_json::Value]| {
+        hs.iter()
+            .map(|h| field(h, "passage_id").to_string())
+            .collect::<BTreeSet<_>>()
+    };
+    assert_eq!(
+        ids(&by_alias),
+        ids(&search_json(&[
+            "Pakistan OR terrorism",
+            "--group",
+            "bla",
+            "--limit",
+            "100"
+        ]))
+    );
+    let isis = search_json(&["Pakistan OR security", "--group", "Daesh", "--limit", "100"]);
+    assert!(isis.iter().any(|h| {
+        h["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|g| g == "ISIS/Khorasan")
+    }));
+}
+
+#[test]
+fn repeated_group_means_any() {
+    let ttp = search_json(&["Pakistan", "--group", "TTP", "--limit", "100"]).len();
+    let bla = search_json(&["Pakistan", "--group", "BLA", "--limit", "100"]).len();
+    let both = search_json(&[
+        "Pakistan", "--group", "TTP", "--group", "BLA", "--limit", "100",
+    ])
+    .len();
+    assert!(
+        both >= ttp.max(bla) && both <= ttp + bla,
+        "{ttp} {bla} {both}"
+    );
+}
+
+#[test]
+fn since_2024_returns_only_2024_and_2025_articles() {
+    let hits = search_json(&["Pakistan", "--since", "2024-01-01", "--limit", "100"]);
+    let years: BTreeSet<&str> = hits.iter().map(|h| &field(h, "date")[..4]).collect();
+    assert_eq!(years, BTreeSet::from(["2024", "2025"]));
+    // Month precision overlaps: --until 2023-03-05 still admits the article dated only 2023-03.
+    let early = search_json(&["Pakistan", "--until", "2023-03-05", "--limit", "100"]);
+    let dates: BTreeSet<&str> = early.iter().map(|h| field(h, "date")).collect();
+    assert_eq!(dates, BTreeSet::from(["2023-03"]));
+}
+
+#[test]
+fn outlet_filter_ignores_case_and_leading_the() {
+    for o in ["express tribune", "The Express Tribune", "EXPRESS TRIBUNE"] {
+        let hits = search_json(&["Pakistan", "--outlet", o, "--limit", "100"]);
+        let articles: BTreeSet<&str> = hits.iter().map(|h| field(h, "article_id")).collect();
+        assert_eq!(
+            articles,
+            BTreeSet::from([
+                "et-2023-03-06-counter-terror-dialogue",
+                "et-2023-03-09-counterterror-talks"
+            ])
+        );
+    }
+}
+
+#[test]
+fn page_furniture_is_not_indexed() {
+    for q in [
+        "Comments are moderated",
+        "\"Comments are moderated\"",
+        "moderated",
+        "\"Previous Post Next Post\"",
+        "\"Post a Comment\"",
+        "Facebook",
+        "\"print-news\"",
+    ] {
+        assert!(search_json(&[q]).is_empty(), "{q} found furniture");
+    }
+}
+
+#[test]
+fn seed_002_passages_respect_the_word_limit() {
+    let hits = search_json(&["title:pakistan", "--limit", "1000"]);
+    let blog: Vec<_> = hits
+        .iter()
+        .filter(|h| field(h, "article_id") == "blog-2025-08-us-pakistan-strengthen-ties")
+        .collect();
+    // The article has 8 paragraphs of prose, some of ~500 words: cutting makes more passages.
+    assert!(blog.len() > 12, "only {} passages", blog.len());
+    for h in &blog {
+        let words = unicode_words(field(h, "text"));
+        assert!(words <= 120, "{} has {words} words", field(h, "passage_id"));
+    }
+    let longest = blog
+        .iter()
+        .map(|h| unicode_words(field(h, "text")))
+        .max()
+        .unwrap();
+    assert!(
+        longest > 60,
+        "passages are cut near the limit, not to sentences: {longest}"
+    );
+}
+
+fn unicode_words(text: &str) -> usize {
+    use unicode_segmentation::UnicodeSegmentation;
+    text.unicode_words().count()
+}
+
+#[test]
+fn json_lines_carry_every_field() {
+    let hits = search_json(&["TTP", "--limit", "2"]);
+    for key in [
+        "rank",
+        "score",
+        "passage_id",
+        "article_id",
+        "title",
+        "outlet",
+        "date",
+        "groups",
+        "text",
+        "snippet",
+    ] {
+        assert!(hits[0].get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(hits[0]["rank"], 1);
+    assert_eq!(hits[1]["rank"], 2);
+    assert!(hits[0]["score"].as_f64().unwrap() >= hits[1]["score"].as_f64().unwrap());
+}
+
+#[test]
+fn offset_pages_through_the_same_ranking() {
+    let all = search_json(&["Pakistan", "--limit", "6"]);
+    let page2 = search_json(&["Pakistan", "--limit", "3", "--offset", "3"]);
+    let ids = |hs: &[serde_json::Value]| {
+        hs.iter()
+            .map(|h| field(h, "passage_id").to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(ids(&all)[3..], ids(&page2)[..]);
+    assert_eq!(page2[0]["rank"], 4);
+}
+
+#[test]
+fn human_output_is_plain_when_piped_and_coloured_on_request() {
+    let idx = corpus_index().to_str().unwrap();
+    let plain = run(TALASH, &["--index", idx, "search", "Landberg"]);
+    assert_eq!(plain.code, 0);
+    assert!(!plain.stdout.contains('\x1b'), "colour in a pipe");
+    assert!(
+        plain
+            .stdout
+            .contains("et-2023-03-06-counter-terror-dialogue#")
+    );
+    assert!(plain.stdout.contains("The Express Tribune · 2023-03-06"));
+    let colour = run(
+        TALASH,
+        &["--index", idx, "--color", "always", "search", "Landberg"],
+    );
+    assert!(
+        colour.stdout.contains("\x1b[1;31mLandberg\x1b[0m"),
+        "{}",
+        colour.stdout
+    );
+}
+
+#[test]
+fn no_results_say_so_and_exit_zero() {
+    let idx = corpus_index().to_str().unwrap();
+    let r = run(TALASH, &["--index", idx, "search", "zeppelin"]);
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.contains("No passages match \"zeppelin\""));
+    assert!(search_json(&["zeppelin"]).is_empty());
+}
+
+#[test]
+fn bad_input_is_a_clear_usage_error() {
+    let idx = corpus_index().to_str().unwrap();
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["search", "x", "--group", "TTPP"],
+            "nearest known groups: TTP",
+        ),
+        (&["search", "\"unbalanced"], "unbalanced quote"),
+        (&["search", "author:kamran"], "unknown field \"author\""),
+        (
+            &["search", "x", "--since", "2024-02-30"],
+            "--since: invalid date",
+        ),
+        (
+            &["search", "x", "--since", "2025", "--until", "2024"],
+            "after --until",
+        ),
+        (
+            &["search", "x", "--outlet", "Dawn"],
+            "outlets in the index: ",
+        ),
+        (&["search", "  "], "empty"),
+        (&["search"], "required"),
+    ];
+    for (args, want) in cases {
+        let mut all = vec!["--index", idx];
+        all.extend_from_slice(args);
+        let r = run(TALASH, &all);
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+        assert!(r.stderr.contains(want), "{args:?}: {}", r.stderr);
+        assert!(!r.stderr.contains("panicked"));
+    }
+}
+
+#[test]
+fn a_missing_index_says_how_to_build_one() {
+    let r = run(
+        TALASH,
+        &["--index", "/nonexistent/talash-idx", "search", "x"],
+    );
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr
+            .contains("talash-index --index /nonexistent/talash-idx"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn groups_lists_the_gazetteer() {
+    let idx = corpus_index().to_str().unwrap();
+    let r = run(TALASH, &["--index", idx, "groups"]);
+    assert_eq!(r.code, 0);
+    assert!(
+        r.stdout
+            .contains("  ISIS/Khorasan  (Islamic State Khorasan Province)")
+    );
+    assert!(r.stdout.contains("ISKP"));
+}

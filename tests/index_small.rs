@@ -28,39 +28,28 @@ fn two_articles(dir: &std::path::Path) {
     );
 }
 
-fn search(idx: &std::path::Path, args: &[&str]) -> Vec<serde_json::Value> {
-    let mut all = vec!["--index", idx.to_str().unwrap(), "search", "--json"];
-    all.extend_from_slice(args);
-    let r = run(TALASH, &all);
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    r.stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
-
 #[test]
 fn indexes_a_written_corpus_with_facets() {
     let t = temp();
     two_articles(&t.path().join("c"));
     let idx = build_index(&t.path().join("c"), "two");
-    let hits = search(&idx, &["attack OR threat OR officials", "--limit", "10"]);
+    let hits = search_in(&idx, &["attack OR threat OR officials", "--limit", "10"]);
     assert_eq!(hits.len(), 3);
-    let bla = search(&idx, &["attack OR threat OR officials", "--group", "BLA"]);
+    let bla = search_in(&idx, &["attack OR threat OR officials", "--group", "BLA"]);
     assert_eq!(bla.len(), 1);
     assert_eq!(field(&bla[0], "passage_id"), "a#1");
     // "IS-K" is tagged; the verb "is" is not the Islamic State.
-    let isk = search(&idx, &["threat", "--group", "ISKP"]);
+    let isk = search_in(&idx, &["threat", "--group", "ISKP"]);
     assert_eq!(isk.len(), 1);
     assert_eq!(isk[0]["groups"], serde_json::json!(["ISIS/Khorasan"]));
     // Both outlets are one once "The" and case are ignored.
     assert_eq!(
-        search(&idx, &["attack OR threat", "--outlet", "daily example"]).len(),
+        search_in(&idx, &["attack OR threat", "--outlet", "daily example"]).len(),
         2
     );
     // A month-precision date overlaps a range that starts inside the month.
     assert_eq!(
-        search(
+        search_in(
             &idx,
             &[
                 "attack OR threat",
@@ -117,18 +106,17 @@ fn reindexing_replaces_the_index_and_a_bad_file_keeps_the_old_one() {
     let c = t.path().join("c");
     two_articles(&c);
     let idx = build_index(&c, "re");
-    let idx_s = idx.to_str().unwrap();
     write_article(
         &c,
         "a.md",
         "id = \"a\"\ntitle = \"Border talks\"",
         "Now about Gwadar port.\n",
     );
-    let r = run(TALASH_INDEX, &[c.to_str().unwrap(), "--index", idx_s, "-q"]);
+    let r = index_into(&c, &idx, &["-q"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_eq!(search(&idx, &["Gwadar"]).len(), 1);
+    assert_eq!(search_in(&idx, &["Gwadar"]).len(), 1);
     assert!(
-        search(&idx, &["Quetta"]).is_empty(),
+        search_in(&idx, &["Quetta"]).is_empty(),
         "the old passage is gone"
     );
     // A broken article fails the run, names the file and line, and leaves the index as it was.
@@ -137,14 +125,14 @@ fn reindexing_replaces_the_index_and_a_bad_file_keeps_the_old_one() {
         "+++\ntitle = \"x\"\ndate = \"2022-13\"\n+++\nbody\n",
     )
     .unwrap();
-    let r = run(TALASH_INDEX, &[c.to_str().unwrap(), "--index", idx_s, "-q"]);
+    let r = index_into(&c, &idx, &["-q"]);
     assert_eq!(r.code, 1);
     assert!(
         r.stderr.contains("bad.md:3: invalid date \"2022-13\""),
         "{}",
         r.stderr
     );
-    assert_eq!(search(&idx, &["Gwadar"]).len(), 1);
+    assert_eq!(search_in(&idx, &["Gwadar"]).len(), 1);
     // --keep-going indexes the rest, lists the bad file and exits 1.
     write_article(
         &c,
@@ -152,17 +140,14 @@ fn reindexing_replaces_the_index_and_a_bad_file_keeps_the_old_one() {
         "id = \"a\"\ntitle = \"Border talks\"",
         "Now about Pasni.\n",
     );
-    let r = run(
-        TALASH_INDEX,
-        &[c.to_str().unwrap(), "--index", idx_s, "--keep-going"],
-    );
+    let r = index_into(&c, &idx, &["--keep-going"]);
     assert_eq!(r.code, 1);
     assert!(
         r.stderr.contains("skipped: ") && r.stderr.contains("bad.md:3"),
         "{}",
         r.stderr
     );
-    assert_eq!(search(&idx, &["Pasni"]).len(), 1);
+    assert_eq!(search_in(&idx, &["Pasni"]).len(), 1);
 }
 
 #[test]
@@ -176,30 +161,11 @@ fn max_words_is_configurable_and_recorded() {
         "One two three. Four five six. Seven eight nine.\n",
     );
     let idx = t.path().join("idx");
-    let r = run(
-        TALASH_INDEX,
-        &[
-            c.to_str().unwrap(),
-            "--index",
-            idx.to_str().unwrap(),
-            "--max-words",
-            "5",
-            "-q",
-        ],
-    );
+    let r = index_into(&c, &idx, &["--max-words", "5", "-q"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let hits = search(&idx, &["one OR four OR seven"]);
+    let hits = search_in(&idx, &["one OR four OR seven"]);
     assert_eq!(hits.len(), 3, "one passage per sentence at 5 words");
-    let r = run(
-        TALASH_INDEX,
-        &[
-            c.to_str().unwrap(),
-            "--index",
-            idx.to_str().unwrap(),
-            "--max-words",
-            "0",
-        ],
-    );
+    let r = index_into(&c, &idx, &["--max-words", "0"]);
     assert_eq!(r.code, 2, "{}", r.stderr);
 }
 
@@ -212,10 +178,7 @@ fn foreign_and_incompatible_indexes_get_a_rebuild_message() {
     let other = t.path().join("other");
     std::fs::create_dir_all(&other).unwrap();
     std::fs::write(other.join("notes.txt"), "mine").unwrap();
-    let r = run(
-        TALASH_INDEX,
-        &[c.to_str().unwrap(), "--index", other.to_str().unwrap()],
-    );
+    let r = index_into(&c, &other, &[]);
     assert_eq!(r.code, 1);
     assert!(
         r.stderr.contains("not a Talash index; refusing"),
@@ -240,12 +203,9 @@ fn foreign_and_incompatible_indexes_get_a_rebuild_message() {
         r.stderr
     );
     // The indexer rebuilds over it without manual clean-up.
-    let r = run(
-        TALASH_INDEX,
-        &[c.to_str().unwrap(), "--index", idx.to_str().unwrap(), "-q"],
-    );
+    let r = index_into(&c, &idx, &["-q"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_eq!(search(&idx, &["Quetta"]).len(), 1);
+    assert_eq!(search_in(&idx, &["Quetta"]).len(), 1);
 }
 
 #[test]
@@ -261,35 +221,16 @@ fn schema_override_changes_analysis() {
     )
     .unwrap();
     let idx = t.path().join("idx");
-    let r = run(
-        TALASH_INDEX,
-        &[
-            c.to_str().unwrap(),
-            "--index",
-            idx.to_str().unwrap(),
-            "--schema",
-            schema.to_str().unwrap(),
-            "-q",
-        ],
-    );
+    let r = index_into(&c, &idx, &["--schema", schema.to_str().unwrap(), "-q"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
-        search(&idx, &["attack"]).is_empty(),
+        search_in(&idx, &["attack"]).is_empty(),
         "no stemming: attack != attacks"
     );
-    assert_eq!(search(&idx, &["attacks"]).len(), 1);
+    assert_eq!(search_in(&idx, &["attacks"]).len(), 1);
     // A bad override is refused with the file named.
     std::fs::write(&schema, "nonsense = 1").unwrap();
-    let r = run(
-        TALASH_INDEX,
-        &[
-            c.to_str().unwrap(),
-            "--index",
-            idx.to_str().unwrap(),
-            "--schema",
-            schema.to_str().unwrap(),
-        ],
-    );
+    let r = index_into(&c, &idx, &["--schema", schema.to_str().unwrap()]);
     assert_eq!(r.code, 1);
     assert!(
         r.stderr.contains("schema.toml: invalid schema"),

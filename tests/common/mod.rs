@@ -47,15 +47,7 @@ pub fn build_index(corpus: &Path, name: &str) -> PathBuf {
         .expect("temp dir")
         .keep();
     let idx = dir.join("index");
-    let r = run(
-        TALASH_INDEX,
-        &[
-            corpus.to_str().unwrap(),
-            "--index",
-            idx.to_str().unwrap(),
-            "--quiet",
-        ],
-    );
+    let r = index_into(corpus, &idx, &["--quiet"]);
     assert_eq!(r.code, 0, "indexing failed: {}", r.stderr);
     idx
 }
@@ -68,15 +60,7 @@ pub fn corpus_index() -> &'static Path {
 
 /// `talash search` on the shipped corpus with `--json`, parsed.
 pub fn search_json(args: &[&str]) -> Vec<serde_json::Value> {
-    let idx = corpus_index().to_str().unwrap().to_string();
-    let mut all = vec!["--index", &idx, "search", "--json"];
-    all.extend_from_slice(args);
-    let r = run(TALASH, &all);
-    assert_eq!(r.code, 0, "search {args:?} failed: {}", r.stderr);
-    r.stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("JSON line"))
-        .collect()
+    search_in(corpus_index(), args)
 }
 
 pub fn field<'a>(hit: &'a serde_json::Value, name: &str) -> &'a str {
@@ -87,4 +71,23 @@ pub fn field<'a>(hit: &'a serde_json::Value, name: &str) -> &'a str {
 pub fn write_article(dir: &Path, file: &str, front: &str, body: &str) {
     std::fs::create_dir_all(dir).unwrap();
     std::fs::write(dir.join(file), format!("+++\n{front}\n+++\n{body}")).unwrap();
+}
+
+/// Runs `talash-index CORPUS --index IDX EXTRA...`.
+pub fn index_into(corpus: &Path, idx: &Path, extra: &[&str]) -> Run {
+    let mut all = vec![corpus.to_str().unwrap(), "--index", idx.to_str().unwrap()];
+    all.extend_from_slice(extra);
+    run(TALASH_INDEX, &all)
+}
+
+/// `talash --index IDX search --json ARGS...`, parsed; the search must succeed.
+pub fn search_in(idx: &Path, args: &[&str]) -> Vec<serde_json::Value> {
+    let mut all = vec!["--index", idx.to_str().unwrap(), "search", "--json"];
+    all.extend_from_slice(args);
+    let r = run(TALASH, &all);
+    assert_eq!(r.code, 0, "search {args:?} failed: {}", r.stderr);
+    r.stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect()
 }

@@ -133,7 +133,9 @@ fn schema_json(schema: &Schema) -> String {
 /// Opens an index read-only, with the configuration recorded in it.
 pub fn open(dir: &Path) -> Result<OpenIndex> {
     ensure_index_dir(dir)?;
-    let index = Index::open_in_dir(dir).with_context(|| {
+    let directory = crate::readonly::ReadOnlyDirectory::open(dir)
+        .with_context(|| format!("cannot open the index folder {}", dir.display()))?;
+    let index = Index::open(directory).with_context(|| {
         format!(
             "cannot open the index at {}; {}",
             dir.display(),

@@ -12,5 +12,6 @@ pub mod groups;
 pub mod index;
 pub mod output;
 pub mod query;
+pub mod readonly;
 pub mod schema;
 pub mod search;

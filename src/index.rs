@@ -18,7 +18,7 @@ use crate::groups::GroupPath;
 use crate::schema::{Config, ConfigSources, Fields};
 
 /// Bumped whenever an index built by an older Talash cannot be read correctly by this one.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// Talash's record in the commit payload.
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -4,6 +4,7 @@
 //! arguments, call it and print. See README.md for the tour.
 
 pub mod analysis;
+pub mod articles;
 pub mod cli;
 pub mod corpus;
 pub mod date;

@@ -12,7 +12,7 @@ use std::path::Path;
 use anyhow::{Context, Result, anyhow, bail};
 use serde::{Deserialize, Serialize};
 use tantivy::schema::{
-    FacetOptions, Field, INDEXED, IndexRecordOption, NumericOptions, STORED, STRING, Schema,
+    FAST, FacetOptions, Field, INDEXED, IndexRecordOption, NumericOptions, STORED, STRING, Schema,
     TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::TokenizerManager;
@@ -190,7 +190,9 @@ impl SchemaSpec {
         for f in &self.fields {
             match f.kind {
                 FieldType::Id => {
-                    b.add_text_field(&f.name, STRING | STORED);
+                    // Fast, so collectors can group passages by article without reading
+                    // stored documents (article-level ranking, collapsing).
+                    b.add_text_field(&f.name, STRING | STORED | FAST);
                 }
                 FieldType::U64 => {
                     b.add_u64_field(&f.name, NumericOptions::default().set_stored());

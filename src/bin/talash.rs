@@ -5,8 +5,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args as ClapArgs, Parser, Subcommand};
+use talash::articles::Aggregate;
 use talash::cli::{DEFAULT_INDEX, run};
-use talash::output::{ColorChoice, json, terminal};
+use talash::output::{ColorChoice, articles, json, terminal};
 use talash::search::{Engine, FilterArgs};
 
 /// Search news passages by relevance, filtered by militant group, date and outlet.
@@ -51,7 +52,8 @@ Examples:
   talash search 'Pakistani Taliban' --since 2024
   talash search counterterrorism --group BLA --group ISIS-K
   talash search cooperation --outlet 'the express tribune' --until 2023-03
-  talash search '\"joint statement\" -police' --json | jq .passage_id";
+  talash search '\"joint statement\" -police' --json | jq .passage_id
+  talash search Taliban --by-article --aggregate maxplus";
 
 #[derive(ClapArgs, Debug)]
 struct SearchArgs {
@@ -69,6 +71,19 @@ struct SearchArgs {
     /// One JSON object per line instead of text.
     #[arg(long)]
     json: bool,
+    /// One row per article, scored from all its matching passages, with its best passage as
+    /// the snippet; --limit and --offset then count articles.
+    #[arg(long)]
+    by_article: bool,
+    /// How --by-article scores an article: max (its best passage), sum (all matching
+    /// passages), maxplus (best plus a small weight for the others).
+    #[arg(
+        long,
+        default_value = "max",
+        value_name = "HOW",
+        requires = "by_article"
+    )]
+    aggregate: Aggregate,
 }
 
 #[derive(ClapArgs, Debug)]
@@ -121,6 +136,14 @@ fn search(
 ) -> anyhow::Result<()> {
     let query = args.query.join(" ");
     let filters = engine.resolve_filters(&args.filters.into())?;
+    if args.by_article {
+        let page = (args.limit as usize, args.offset as usize);
+        // None: JSON lines; Some: terminal output in this style.
+        let style = (!args.json).then(|| terminal::Style {
+            color: color.enabled(),
+        });
+        return search_articles(engine, &query, &filters, args.aggregate, page, style, out);
+    }
     let hits = engine.search(&query, &filters, args.limit as usize, args.offset as usize)?;
     if args.json {
         json::write_hits(out, &hits)?;
@@ -142,6 +165,24 @@ fn search(
                 color: color.enabled(),
             },
         )?;
+    }
+    Ok(())
+}
+
+fn search_articles(
+    engine: &Engine,
+    query: &str,
+    filters: &talash::search::Filters,
+    agg: Aggregate,
+    (limit, offset): (usize, usize),
+    style: Option<terminal::Style>,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let hits = engine.search_articles(query, filters, agg, limit, offset)?;
+    match style {
+        None => articles::write_json(out, &hits)?,
+        Some(_) if hits.is_empty() => writeln!(out, "No articles match {query:?}.")?,
+        Some(style) => articles::write_terminal(out, &hits, style)?,
     }
     Ok(())
 }

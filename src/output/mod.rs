@@ -1,5 +1,6 @@
 //! Printing results: for people (terminal) and for programs (JSON lines).
 
+pub mod articles;
 pub mod json;
 pub mod terminal;
 

@@ -49,7 +49,7 @@ pub fn highlight(snippet: &str, ranges: &[(usize, usize)], style: Style) -> Stri
     out
 }
 
-fn meta_line(h: &Hit) -> String {
+pub(crate) fn meta_line(h: &Hit) -> String {
     let mut parts = Vec::new();
     parts.push(h.outlet.clone().unwrap_or_else(|| "outlet unknown".into()));
     parts.push(h.date.clone().unwrap_or_else(|| "undated".into()));

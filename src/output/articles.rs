@@ -1,0 +1,62 @@
+//! Printing article-level results (`talash search --by-article`): one row per article with its
+//! best passage as the snippet.
+
+use std::io::Write;
+
+use anyhow::Result;
+
+use crate::articles::ArticleHit;
+use crate::output::terminal::{Style, highlight, meta_line};
+
+const BOLD: &str = "\x1b[1m";
+const DIM: &str = "\x1b[2m";
+const ID: &str = "\x1b[35m";
+const GROUP: &str = "\x1b[36m";
+
+pub fn write_terminal(out: &mut dyn Write, hits: &[ArticleHit], style: Style) -> Result<()> {
+    for (i, a) in hits.iter().enumerate() {
+        if i > 0 {
+            writeln!(out)?;
+        }
+        let p = &a.best_passage;
+        let passages = if a.matched_passages == 1 {
+            "1 passage matches".to_string()
+        } else {
+            format!("{} passages match", a.matched_passages)
+        };
+        writeln!(
+            out,
+            "{} {} {}",
+            style.paint(BOLD, &format!("{:>2}.", a.rank)),
+            style.paint(ID, &a.article_id),
+            style.paint(
+                DIM,
+                &format!("score {:.3} ({}) · {passages}", a.score, a.aggregate)
+            )
+        )?;
+        writeln!(out, "    {}", style.paint(BOLD, &p.title))?;
+        let groups = if p.groups.is_empty() {
+            String::new()
+        } else {
+            format!(" · groups: {}", style.paint(GROUP, &p.groups.join(", ")))
+        };
+        writeln!(out, "    {}{}", meta_line(p), groups)?;
+        writeln!(
+            out,
+            "    best {} {}",
+            style.paint(ID, &format!("#{}", p.passage_no)),
+            highlight(&p.snippet, &p.highlights, style)
+        )?;
+    }
+    Ok(())
+}
+
+/// One JSON object per article; the best passage nested under `best_passage` with the same
+/// fields as `search --json`.
+pub fn write_json(out: &mut dyn Write, hits: &[ArticleHit]) -> Result<()> {
+    for a in hits {
+        serde_json::to_writer(&mut *out, a)?;
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}

@@ -1,0 +1,224 @@
+//! Article-level ranking (`search --by-article`): exact against a brute-force aggregation of
+//! every matching passage, deterministic on ties.
+
+mod common;
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use common::*;
+
+/// A corpus of articles with several paragraphs each, whose words vary by a fixed rule so that
+/// articles match the test queries with different numbers of passages and strengths.
+fn varied_corpus(dir: &Path, articles: usize) {
+    let words = [
+        "ceasefire",
+        "militants",
+        "border",
+        "dialogue",
+        "sanctions",
+        "attack",
+        "province",
+        "talks",
+        "security",
+        "envoy",
+        "refugees",
+        "drone",
+    ];
+    for a in 0..articles {
+        let mut body = String::new();
+        for p in 0..(1 + a % 5) {
+            let mut para = Vec::new();
+            for w in 0..(8 + (a * 7 + p * 3) % 20) {
+                para.push(words[(a * 5 + p * 11 + w * w) % words.len()]);
+            }
+            body.push_str(&para.join(" "));
+            body.push_str(".\n\n");
+        }
+        write_article(
+            dir,
+            &format!("a{a:03}.md"),
+            &format!("id = \"a{a:03}\"\ntitle = \"Report {a}\"\ndate = \"2024-01-01\""),
+            &body,
+        );
+    }
+}
+
+struct Row {
+    id: String,
+    score: f64,
+    matched: u64,
+}
+
+fn by_article(idx: &Path, query: &str, agg: &str, limit: usize) -> Vec<Row> {
+    let n = limit.to_string();
+    search_in(
+        idx,
+        &[query, "--by-article", "--aggregate", agg, "--limit", &n],
+    )
+    .iter()
+    .map(|h| Row {
+        id: field(h, "article_id").to_string(),
+        score: h["score"].as_f64().unwrap_or(f64::NAN),
+        matched: h["matched_passages"].as_u64().unwrap_or(0),
+    })
+    .collect()
+}
+
+/// The brute force: every matching passage (passage search with a limit above the corpus
+/// size), folded per article in the test, then sorted by score and article id.
+fn brute_force(idx: &Path, query: &str, agg: &str, limit: usize) -> Vec<Row> {
+    let all = search_in(idx, &[query, "--limit", "10000"]);
+    let mut per: HashMap<String, Vec<f64>> = HashMap::new();
+    for h in &all {
+        per.entry(field(h, "article_id").to_string())
+            .or_default()
+            .push(h["score"].as_f64().unwrap_or(f64::NAN));
+    }
+    let mut rows: Vec<Row> = per
+        .into_iter()
+        .map(|(id, scores)| {
+            let max = scores.iter().cloned().fold(f64::MIN, f64::max);
+            let sum: f64 = scores.iter().sum();
+            let score = match agg {
+                "max" => max,
+                "sum" => sum,
+                "maxplus" => max + 0.1 * (sum - max),
+                other => panic!("unknown aggregation {other}"),
+            };
+            Row {
+                id,
+                score,
+                matched: scores.len() as u64,
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        b.score
+            .partial_cmp(&a.score)
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    rows.truncate(limit);
+    rows
+}
+
+#[test]
+fn top_articles_equal_a_brute_force_aggregation() {
+    let tmp = tempfile::tempdir().unwrap();
+    varied_corpus(tmp.path(), 60);
+    // Two indexing threads write two segments here, so the cross-segment merge is exercised.
+    let idx = build_index(tmp.path(), "articles-exact");
+    for query in [
+        "ceasefire",
+        "border talks",
+        "drone attack province",
+        "envoy",
+    ] {
+        for agg in ["max", "sum", "maxplus"] {
+            let got = by_article(&idx, query, agg, 10);
+            let want = brute_force(&idx, query, agg, 10);
+            assert_eq!(got.len(), want.len(), "{query} {agg}");
+            assert_eq!(
+                got.len(),
+                10,
+                "{query}: the corpus has more than 10 matches"
+            );
+            for (g, w) in got.iter().zip(&want) {
+                // Scores differ only by f32 rounding of the sums.
+                assert!(
+                    (g.score - w.score).abs() < 1e-3 * w.score.abs().max(1.0),
+                    "{query} {agg}: {} {} vs {} {}",
+                    g.id,
+                    g.score,
+                    w.id,
+                    w.score
+                );
+                assert_eq!(g.matched, w.matched, "{query} {agg} {}", g.id);
+            }
+            // Ids must agree except where scores tie within rounding.
+            let ids = |rows: &[Row]| rows.iter().map(|r| r.id.clone()).collect::<Vec<_>>();
+            if ids(&got) != ids(&want) {
+                for (g, w) in got.iter().zip(&want) {
+                    assert!(
+                        g.id == w.id || (g.score - w.score).abs() < 1e-3,
+                        "{query} {agg}: {} vs {}",
+                        g.id,
+                        w.id
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn an_article_ranks_by_its_best_passage_under_max() {
+    let idx = corpus_index();
+    let passages = search_in(idx, &["Landberg", "--limit", "100"]);
+    let articles = search_in(idx, &["Landberg", "--by-article"]);
+    let top = &articles[0];
+    assert_eq!(
+        field(top, "article_id"),
+        "et-2023-03-06-counter-terror-dialogue"
+    );
+    let best = &top["best_passage"];
+    assert_eq!(field(best, "passage_id"), field(&passages[0], "passage_id"));
+    assert_eq!(top["score"], passages[0]["score"]);
+    let matched = passages
+        .iter()
+        .filter(|p| field(p, "article_id") == field(top, "article_id"))
+        .count() as u64;
+    assert_eq!(top["matched_passages"].as_u64(), Some(matched));
+}
+
+#[test]
+fn equal_scores_rank_by_article_id_whatever_the_file_order() {
+    let tmp = tempfile::tempdir().unwrap();
+    // Identical articles score identically; ids are written in an order unlike their sort.
+    for id in ["zeta", "alpha", "mike", "bravo"] {
+        write_article(
+            tmp.path(),
+            &format!("{id}.md"),
+            &format!("id = \"{id}\"\ntitle = \"Same\""),
+            "The envoy met the delegation.\n\nNothing else happened.\n",
+        );
+    }
+    let idx = build_index(tmp.path(), "articles-ties");
+    let ids: Vec<String> = by_article(&idx, "envoy", "max", 10)
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(ids, ["alpha", "bravo", "mike", "zeta"]);
+    let page: Vec<String> = search_in(&idx, &["envoy", "--by-article", "--offset", "1", "-n", "2"])
+        .iter()
+        .map(|h| field(h, "article_id").to_string())
+        .collect();
+    assert_eq!(page, ["bravo", "mike"]);
+}
+
+#[test]
+fn aggregate_needs_by_article_and_a_known_name() {
+    let idx = corpus_index();
+    let idx = idx.to_str().unwrap();
+    let r = run(
+        TALASH,
+        &["--index", idx, "search", "TTP", "--aggregate", "sum"],
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("--by-article"), "{}", r.stderr);
+    let r = run(
+        TALASH,
+        &[
+            "--index",
+            idx,
+            "search",
+            "TTP",
+            "--by-article",
+            "--aggregate",
+            "mean",
+        ],
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("max, sum, maxplus"), "{}", r.stderr);
+}

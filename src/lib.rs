@@ -4,10 +4,12 @@
 //! arguments, call it and print. See README.md for the tour.
 
 pub mod analysis;
+pub mod batch;
 pub mod cli;
 pub mod corpus;
 pub mod date;
 pub mod error;
+pub mod eval;
 pub mod groups;
 pub mod index;
 pub mod output;

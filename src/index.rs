@@ -200,17 +200,28 @@ pub fn read_corpus(paths: &[PathBuf], keep_going: bool) -> Result<(Vec<Article>,
     if files.is_empty() {
         let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
         bail!(
-            "no article files (*.md) found in {}; see corpus/README.md for the format",
+            "no article files (*.md, *.jsonl) found in {}; see corpus/README.md for the formats",
             shown.join(", ")
         );
     }
     let mut articles = Vec::new();
     let mut bad = Vec::new();
-    for f in &files {
-        match corpus::read_article(f) {
+    let mut take = |read: Result<Article, InputError>| {
+        match read {
             Ok(a) => articles.push(a),
             Err(e) if keep_going => bad.push(e),
-            Err(e) => return Err(e.into()),
+            Err(e) => return Err(e),
+        }
+        Ok(())
+    };
+    for f in &files {
+        if corpus::jsonl::is_jsonl_file(f) {
+            // A collection file: one article a line, read as a stream.
+            for read in corpus::jsonl::JsonlArticles::open(f)? {
+                take(read)?;
+            }
+        } else {
+            take(corpus::read_article(f))?;
         }
     }
     let dups = corpus::duplicate_ids(&articles);

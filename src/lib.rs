@@ -5,10 +5,12 @@
 
 pub mod analysis;
 pub mod articles;
+pub mod batch;
 pub mod cli;
 pub mod corpus;
 pub mod date;
 pub mod error;
+pub mod eval;
 pub mod groups;
 pub mod index;
 pub mod output;
@@ -16,3 +18,4 @@ pub mod query;
 pub mod readonly;
 pub mod schema;
 pub mod search;
+pub mod smart;

@@ -2,6 +2,7 @@
 
 pub mod article;
 pub mod clean;
+pub mod jsonl;
 pub mod passage;
 
 use std::collections::HashMap;
@@ -108,7 +109,7 @@ pub fn is_article_file(path: &Path) -> bool {
     !name.starts_with('.')
         && !name.starts_with('_')
         && !name.eq_ignore_ascii_case("README.md")
-        && matches!(ext.as_deref(), Some("md" | "markdown"))
+        && matches!(ext.as_deref(), Some("md" | "markdown" | "jsonl"))
 }
 
 /// The article files under `paths` (files are taken as given; folders are walked), sorted.
@@ -197,24 +198,29 @@ pub fn read_text(path: &Path) -> Result<String, InputError> {
     })
 }
 
-/// Reads and parses one article file.
+/// Reads and parses one Markdown article file.
 pub fn read_article(path: &Path) -> Result<Article, InputError> {
     Article::parse(&read_text(path)?, path)
 }
 
 /// Reports articles that share an id (ids must be unique: they name passages).
 pub fn duplicate_ids(articles: &[Article]) -> Vec<InputError> {
-    let mut first: HashMap<&str, &Path> = HashMap::new();
+    // In a JSONL collection an article is a line, so the line names it.
+    let line = |a: &Article| jsonl::is_jsonl_file(&a.path).then_some(a.body_line);
+    let mut first: HashMap<&str, &Article> = HashMap::new();
     let mut errors = Vec::new();
     for a in articles {
-        if let Some(prev) = first.insert(&a.id, &a.path) {
+        if let Some(prev) = first.insert(&a.id, a) {
+            let place = match line(prev) {
+                Some(n) => format!("{}:{n}", prev.path.display()),
+                None => prev.path.display().to_string(),
+            };
             errors.push(InputError {
                 path: a.path.clone(),
-                line: None,
+                line: line(a),
                 message: format!(
-                    "article id {:?} is already used by {}; ids must be unique",
-                    a.id,
-                    prev.display()
+                    "article id {:?} is already used by {place}; ids must be unique",
+                    a.id
                 ),
             });
             first.insert(&a.id, prev);
@@ -270,5 +276,6 @@ mod tests {
         assert!(!is_article_file(Path::new("c/README.md")));
         assert!(!is_article_file(Path::new("c/.x.md")));
         assert!(!is_article_file(Path::new("c/x.txt")));
+        assert!(is_article_file(Path::new("c/collection.jsonl")));
     }
 }

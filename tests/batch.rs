@@ -1,0 +1,285 @@
+//! `talash batch`: golden TREC runs for each query-file format, thread-count independence,
+//! bad lines reported with file and line, `--strict`.
+//!
+//! The goldens in tests/data/batch/*.run are the runs of the query files on the shipped corpus.
+//! After a deliberate change to ranking or the corpus, regenerate them with
+//! `TALASH_BLESS=1 cargo test --test batch` and review the diff before committing.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{Run, TALASH, corpus_index, run};
+
+fn data(name: &str) -> PathBuf {
+    common::repo().join("tests/data/batch").join(name)
+}
+
+fn batch(idx: &Path, args: &[&str]) -> Run {
+    let mut all = vec!["--index", idx.to_str().unwrap(), "batch"];
+    all.extend_from_slice(args);
+    run(TALASH, &all)
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    tempfile::Builder::new()
+        .prefix(name)
+        .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
+        .unwrap()
+        .keep()
+}
+
+/// Runs `queries` with 1 and 2 threads, checks both equal the golden, returns the run.
+fn check_golden(queries: &str, golden: &str, extra: &[&str]) -> String {
+    let q = data(queries);
+    let mut outputs = Vec::new();
+    for threads in ["1", "2"] {
+        let mut args = vec![q.to_str().unwrap(), "--hits", "5", "--threads", threads];
+        args.extend_from_slice(extra);
+        let r = batch(corpus_index(), &args);
+        assert_eq!(
+            r.code, 0,
+            "{queries} with {threads} thread(s): {}",
+            r.stderr
+        );
+        outputs.push(r.stdout);
+    }
+    assert_eq!(
+        outputs[0], outputs[1],
+        "{queries}: 1 and 2 threads give different runs"
+    );
+    let path = data(golden);
+    if std::env::var_os("TALASH_BLESS").is_some() {
+        std::fs::write(&path, &outputs[0]).unwrap();
+    }
+    let want = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "cannot read golden {}: {e}; create it with TALASH_BLESS=1",
+            path.display()
+        )
+    });
+    assert_eq!(
+        outputs[0],
+        want,
+        "{queries}: the run differs from {}; if the change is intended, regenerate with TALASH_BLESS=1",
+        path.display()
+    );
+    outputs.swap_remove(0)
+}
+
+/// Checks a TREC run's shape: six columns, ranks from 1, scores not increasing, ties by id.
+fn check_trec_shape(run: &str, tag: &str) {
+    let mut prev: Option<(String, usize, f32, String)> = None;
+    for line in run.lines() {
+        let cols: Vec<&str> = line.split(' ').collect();
+        assert_eq!(cols.len(), 6, "{line}");
+        assert_eq!(cols[1], "Q0");
+        assert_eq!(cols[5], tag);
+        let rank: usize = cols[3].parse().unwrap();
+        let score: f32 = cols[4].parse().unwrap();
+        match &prev {
+            Some((q, r, s, d)) if q == cols[0] => {
+                assert_eq!(rank, r + 1, "{line}");
+                assert!(
+                    score < *s || (score == *s && cols[2] > d.as_str()),
+                    "{line}"
+                );
+            }
+            _ => assert_eq!(rank, 1, "{line}"),
+        }
+        prev = Some((cols[0].into(), rank, score, cols[2].into()));
+    }
+}
+
+#[test]
+fn plain_text_run_matches_golden() {
+    let run = check_golden("queries.txt", "txt.run", &[]);
+    check_trec_shape(&run, "talash");
+    // Ids are line numbers: the first query is on line 2, after the comment.
+    assert!(run.starts_with("2 Q0 "), "{run}");
+    assert!(run.lines().any(|l| l.starts_with("5 Q0 ")), "{run}");
+}
+
+#[test]
+fn tsv_run_matches_golden() {
+    let run = check_golden("queries.tsv", "tsv.run", &["--run-tag", "tsvrun"]);
+    check_trec_shape(&run, "tsvrun");
+    let ids: Vec<&str> = run.lines().map(|l| l.split(' ').next().unwrap()).collect();
+    let mut order = ids.clone();
+    order.dedup();
+    assert_eq!(order, ["landberg", "ttp", "phrase", "dialogue", "daesh"]);
+}
+
+#[test]
+fn jsonl_run_matches_golden_and_applies_own_filters() {
+    let run = check_golden("queries.jsonl", "jsonl.run", &[]);
+    check_trec_shape(&run, "talash");
+    // "hits": 3 caps that query below --hits 5.
+    assert!(run.lines().filter(|l| l.starts_with("isis ")).count() <= 3);
+    // The outlet and date filters leave only Express Tribune passages from March 2023 or before.
+    for line in run.lines().filter(|l| l.starts_with("tribune ")) {
+        assert!(line.contains(" et-2023-03-"), "{line}");
+    }
+    for line in run.lines().filter(|l| l.starts_with("ttp-2024 ")) {
+        assert!(line.contains("-2024-") || line.contains("-2025-"), "{line}");
+    }
+}
+
+#[test]
+fn trec_topics_run_matches_golden() {
+    let run = check_golden("queries.trec", "trec.run", &["--docid", "article"]);
+    check_trec_shape(&run, "talash");
+    // Article ids, each at most once per query.
+    for q in ["301", "302", "303"] {
+        let docs: Vec<&str> = run
+            .lines()
+            .filter(|l| l.starts_with(&format!("{q} ")))
+            .map(|l| l.split(' ').nth(2).unwrap())
+            .collect();
+        assert!(!docs.is_empty(), "{q}: {run}");
+        assert!(docs.iter().all(|d| !d.contains('#')), "{docs:?}");
+        let mut unique = docs.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), docs.len(), "{docs:?}");
+    }
+}
+
+#[test]
+fn cli_filters_apply_to_every_query() {
+    let q = data("queries.tsv");
+    let r = batch(
+        corpus_index(),
+        &[q.to_str().unwrap(), "--group", "ISIS", "--since", "2024"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stdout.is_empty());
+    for line in r.stdout.lines() {
+        assert!(
+            line.contains(" agencies-2024-") || line.contains(" blog-2025-"),
+            "{line}"
+        );
+    }
+    let bad = batch(corpus_index(), &[q.to_str().unwrap(), "--group", "nope"]);
+    assert_eq!(bad.code, 2, "{}", bad.stderr);
+    assert!(bad.stderr.contains("--group"), "{}", bad.stderr);
+}
+
+#[test]
+fn jsonl_output_is_search_json_plus_qid() {
+    let q = data("queries.tsv");
+    let dir = temp_dir("batch-out");
+    let out = dir.join("run.jsonl");
+    let r = batch(
+        corpus_index(),
+        &[
+            q.to_str().unwrap(),
+            "--format",
+            "jsonl",
+            "--hits",
+            "2",
+            "--output",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.is_empty(),
+        "the run goes to the file: {}",
+        r.stdout
+    );
+    let text = std::fs::read_to_string(&out).unwrap();
+    let hits: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(!hits.is_empty());
+    let first = &hits[0];
+    assert_eq!(first["qid"], "landberg");
+    let search = common::search_json(&["Landberg", "-n", "1"]);
+    for key in search[0].as_object().unwrap().keys() {
+        assert_eq!(first[key], search[0][key], "field {key}");
+    }
+}
+
+#[test]
+fn bad_lines_are_reported_and_the_rest_runs() {
+    let dir = temp_dir("batch-bad");
+    let q = dir.join("q.jsonl");
+    std::fs::write(
+        &q,
+        concat!(
+            "{\"id\": \"ok1\", \"query\": \"Landberg\"}\n",
+            "{\"id\": \"json\", \"query\": \"Landberg\"\n",
+            "{\"id\": \"empty\", \"query\": \"  \"}\n",
+            "\n",
+            "{\"id\": \"grp\", \"query\": \"TTP\", \"group\": \"Nonexistent Front\"}\n",
+            "{\"id\": \"date\", \"query\": \"TTP\", \"since\": \"2024-02-30\"}\n",
+            "{\"id\": \"syntax\", \"query\": \"\\\"unclosed\"}\n",
+            "{\"id\": \"ok2\", \"query\": \"Daesh\"}\n",
+        ),
+    )
+    .unwrap();
+    let r = batch(corpus_index(), &[q.to_str().unwrap(), "--hits", "2"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let file = q.display().to_string();
+    for (line, want) in [
+        (2, "invalid JSON"),
+        (3, "is empty"),
+        (5, "\"group\": unknown group"),
+        (6, "\"since\": invalid date"),
+        (7, "invalid query"),
+    ] {
+        let prefix = format!("talash: error: {file}:{line}: ");
+        let found = r.stderr.lines().find(|l| l.starts_with(&prefix));
+        assert!(
+            found.is_some_and(|l| l.contains(want)),
+            "want {prefix}…{want} in:\n{}",
+            r.stderr
+        );
+    }
+    assert!(r.stderr.contains("5 of 7 queries failed"), "{}", r.stderr);
+    let qids: Vec<&str> = r
+        .stdout
+        .lines()
+        .map(|l| l.split(' ').next().unwrap())
+        .collect();
+    assert!(
+        qids.contains(&"ok1") && qids.contains(&"ok2"),
+        "{}",
+        r.stdout
+    );
+    assert!(qids.iter().all(|q| *q == "ok1" || *q == "ok2"));
+
+    let strict = batch(corpus_index(), &[q.to_str().unwrap(), "--strict"]);
+    assert_eq!(strict.code, 1, "{}", strict.stderr);
+    assert!(strict.stdout.is_empty(), "{}", strict.stdout);
+    let errors: Vec<&str> = strict
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("talash: error:"))
+        .collect();
+    assert_eq!(errors.len(), 1, "{}", strict.stderr);
+    assert!(errors[0].contains(&format!("{file}:2: invalid JSON")));
+}
+
+#[test]
+fn format_comes_from_extension_or_flag() {
+    let dir = temp_dir("batch-fmt");
+    let q = dir.join("topics.list");
+    std::fs::write(&q, "a\tLandberg\n").unwrap();
+    let r = batch(corpus_index(), &[q.to_str().unwrap()]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("--input-format"), "{}", r.stderr);
+    let r = batch(
+        corpus_index(),
+        &[q.to_str().unwrap(), "--input-format", "tsv", "--hits", "1"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.starts_with("a Q0 "), "{}", r.stdout);
+    let empty = dir.join("empty.txt");
+    std::fs::write(&empty, "# nothing\n\n").unwrap();
+    let r = batch(corpus_index(), &[empty.to_str().unwrap()]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("no queries"), "{}", r.stderr);
+}

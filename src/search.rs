@@ -266,7 +266,7 @@ impl Engine {
         Ok(hits)
     }
 
-    fn snippet_generator(&self, query: &dyn Query) -> Result<SnippetGenerator> {
+    pub fn snippet_generator(&self, query: &dyn Query) -> Result<SnippetGenerator> {
         let mut g = SnippetGenerator::create(&self.searcher(), query, self.open.fields.text)
             .context("cannot build snippets")?;
         g.set_max_num_chars(self.open.config.spec.search.snippet_chars);
@@ -274,7 +274,7 @@ impl Engine {
     }
 
     /// Reads a stored passage into a hit.
-    fn hit(
+    pub fn hit(
         &self,
         searcher: &Searcher,
         snippets: &SnippetGenerator,

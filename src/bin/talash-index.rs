@@ -81,7 +81,8 @@ fn main() -> ExitCode {
             memory_bytes,
             threads,
         };
-        let summary = index::build(&config, &opts)?;
+        let progress = talash::progress::for_stderr(args.quiet);
+        let summary = index::build_with_progress(&config, &opts, &*progress)?;
         report(&summary, &opts, args.quiet);
         Ok(if summary.skipped.is_empty() {
             ExitCode::SUCCESS

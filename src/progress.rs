@@ -29,12 +29,18 @@ pub struct Bar {
 }
 
 const TEMPLATE: &str =
-    "{bar:30.cyan/blue} {pos}/{len} articles · {msg} passages · {per_sec} · ETA {eta}";
+    "{bar:20.cyan/blue} {pos}/{len} articles · {msg} passages · {rate}/s · ETA {eta}";
 
 impl Bar {
     fn new() -> Bar {
         let style = ProgressStyle::with_template(TEMPLATE)
             .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .with_key(
+                "rate",
+                |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                    let _ = write!(w, "{:.0}", state.per_sec());
+                },
+            )
             .progress_chars("█▉▊▋▌▍▎▏ ");
         let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
         bar.set_style(style);
@@ -44,8 +50,8 @@ impl Bar {
 
 impl Progress for Bar {
     fn start(&self, articles: usize) {
-        self.bar.set_length(articles as u64);
         self.bar.set_message("0");
+        self.bar.set_length(articles as u64);
         // Drawn once now, so even a run shorter than the redraw interval shows the bar.
         self.bar.force_draw();
     }
@@ -57,8 +63,9 @@ impl Progress for Bar {
     }
 
     fn finish(&self) {
-        // Left on screen in its final state, above the summary.
+        // Left on screen in its final state; the summary goes on the next line.
         self.bar.finish();
+        eprintln!();
     }
 }
 

@@ -180,7 +180,7 @@ Examples:
   talash search '\"joint statement\" -police' --json | jq .passage_id
   talash search counterterrorism --facets                 # counts over all matches
   talash search counterterrorism --facets --facet-year 2023
-  talash search TTP --per-article 1 --limit 5 --offset 5  # one passage per article, page 2
+  talash search TTP --per-article 2 --limit 4 --offset 4  # two per article at most, page 2
   talash search Landberg --fields id,title";
 
 #[derive(ClapArgs, Debug)]

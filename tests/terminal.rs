@@ -974,3 +974,46 @@ fn a_terminal_gets_colours_and_a_progress_bar_a_pipe_does_not() {
     .unwrap();
     assert!(tty.contains("\x1b[36m█"), "{tty:?}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// The README's tour is real output.
+
+#[test]
+fn readme_tour_outputs_are_what_the_binaries_print() {
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let section = readme
+        .split("### Seeing a result set")
+        .nth(1)
+        .and_then(|s| s.split("### Shell completions").next())
+        .expect("the README has the tour section");
+    let idx = corpus_index().to_str().unwrap();
+    let mut checked = 0;
+    for block in section.split("```console").skip(1) {
+        let block = block.split("```").next().unwrap();
+        // Each command starts with "$ " and its output runs to the next command.
+        for chunk in block.split("\n$ ").map(|c| c.trim_start_matches("\n$ ")) {
+            let chunk = chunk.trim_start_matches("$ ").trim_end();
+            if chunk.is_empty() {
+                continue;
+            }
+            let (cmd, want) = chunk.split_once('\n').unwrap_or((chunk, ""));
+            let w = words(cmd);
+            assert_eq!(w[0], "talash", "{cmd}");
+            let out = Command::new(TALASH)
+                .args(["--index", idx])
+                .args(&w[1..])
+                .env("COLUMNS", "80")
+                .env_remove("NO_COLOR")
+                .output()
+                .unwrap();
+            let got = String::from_utf8(out.stdout).unwrap();
+            assert_eq!(
+                got.trim_end(),
+                want.trim_end(),
+                "README output of `{cmd}` is stale; paste the new output above"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 6, "only {checked} README commands checked");
+}

@@ -64,7 +64,13 @@ pub fn write_timeline(
     if t.periods.is_empty() {
         writeln!(out, "No dated passage matches.")?;
     } else {
-        let label_w = t.periods.iter().map(|p| p.period.len()).max().unwrap_or(4);
+        let label_w = t
+            .periods
+            .iter()
+            .map(|p| p.period.len())
+            .max()
+            .unwrap_or(0)
+            .max("period".len());
         writeln!(
             out,
             "{}",
@@ -74,16 +80,16 @@ pub fn write_timeline(
             )
         )?;
         let max = t.periods.iter().map(|p| p.passages).max().unwrap_or(0);
+        // Label, two 8-wide counts and three spaces; the bar takes the rest.
         let bar_w = width.saturating_sub(label_w + 19).max(10);
         for p in &t.periods {
-            writeln!(
-                out,
-                "{:<label_w$} {:>8} {:>8} {}",
-                p.period,
-                p.passages,
-                p.articles,
-                style.paint(GROUP_COLOR, &bar(p.passages, max, bar_w))
-            )?;
+            let drawn = bar(p.passages, max, bar_w);
+            let row = format!("{:<label_w$} {:>8} {:>8}", p.period, p.passages, p.articles);
+            if drawn.is_empty() {
+                writeln!(out, "{row}")?;
+            } else {
+                writeln!(out, "{row} {}", style.paint(GROUP_COLOR, &drawn))?;
+            }
         }
     }
     if !t.coarser.is_empty() {

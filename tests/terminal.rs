@@ -819,7 +819,7 @@ fn words(line: &str) -> Vec<String> {
 fn every_help_example_runs_and_finds_something_on_the_shipped_corpus() {
     let idx = corpus_index().to_str().unwrap();
     let mut ran = 0;
-    for sub in ["", "search", "facets", "show", "timeline"] {
+    for sub in ["", "search", "facets", "show", "timeline", "groups"] {
         let args: Vec<&str> = if sub.is_empty() {
             vec!["--help"]
         } else {

@@ -48,6 +48,7 @@ enum Command {
     #[command(after_help = SEARCH_HELP)]
     Search(SearchArgs),
     /// List the groups of the index's gazetteer, with their aliases.
+    #[command(after_help = GROUPS_HELP)]
     Groups,
     /// Every group, outlet or date in the index, with passage and article counts.
     #[command(after_help = FACETS_HELP)]
@@ -65,6 +66,14 @@ enum Command {
     #[command(after_help = MAN_HELP)]
     Man(ManArgs),
 }
+
+const GROUPS_HELP: &str =
+    "Any name or alias listed works with --group, in any case, and in queries.
+
+Examples:
+  talash groups
+  talash search threat --group TTP
+  talash search Pakistan --group ISIS-K";
 
 const FACETS_HELP: &str = "Counts are over the whole index: passages, and the distinct articles
 they come from. Groups nest (ISIS/Khorasan under ISIS; a passage counts once for a parent);

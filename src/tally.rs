@@ -211,3 +211,38 @@ impl SegmentCollector for TallySegment {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn counts(passages: u64, articles: &[&str]) -> Counts {
+        Counts {
+            passages,
+            articles: articles.iter().map(|a| a.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn a_passage_counts_once_for_a_parent_it_reaches_twice() {
+        let isis = Facet::from("/ISIS");
+        let khorasan = Facet::from("/ISIS/Khorasan");
+        let ttp = Facet::from("/TTP");
+        let mut t = Tallied::default();
+        // 2 passages tagged ISIS and ISIS/Khorasan (article a), 1 only Khorasan (article b),
+        // 3 TTP (articles a, c), 4 with no group (article d).
+        t.combos
+            .insert(vec![isis.clone(), khorasan.clone()], counts(2, &["a"]));
+        t.combos.insert(vec![khorasan.clone()], counts(1, &["b"]));
+        t.combos.insert(vec![ttp.clone()], counts(3, &["a", "c"]));
+        t.combos.insert(vec![], counts(4, &["d"]));
+        let per = t.per_value();
+        assert_eq!(per[&isis], counts(3, &["a", "b"]));
+        assert_eq!(per[&khorasan], counts(3, &["a", "b"]));
+        assert_eq!(per[&ttp], counts(3, &["a", "c"]));
+        let exact = t.per_exact_value();
+        assert_eq!(exact[&isis], counts(2, &["a"]));
+        assert_eq!(t.total(), counts(10, &["a", "b", "c", "d"]));
+        assert_eq!(t.without_value(), counts(4, &["d"]));
+    }
+}

@@ -333,8 +333,18 @@ fn talash_format(payload: &str) -> Option<u32> {
 /// Builds (or rebuilds) the index from the corpus. The previous index stays readable until the
 /// new one is committed.
 pub fn build(config: &Config, opts: &IndexOptions) -> Result<IndexSummary> {
+    build_with_progress(config, opts, &crate::progress::Silent)
+}
+
+/// [`build`], reporting each article to `progress` (the indexer's bar).
+pub fn build_with_progress(
+    config: &Config,
+    opts: &IndexOptions,
+    progress: &dyn crate::progress::Progress,
+) -> Result<IndexSummary> {
     let started = Instant::now();
     let (articles, skipped) = read_corpus(&opts.corpus, opts.keep_going)?;
+    progress.start(articles.len());
     let (schema, fields) = config.spec.build();
     let (index, swap_from) = match open_for_writing(&opts.dir, &schema)? {
         Some(index) => (index, None),
@@ -374,7 +384,9 @@ pub fn build(config: &Config, opts: &IndexOptions) -> Result<IndexSummary> {
         }
         summary.articles += 1;
         summary.passages += passages.len();
+        progress.article(passages.len());
     }
+    progress.finish();
     let meta = IndexMeta {
         talash_format: FORMAT_VERSION,
         talash_version: env!("CARGO_PKG_VERSION").to_string(),

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 use talash::cli::{DEFAULT_INDEX, cores, run};
 use talash::index::{self, IndexOptions, IndexSummary};
 use talash::schema::{Config, ConfigSources};
@@ -15,8 +15,9 @@ use talash::schema::{Config, ConfigSources};
 /// tantivy index. Re-running replaces the index; searches keep working meanwhile.
 #[derive(Parser, Debug)]
 #[command(
+    name = "talash-index",
     version,
-    after_help = "Examples:\n  talash-index                      # index ./corpus into ./index\n  talash-index my-articles/ --index /tmp/idx\n  talash-index corpus/ extra.md --max-words 80"
+    after_help = "Examples:\n  talash-index                      # index ./corpus into ./index\n  talash-index my-articles/ --index /tmp/idx\n  talash-index corpus/ extra.md --max-words 80\n  talash-index --completions bash > ~/.local/share/bash-completion/completions/talash-index\n  talash-index --man ~/.local/share/man/man1"
 )]
 struct Args {
     /// Article files or folders (walked for *.md). Default: ./corpus
@@ -46,14 +47,30 @@ struct Args {
     /// Indexing threads. Default: the number of cores.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=64))]
     threads: Option<u64>,
-    /// Print nothing but errors.
+    /// Print nothing but errors (no progress bar, no summary).
     #[arg(long, short)]
     quiet: bool,
+    /// Print a shell completion script for talash-index and exit (bash, zsh, fish, ...).
+    #[arg(long, value_name = "SHELL", conflicts_with = "corpus")]
+    completions: Option<clap_complete::Shell>,
+    /// Write the talash-index.1 man page into DIR and exit.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["corpus", "completions"])]
+    man: Option<PathBuf>,
 }
 
 fn main() -> ExitCode {
     run("talash-index", || {
         let args = Args::parse();
+        if let Some(shell) = args.completions {
+            talash::docs::completions(Args::command(), shell, &mut std::io::stdout().lock())?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        if let Some(dir) = &args.man {
+            for page in talash::docs::man_pages(Args::command(), dir)? {
+                println!("{}", page.display());
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
         let sources = ConfigSources::with_overrides(
             args.schema.as_deref(),
             args.groups.as_deref(),
@@ -81,7 +98,8 @@ fn main() -> ExitCode {
             memory_bytes,
             threads,
         };
-        let summary = index::build(&config, &opts)?;
+        let progress = talash::progress::for_stderr(args.quiet);
+        let summary = index::build_with_progress(&config, &opts, &*progress)?;
         report(&summary, &opts, args.quiet);
         Ok(if summary.skipped.is_empty() {
             ExitCode::SUCCESS

@@ -5,15 +5,20 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use clap::{Args as ClapArgs, Parser, Subcommand};
+use clap::{Args as ClapArgs, CommandFactory, Parser, Subcommand};
 use talash::articles::Aggregate;
 use talash::batch::run::{BatchOptions, DocIdKind, OutputFormat};
 use talash::batch::{self, InputFormat, MAX_HITS, read_query_file};
 use talash::cli::{DEFAULT_INDEX, cores, run};
 use talash::error::usage;
 use talash::eval::Metric;
+use talash::facets::{FacetField, FacetRequest};
+use talash::output::terminal::HitField;
 use talash::output::{ColorChoice, articles, json, terminal};
+use talash::page::PageRequest;
 use talash::search::{Engine, FilterArgs};
+use talash::show::Window;
+use talash::timeline::By;
 
 /// Search news passages by relevance, filtered by militant group, date and outlet.
 #[derive(Parser, Debug)]
@@ -34,7 +39,14 @@ const EXAMPLES: &str = "Examples:
   talash search '\"joint statement\" TTP' --since 2024-01-01
   talash search Daesh --group ISIS --json
   talash search dialogue --outlet 'express tribune' --limit 3
-  talash groups";
+  talash search counterterrorism --facets --facet-year 2023
+  talash search TTP --per-article 1
+  talash show et-2023-03-06-counter-terror-dialogue#3 --context 1
+  talash timeline TTP --by month
+  talash facets --field group
+  talash groups
+  talash completions bash > ~/.local/share/bash-completion/completions/talash
+  talash man --dir ~/.local/share/man/man1";
 
 #[derive(Subcommand, Debug)]
 enum Command {
@@ -42,6 +54,7 @@ enum Command {
     #[command(after_help = SEARCH_HELP)]
     Search(SearchArgs),
     /// List the groups of the index's gazetteer, with their aliases.
+    #[command(after_help = GROUPS_HELP)]
     Groups,
     /// Run a file of queries; write a TREC run or JSON lines.
     #[command(after_help = BATCH_HELP)]
@@ -49,6 +62,128 @@ enum Command {
     /// Score a TREC run against relevance judgments, as trec_eval does.
     #[command(after_help = EVAL_HELP)]
     Eval(EvalArgs),
+    /// Every group, outlet or date in the index, with passage and article counts.
+    #[command(after_help = FACETS_HELP)]
+    Facets(FacetsArgs),
+    /// Show a passage in its article, with the passages around it.
+    #[command(after_help = SHOW_HELP)]
+    Show(ShowArgs),
+    /// Matching passages and articles per year, month or day, as a bar chart.
+    #[command(after_help = TIMELINE_HELP)]
+    Timeline(TimelineArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    #[command(after_help = COMPLETIONS_HELP)]
+    Completions(CompletionsArgs),
+    /// Write man pages (talash.1, talash-search.1, ...) into a folder, or print talash.1.
+    #[command(after_help = MAN_HELP)]
+    Man(ManArgs),
+}
+
+const GROUPS_HELP: &str =
+    "Any name or alias listed works with --group, in any case, and in queries.
+
+Examples:
+  talash groups
+  talash search threat --group TTP
+  talash search Pakistan --group ISIS-K";
+
+const FACETS_HELP: &str = "Counts are over the whole index: passages, and the distinct articles
+they come from. Groups nest (ISIS/Khorasan under ISIS; a passage counts once for a parent);
+dates nest year > month > day.
+
+Examples:
+  talash facets
+  talash facets --field group
+  talash facets --field date --json";
+
+const SHOW_HELP: &str = "Passage ids are printed by `talash search` after each rank
+(or `talash search QUERY --json | jq -r .passage_id`).
+
+Examples:
+  talash show et-2023-03-06-counter-terror-dialogue#3
+  talash show agencies-2024-05-ttp-daish-threat#2 --context 2
+  talash show et-2023-03-09-counterterror-talks#1 --article
+  talash show et-2023-03-06-counter-terror-dialogue#3 --json";
+
+const TIMELINE_HELP: &str = "Every period from the first match to the last is listed, zero where
+nothing matched. Bars are scaled to the terminal width (COLUMNS, else the terminal, else 80).
+Articles dated only to a year or month are not guessed into a finer period: under --by month or
+--by day they are counted apart, by their own date, below the chart.
+
+Examples:
+  talash timeline TTP
+  talash timeline counterterrorism --by month
+  talash timeline dialogue --by day --since 2023-03 --until 2023-03
+  talash timeline Pakistan --group ISIS --json";
+
+const COMPLETIONS_HELP: &str = "Examples:
+  talash completions bash > ~/.local/share/bash-completion/completions/talash
+  talash completions zsh > ~/.zfunc/_talash
+  talash completions fish > ~/.config/fish/completions/talash.fish";
+
+const MAN_HELP: &str = "Examples:
+  talash man --dir ~/.local/share/man/man1 && man talash-search
+  talash man | man -l -";
+
+#[derive(ClapArgs, Debug)]
+struct FacetsArgs {
+    /// Only this facet (default: group, outlet and date).
+    #[arg(long, value_enum)]
+    field: Option<FacetField>,
+    /// One JSON object per facet field instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(ClapArgs, Debug)]
+struct ShowArgs {
+    /// The passage id, as printed by `talash search` (ARTICLE-ID#N).
+    #[arg(value_name = "PASSAGE_ID")]
+    id: String,
+    /// Passages to show before and after it.
+    #[arg(
+        long,
+        short = 'C',
+        default_value_t = 1,
+        value_name = "N",
+        conflicts_with = "article"
+    )]
+    context: usize,
+    /// Show the whole article.
+    #[arg(long)]
+    article: bool,
+    /// One JSON object instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(ClapArgs, Debug)]
+struct TimelineArgs {
+    /// The query (several arguments are joined with spaces).
+    #[arg(required = true, value_name = "QUERY")]
+    query: Vec<String>,
+    #[command(flatten)]
+    filters: FilterFlags,
+    /// The period of one bar.
+    #[arg(long, value_enum, default_value_t = By::Year)]
+    by: By,
+    /// One JSON object instead of a chart.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(ClapArgs, Debug)]
+struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    shell: clap_complete::Shell,
+}
+
+#[derive(ClapArgs, Debug)]
+struct ManArgs {
+    /// Write talash.1 and one page per subcommand here (default: print talash.1 to stdout).
+    #[arg(long, value_name = "DIR")]
+    dir: Option<PathBuf>,
 }
 
 const SEARCH_HELP: &str = "Query syntax:
@@ -64,6 +199,10 @@ Examples:
   talash search counterterrorism --group BLA --group ISIS-K
   talash search cooperation --outlet 'the express tribune' --until 2023-03
   talash search '\"joint statement\" -police' --json | jq .passage_id
+  talash search counterterrorism --facets                 # counts over all matches
+  talash search counterterrorism --facets --facet-year 2023
+  talash search TTP --per-article 2 --limit 4 --offset 4  # two per article at most, page 2
+  talash search Landberg --fields id,title
   talash search Taliban --by-article --aggregate maxplus";
 
 #[derive(ClapArgs, Debug)]
@@ -84,7 +223,7 @@ struct SearchArgs {
     json: bool,
     /// One row per article, scored from all its matching passages, with its best passage as
     /// the snippet; --limit and --offset then count articles.
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["facets", "per_article", "fields"])]
     by_article: bool,
     /// How --by-article scores an article: max (its best passage), sum (all matching
     /// passages), maxplus (best plus a small weight for the others).
@@ -95,6 +234,18 @@ struct SearchArgs {
         requires = "by_article"
     )]
     aggregate: Aggregate,
+    /// After the hits, count all matching passages per group, outlet and year.
+    #[arg(long)]
+    facets: bool,
+    /// With --facets, also count the months of this year.
+    #[arg(long, value_name = "YYYY", requires = "facets", value_parser = clap::value_parser!(u16).range(1..=9999))]
+    facet_year: Option<u16>,
+    /// At most N passages from one article (the rest of the article is skipped, not lost to paging).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=10000))]
+    per_article: Option<u64>,
+    /// What plain output prints of each hit, comma-separated.
+    #[arg(long, value_enum, value_delimiter = ',', default_values_t = HitField::DEFAULT)]
+    fields: Vec<HitField>,
 }
 
 #[derive(ClapArgs, Debug)]
@@ -130,14 +281,29 @@ fn main() -> ExitCode {
         if let Command::Eval(args) = &cli.command {
             return eval(args);
         }
-        let engine = Engine::new(talash::index::open(&cli.index)?)?;
         let stdout = std::io::stdout();
+        match &cli.command {
+            Command::Completions(a) => {
+                talash::docs::completions(Cli::command(), a.shell, &mut stdout.lock())?;
+                return Ok(ExitCode::SUCCESS);
+            }
+            Command::Man(a) => {
+                man(a, &mut stdout.lock())?;
+                return Ok(ExitCode::SUCCESS);
+            }
+            _ => {}
+        }
+        let engine = Engine::new(talash::index::open(&cli.index)?)?;
         let mut out = stdout.lock();
         match cli.command {
             Command::Search(args) => search(&engine, args, cli.color, &mut out)?,
             Command::Groups => groups(&engine, &mut out)?,
             Command::Batch(args) => return batch(&engine, args, &mut out),
             Command::Eval(_) => {}
+            Command::Facets(args) => facets(&engine, args, cli.color, &mut out)?,
+            Command::Show(args) => show(&engine, args, cli.color, &mut out)?,
+            Command::Timeline(args) => timeline(&engine, args, cli.color, &mut out)?,
+            Command::Completions(_) | Command::Man(_) => {}
         }
         out.flush()?;
         Ok(ExitCode::SUCCESS)
@@ -160,10 +326,28 @@ fn search(
         });
         return search_articles(engine, &query, &filters, args.aggregate, page, style, out);
     }
-    let hits = engine.search(&query, &filters, args.limit as usize, args.offset as usize)?;
+    let req = PageRequest {
+        limit: args.limit as usize,
+        offset: args.offset as usize,
+        per_article: args
+            .per_article
+            .and_then(|n| std::num::NonZeroUsize::new(n as usize)),
+        facets: args.facets.then_some(FacetRequest {
+            year: args.facet_year,
+        }),
+    };
+    let page = talash::page::search(engine, &query, &filters, req)?;
+    let style = terminal::Style {
+        color: color.enabled(),
+    };
     if args.json {
-        json::write_hits(out, &hits)?;
-    } else if hits.is_empty() {
+        json::write_hits(out, &page.hits)?;
+        if let Some(f) = &page.facets {
+            json::write_facets(out, f)?;
+        }
+        return Ok(());
+    }
+    if page.hits.is_empty() {
         writeln!(
             out,
             "No passages match {query:?}{}.",
@@ -174,13 +358,10 @@ fn search(
             }
         )?;
     } else {
-        terminal::write_hits(
-            out,
-            &hits,
-            terminal::Style {
-                color: color.enabled(),
-            },
-        )?;
+        terminal::write_hits_with(out, &page.hits, style, &args.fields)?;
+    }
+    if let Some(f) = &page.facets {
+        talash::output::facets::write_search_facets(out, f, style)?;
     }
     Ok(())
 }
@@ -201,6 +382,87 @@ fn search_articles(
         Some(style) => articles::write_terminal(out, &hits, style)?,
     }
     Ok(())
+}
+
+fn facets(
+    engine: &Engine,
+    args: FacetsArgs,
+    color: ColorChoice,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let fields = args
+        .field
+        .map(|f| vec![f])
+        .unwrap_or_else(|| FacetField::ALL.to_vec());
+    let style = terminal::Style {
+        color: color.enabled(),
+    };
+    for (i, field) in fields.into_iter().enumerate() {
+        let f = talash::facets::index_facets(engine, field)?;
+        if args.json {
+            json::write_line(out, &f)?;
+        } else {
+            if i > 0 {
+                writeln!(out)?;
+            }
+            talash::output::facets::write_index_facets(out, &f, style)?;
+        }
+    }
+    Ok(())
+}
+
+fn show(
+    engine: &Engine,
+    args: ShowArgs,
+    color: ColorChoice,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let window = if args.article {
+        Window::Article
+    } else {
+        Window::Around(args.context)
+    };
+    let shown = talash::show::show(engine, &args.id, window)?;
+    if args.json {
+        json::write_line(out, &shown)
+    } else {
+        let style = terminal::Style {
+            color: color.enabled(),
+        };
+        talash::output::show::write_shown(out, &shown, style)
+    }
+}
+
+fn timeline(
+    engine: &Engine,
+    args: TimelineArgs,
+    color: ColorChoice,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let query = args.query.join(" ");
+    let filters = engine.resolve_filters(&args.filters.into())?;
+    let q = talash::page::query(engine, &query, &filters)?;
+    let t = talash::timeline::timeline(engine, &*q, args.by)?;
+    if args.json {
+        json::write_line(out, &t)
+    } else {
+        let style = terminal::Style {
+            color: color.enabled(),
+        };
+        talash::output::timeline::write_timeline(out, &query, &t, talash::output::width(), style)
+    }
+}
+
+fn man(args: &ManArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+    match &args.dir {
+        None => talash::docs::man_page(Cli::command(), out),
+        Some(dir) => {
+            for page in talash::docs::man_pages(Cli::command(), dir)? {
+                writeln!(out, "{}", page.display())?;
+            }
+            Ok(())
+        }
+    }
 }
 
 fn groups(engine: &Engine, out: &mut dyn Write) -> anyhow::Result<()> {

@@ -13,3 +13,19 @@ pub fn write_hits(out: &mut dyn Write, hits: &[Hit]) -> Result<()> {
     }
     Ok(())
 }
+
+/// Writes one value as a JSON line.
+pub fn write_line<T: serde::Serialize>(out: &mut dyn Write, value: &T) -> Result<()> {
+    serde_json::to_writer(&mut *out, value)?;
+    out.write_all(b"\n")?;
+    Ok(())
+}
+
+/// Writes the final `{"facets": ...}` line of `search --facets --json`.
+pub fn write_facets(out: &mut dyn Write, facets: &crate::facets::SearchFacets) -> Result<()> {
+    #[derive(serde::Serialize)]
+    struct Line<'a> {
+        facets: &'a crate::facets::SearchFacets,
+    }
+    write_line(out, &Line { facets })
+}

@@ -1,8 +1,11 @@
 //! Printing results: for people (terminal) and for programs (JSON lines).
 
 pub mod articles;
+pub mod facets;
 pub mod json;
+pub mod show;
 pub mod terminal;
+pub mod timeline;
 
 use std::io::IsTerminal;
 
@@ -28,4 +31,18 @@ impl ColorChoice {
             }
         }
     }
+}
+
+/// The width to draw for: `COLUMNS` when set, else the terminal's width, else 80.
+pub fn width() -> usize {
+    if let Some(n) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|&n| n > 0)
+    {
+        return n;
+    }
+    terminal_size::terminal_size()
+        .map(|(w, _)| usize::from(w.0))
+        .unwrap_or(80)
 }

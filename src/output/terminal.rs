@@ -6,12 +6,12 @@ use anyhow::Result;
 
 use crate::search::Hit;
 
-const BOLD: &str = "\x1b[1m";
-const DIM: &str = "\x1b[2m";
-const MATCH: &str = "\x1b[1;31m";
-const ID: &str = "\x1b[35m";
-const GROUP: &str = "\x1b[36m";
-const RESET: &str = "\x1b[0m";
+pub const BOLD: &str = "\x1b[1m";
+pub const DIM: &str = "\x1b[2m";
+pub const MATCH: &str = "\x1b[1;31m";
+pub const ID: &str = "\x1b[35m";
+pub const GROUP: &str = "\x1b[36m";
+pub const RESET: &str = "\x1b[0m";
 
 /// Styles text when colour is on, leaves it alone otherwise.
 #[derive(Debug, Clone, Copy)]
@@ -59,26 +59,82 @@ pub(crate) fn meta_line(h: &Hit) -> String {
     parts.join(" · ")
 }
 
+/// A part of a hit that plain output can print (`--fields`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum HitField {
+    /// The passage id (`article#n`), for `talash show`.
+    Id,
+    /// The BM25 score.
+    Score,
+    /// The article's title.
+    Title,
+    /// Outlet, date, author and groups.
+    Meta,
+    /// The best fragment, matches highlighted.
+    Snippet,
+    /// The whole passage.
+    Text,
+}
+
+impl HitField {
+    /// What `talash search` prints unless `--fields` says otherwise.
+    pub const DEFAULT: [HitField; 5] = [
+        HitField::Id,
+        HitField::Score,
+        HitField::Title,
+        HitField::Meta,
+        HitField::Snippet,
+    ];
+}
+
 pub fn write_hits(out: &mut dyn Write, hits: &[Hit], style: Style) -> Result<()> {
+    write_hits_with(out, hits, style, &HitField::DEFAULT)
+}
+
+/// Prints the hits with only the chosen fields: the rank, id and score on the first line, the
+/// others on their own indented lines. Hits are separated by a blank line when they take more
+/// than one line.
+pub fn write_hits_with(
+    out: &mut dyn Write,
+    hits: &[Hit],
+    style: Style,
+    fields: &[HitField],
+) -> Result<()> {
+    let has = |f: HitField| fields.contains(&f);
+    let multi_line = fields
+        .iter()
+        .any(|f| !matches!(f, HitField::Id | HitField::Score));
     for (i, h) in hits.iter().enumerate() {
-        if i > 0 {
+        if i > 0 && multi_line {
             writeln!(out)?;
         }
-        writeln!(
-            out,
-            "{} {} {}",
-            style.paint(BOLD, &format!("{:>2}.", h.rank)),
-            style.paint(ID, &h.passage_id),
-            style.paint(DIM, &format!("score {:.3}", h.score))
-        )?;
-        writeln!(out, "    {}", style.paint(BOLD, &h.title))?;
-        let groups = if h.groups.is_empty() {
-            String::new()
-        } else {
-            format!(" · groups: {}", style.paint(GROUP, &h.groups.join(", ")))
-        };
-        writeln!(out, "    {}{}", meta_line(h), groups)?;
-        writeln!(out, "    {}", highlight(&h.snippet, &h.highlights, style))?;
+        let mut first = style.paint(BOLD, &format!("{:>2}.", h.rank));
+        if has(HitField::Id) {
+            first.push(' ');
+            first.push_str(&style.paint(ID, &h.passage_id));
+        }
+        if has(HitField::Score) {
+            first.push(' ');
+            first.push_str(&style.paint(DIM, &format!("score {:.3}", h.score)));
+        }
+        writeln!(out, "{first}")?;
+        if has(HitField::Title) {
+            writeln!(out, "    {}", style.paint(BOLD, &h.title))?;
+        }
+        if has(HitField::Meta) {
+            let groups = if h.groups.is_empty() {
+                String::new()
+            } else {
+                format!(" · groups: {}", style.paint(GROUP, &h.groups.join(", ")))
+            };
+            writeln!(out, "    {}{}", meta_line(h), groups)?;
+        }
+        if has(HitField::Snippet) {
+            writeln!(out, "    {}", highlight(&h.snippet, &h.highlights, style))?;
+        }
+        if has(HitField::Text) {
+            writeln!(out, "    {}", h.text)?;
+        }
     }
     Ok(())
 }

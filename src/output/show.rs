@@ -1,0 +1,56 @@
+//! `talash show` for people: the article's metadata, then passages with the asked one marked.
+
+use std::io::Write;
+
+use anyhow::Result;
+
+use crate::output::terminal::{BOLD, DIM, GROUP, ID, Style};
+use crate::show::Shown;
+
+/// The marker before the passage that was asked for.
+pub const MARK: &str = "▶";
+
+pub fn write_shown(out: &mut dyn Write, s: &Shown, style: Style) -> Result<()> {
+    writeln!(out, "{}", style.paint(BOLD, &s.title))?;
+    let mut meta = vec![
+        s.outlet.clone().unwrap_or_else(|| "outlet unknown".into()),
+        s.date.clone().unwrap_or_else(|| "undated".into()),
+    ];
+    meta.extend(s.author.clone());
+    meta.extend(s.kind.clone());
+    writeln!(out, "{}", meta.join(" · "))?;
+    let (first, last) = (
+        s.passages.first().map_or(0, |p| p.passage_no),
+        s.passages.last().map_or(0, |p| p.passage_no),
+    );
+    writeln!(
+        out,
+        "{}",
+        style.paint(
+            DIM,
+            &format!(
+                "{} · passages {first}-{last} of {}",
+                s.article_id, s.article_passages
+            )
+        )
+    )?;
+    for p in &s.passages {
+        writeln!(out)?;
+        let mark = if p.target { MARK } else { " " };
+        let mut head = format!("{mark} {}", style.paint(ID, &p.passage_id));
+        if !p.groups.is_empty() {
+            head.push_str(&format!(
+                " · groups: {}",
+                style.paint(GROUP, &p.groups.join(", "))
+            ));
+        }
+        writeln!(out, "{head}")?;
+        let text = if p.target {
+            style.paint(BOLD, &p.text)
+        } else {
+            p.text.clone()
+        };
+        writeln!(out, "  {text}")?;
+    }
+    Ok(())
+}

@@ -1,0 +1,123 @@
+//! `talash show`: a passage in its article, with neighbouring passages for context.
+
+use anyhow::{Context, Result, anyhow};
+use serde::Serialize;
+use tantivy::collector::DocSetCollector;
+use tantivy::query::{AllQuery, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{DocAddress, Term};
+
+use crate::error::usage;
+use crate::search::{Engine, Hit};
+
+/// How much of the article to show around the passage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Window {
+    /// This many passages before and after.
+    Around(usize),
+    /// Every passage of the article.
+    Article,
+}
+
+/// One passage as shown, flagged when it is the one asked for.
+#[derive(Debug, Clone, Serialize)]
+pub struct ShownPassage {
+    pub passage_id: String,
+    pub passage_no: u64,
+    pub groups: Vec<String>,
+    pub text: String,
+    pub target: bool,
+}
+
+/// A passage with its article's metadata and its neighbours, in article order.
+#[derive(Debug, Clone, Serialize)]
+pub struct Shown {
+    pub passage_id: String,
+    pub article_id: String,
+    pub title: String,
+    pub outlet: Option<String>,
+    pub date: Option<String>,
+    pub author: Option<String>,
+    pub kind: Option<String>,
+    /// How many passages the whole article has.
+    pub article_passages: usize,
+    pub passages: Vec<ShownPassage>,
+}
+
+const FIND_IDS: &str = "passage ids look like ARTICLE-ID#N and are printed by \
+`talash search QUERY` after each rank (or `talash search QUERY --json | jq -r .passage_id`)";
+
+fn docs_with(engine: &Engine, field: Field, value: &str) -> Result<Vec<DocAddress>> {
+    let q = TermQuery::new(
+        Term::from_field_text(field, value),
+        IndexRecordOption::Basic,
+    );
+    let docs = engine
+        .searcher()
+        .search(&q, &DocSetCollector)
+        .context("cannot look up the passage")?;
+    Ok(docs.into_iter().collect())
+}
+
+/// Finds the passage `id` and the passages around it.
+pub fn show(engine: &Engine, id: &str, window: Window) -> Result<Shown> {
+    let f = &engine.open.fields;
+    let Some((article_part, _)) = id.rsplit_once('#') else {
+        return Err(usage(format!("{id:?} is not a passage id: {FIND_IDS}")));
+    };
+    let target = docs_with(engine, f.passage_id, id)?;
+    let Some(&target) = target.first() else {
+        let in_article = docs_with(engine, f.article_id, article_part)?.len();
+        return Err(if in_article > 0 {
+            anyhow!(
+                "no passage {id:?} in the index: article {article_part:?} has passages #1 to #{in_article}"
+            )
+        } else {
+            anyhow!(
+                "no passage {id:?} in the index at {}; {FIND_IDS}",
+                engine.open.dir.display()
+            )
+        });
+    };
+    let searcher = engine.searcher();
+    // Stored passages are read through the hit reader; no query, so no highlights.
+    let snippets = engine.snippet_generator(&AllQuery)?;
+    let first = engine.hit(&searcher, &snippets, 0, 0.0, target)?;
+    let mut all: Vec<Hit> = docs_with(engine, f.article_id, &first.article_id)?
+        .into_iter()
+        .map(|addr| engine.hit(&searcher, &snippets, 0, 0.0, addr))
+        .collect::<Result<_>>()?;
+    all.sort_by_key(|h| h.passage_no);
+    let at = all
+        .iter()
+        .position(|h| h.passage_id == id)
+        .unwrap_or_default();
+    let range = match window {
+        Window::Article => 0..all.len(),
+        Window::Around(n) => {
+            at.saturating_sub(n)..(at.saturating_add(n).saturating_add(1)).min(all.len())
+        }
+    };
+    let article_passages = all.len();
+    let passages = all[range]
+        .iter()
+        .map(|h| ShownPassage {
+            passage_id: h.passage_id.clone(),
+            passage_no: h.passage_no,
+            groups: h.groups.clone(),
+            text: h.text.clone(),
+            target: h.passage_id == id,
+        })
+        .collect();
+    Ok(Shown {
+        passage_id: id.to_string(),
+        article_id: first.article_id,
+        title: first.title,
+        outlet: first.outlet,
+        date: first.date,
+        author: first.author,
+        kind: first.kind,
+        article_passages,
+        passages,
+    })
+}

@@ -132,8 +132,9 @@ fn schema_json(schema: &Schema) -> String {
 
 /// Opens an index read-only, with the configuration recorded in it.
 pub fn open(dir: &Path) -> Result<OpenIndex> {
-    ensure_index_dir(dir)?;
-    let directory = crate::readonly::ReadOnlyDirectory::open(dir)
+    let readable = crate::recover::readable_dir(dir);
+    ensure_index_dir(&readable)?;
+    let directory = crate::readonly::ReadOnlyDirectory::open(&readable)
         .with_context(|| format!("cannot open the index folder {}", dir.display()))?;
     let index = Index::open(directory).with_context(|| {
         format!(
@@ -323,6 +324,8 @@ fn talash_format(payload: &str) -> Option<u32> {
 /// new one is committed.
 pub fn build(config: &Config, opts: &IndexOptions) -> Result<IndexSummary> {
     let started = Instant::now();
+    let _lock = crate::lock::IndexLock::acquire(&opts.dir)?;
+    let recovered = crate::recover::before_writing(&opts.dir)?;
     let (articles, skipped) = read_corpus(&opts.corpus, opts.keep_going)?;
     let (schema, fields) = config.spec.build();
     let (index, swap_from) = match open_for_writing(&opts.dir, &schema)? {
@@ -344,6 +347,7 @@ pub fn build(config: &Config, opts: &IndexOptions) -> Result<IndexSummary> {
     writer.delete_all_documents()?;
     let mut summary = IndexSummary {
         skipped,
+        warnings: recovered,
         ..Default::default()
     };
     let mut outlets = BTreeMap::new();
@@ -385,7 +389,18 @@ pub fn build(config: &Config, opts: &IndexOptions) -> Result<IndexSummary> {
     Ok(summary)
 }
 
-fn sibling(dir: &Path, what: &str) -> PathBuf {
+/// `.NAME.talash-WHAT` beside the index folder `NAME` (`--index .` is resolved first, so the
+/// sibling is never inside the index).
+pub(crate) fn sibling(dir: &Path, what: &str) -> PathBuf {
+    let resolved;
+    let dir = if dir.file_name().is_none() {
+        resolved = std::path::absolute(dir)
+            .and_then(|d| d.canonicalize())
+            .unwrap_or_else(|_| dir.to_path_buf());
+        resolved.as_path()
+    } else {
+        dir
+    };
     let name = dir
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -393,18 +408,9 @@ fn sibling(dir: &Path, what: &str) -> PathBuf {
     dir.with_file_name(format!(".{name}.talash-{what}"))
 }
 
-/// Replaces `dir` by `fresh`. The window in which `dir` is absent is two renames long.
+/// Replaces `dir` by `fresh` (atomically where the OS allows; see [`crate::recover`]).
 fn swap_in(fresh: &Path, dir: &Path) -> Result<()> {
-    let old = sibling(dir, "old");
-    if old.exists() {
-        std::fs::remove_dir_all(&old)?;
-    }
-    std::fs::rename(dir, &old).with_context(|| format!("cannot move {} aside", dir.display()))?;
-    std::fs::rename(fresh, dir)
-        .with_context(|| format!("cannot move the new index to {}", dir.display()))?;
-    std::fs::remove_dir_all(&old)
-        .with_context(|| format!("cannot remove the old index {}", old.display()))?;
-    Ok(())
+    crate::recover::swap_in(fresh, dir)
 }
 
 fn lock_error(e: tantivy::TantivyError, dir: &Path) -> anyhow::Error {

@@ -101,7 +101,7 @@ impl From<FilterFlags> for FilterArgs {
 fn main() -> ExitCode {
     run("talash", || {
         let cli = Cli::parse();
-        let engine = Engine::new(talash::index::open(&cli.index)?)?;
+        let engine = talash::recover::open_engine(&cli.index)?;
         let stdout = std::io::stdout();
         let mut out = stdout.lock();
         match cli.command {

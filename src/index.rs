@@ -180,6 +180,8 @@ pub struct IndexOptions {
     /// Writer heap in bytes, shared by the indexing threads.
     pub memory_bytes: usize,
     pub threads: usize,
+    /// Largest article file read, in bytes (`--max-file-mb`; default [`corpus::MAX_FILE_BYTES`]).
+    pub max_file_bytes: u64,
 }
 
 /// What an indexing run did.
@@ -197,8 +199,22 @@ pub struct IndexSummary {
 /// Reads every article under the corpus paths. Unless `keep_going`, the first bad file is the
 /// error; with it, bad files are returned for reporting and the rest are kept.
 pub fn read_corpus(paths: &[PathBuf], keep_going: bool) -> Result<(Vec<Article>, Vec<InputError>)> {
-    let files = corpus::discover(paths)?;
-    if files.is_empty() {
+    read_corpus_limited(paths, keep_going, corpus::MAX_FILE_BYTES)
+}
+
+/// [`read_corpus`] with a file size limit in bytes.
+pub fn read_corpus_limited(
+    paths: &[PathBuf],
+    keep_going: bool,
+    max_file_bytes: u64,
+) -> Result<(Vec<Article>, Vec<InputError>)> {
+    let (files, mut bad) = corpus::discover_all(paths);
+    if let Some(first) = bad.first()
+        && !keep_going
+    {
+        return Err(first.clone().into());
+    }
+    if files.is_empty() && bad.is_empty() {
         let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
         bail!(
             "no article files (*.md) found in {}; see corpus/README.md for the format",
@@ -206,9 +222,8 @@ pub fn read_corpus(paths: &[PathBuf], keep_going: bool) -> Result<(Vec<Article>,
         );
     }
     let mut articles = Vec::new();
-    let mut bad = Vec::new();
     for f in &files {
-        match corpus::read_article(f) {
+        match corpus::read_article_limited(f, max_file_bytes) {
             Ok(a) => articles.push(a),
             Err(e) if keep_going => bad.push(e),
             Err(e) => return Err(e.into()),
@@ -223,6 +238,7 @@ pub fn read_corpus(paths: &[PathBuf], keep_going: bool) -> Result<(Vec<Article>,
         articles.retain(|a| !dup_paths.contains(&a.path));
         bad.extend(dups);
     }
+    crate::recover::refuse_empty_run(&articles, &bad)?;
     Ok((articles, bad))
 }
 
@@ -326,7 +342,8 @@ pub fn build(config: &Config, opts: &IndexOptions) -> Result<IndexSummary> {
     let started = Instant::now();
     let _lock = crate::lock::IndexLock::acquire(&opts.dir)?;
     let recovered = crate::recover::before_writing(&opts.dir)?;
-    let (articles, skipped) = read_corpus(&opts.corpus, opts.keep_going)?;
+    let (articles, skipped) =
+        read_corpus_limited(&opts.corpus, opts.keep_going, opts.max_file_bytes)?;
     let (schema, fields) = config.spec.build();
     let (index, swap_from) = match open_for_writing(&opts.dir, &schema)? {
         Some(index) => (index, None),

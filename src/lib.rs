@@ -8,6 +8,7 @@ pub mod cli;
 pub mod corpus;
 pub mod date;
 pub mod error;
+pub mod fuzzing;
 pub mod groups;
 pub mod index;
 pub mod lock;

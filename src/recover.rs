@@ -19,6 +19,23 @@ use anyhow::{Context, Result};
 use crate::index::{self, sibling};
 use crate::search::Engine;
 
+/// With `--keep-going`, a run in which every file was bad would replace the index by an empty
+/// one; that is never what the user wants, so it fails instead and the index stays as it was.
+pub fn refuse_empty_run(
+    articles: &[crate::corpus::Article],
+    bad: &[crate::corpus::InputError],
+) -> Result<()> {
+    if !articles.is_empty() || bad.is_empty() {
+        return Ok(());
+    }
+    let listed: Vec<String> = bad.iter().map(|e| format!("  {e}")).collect();
+    anyhow::bail!(
+        "no article could be read, so the index was left as it was; {} problem(s):\n{}",
+        bad.len(),
+        listed.join("\n")
+    )
+}
+
 /// Whether `dir` holds a committed Talash index: a `meta.json` whose commit payload is
 /// Talash's. An index created by a run that was killed before its first commit is not one.
 pub fn is_committed_index(dir: &Path) -> bool {

@@ -13,7 +13,16 @@ use crate::schema::Config;
 use crate::search::Engine;
 
 /// (id, title, outlet, date, group paths, text)
-const PASSAGES: &[(&str, &str, &str, &str, &[&str], &str)] = &[
+type Passage = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    &'static str,
+);
+
+const PASSAGES: &[Passage] = &[
     (
         "a#1",
         "Talks on the TTP threat",

@@ -136,13 +136,15 @@ pub fn open(dir: &Path) -> Result<OpenIndex> {
     ensure_index_dir(&readable)?;
     let directory = crate::readonly::ReadOnlyDirectory::open(&readable)
         .with_context(|| format!("cannot open the index folder {}", dir.display()))?;
-    let index = Index::open(directory).with_context(|| {
-        format!(
-            "cannot open the index at {}; {}",
-            dir.display(),
-            rebuild_hint(dir)
-        )
-    })?;
+    let index = Index::open(directory)
+        .map_err(crate::damage::shortened)
+        .with_context(|| {
+            format!(
+                "cannot open the index at {}; {}",
+                dir.display(),
+                rebuild_hint(dir)
+            )
+        })?;
     let meta = read_meta(&index, dir)?;
     let mut config = Config::load(meta.config.clone(), "the index's").with_context(|| {
         format!(
@@ -308,8 +310,15 @@ fn open_for_writing(dir: &Path, schema: &Schema) -> Result<Option<Index>> {
             dir.display()
         );
     }
-    let index = Index::open_in_dir(dir)
-        .with_context(|| format!("cannot open the existing index at {}", dir.display()))?;
+    let index = match Index::open_in_dir(dir) {
+        Ok(index) => index,
+        // Damaged beyond opening (its meta.json garbled): rebuild beside it and swap.
+        Err(_) if crate::damage::looks_like_tantivy(dir) => return Ok(None),
+        Err(e) => {
+            return Err(crate::damage::shortened(e))
+                .with_context(|| format!("cannot open the existing index at {}", dir.display()));
+        }
+    };
     let metas = index.load_metas()?;
     let format = metas.payload.as_deref().and_then(talash_format);
     if format.is_none() && !(metas.payload.is_none() && metas.segments.is_empty()) {

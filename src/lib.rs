@@ -6,6 +6,7 @@
 pub mod analysis;
 pub mod cli;
 pub mod corpus;
+pub mod damage;
 pub mod date;
 pub mod error;
 pub mod fuzzing;

@@ -101,15 +101,17 @@ impl From<FilterFlags> for FilterArgs {
 fn main() -> ExitCode {
     run("talash", || {
         let cli = Cli::parse();
-        let engine = talash::recover::open_engine(&cli.index)?;
-        let stdout = std::io::stdout();
-        let mut out = stdout.lock();
-        match cli.command {
-            Command::Search(args) => search(&engine, args, cli.color, &mut out)?,
-            Command::Groups => groups(&engine, &mut out)?,
-        }
-        out.flush()?;
-        Ok(ExitCode::SUCCESS)
+        talash::damage::guard_index(&cli.index.clone(), || {
+            let engine = talash::recover::open_engine(&cli.index)?;
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            match cli.command {
+                Command::Search(args) => search(&engine, args, cli.color, &mut out)?,
+                Command::Groups => groups(&engine, &mut out)?,
+            }
+            out.flush()?;
+            Ok(ExitCode::SUCCESS)
+        })
     })
 }
 

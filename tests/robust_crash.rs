@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use common::*;
 
-const ARTICLES: usize = 400;
+const ARTICLES: usize = 300;
 
 fn temp(name: &str) -> tempfile::TempDir {
     tempfile::Builder::new()

@@ -9,9 +9,10 @@ use crate::error::{exit_status, is_broken_pipe};
 pub const DEFAULT_INDEX: &str = "index";
 
 /// Runs a binary's body: prints errors as `talash: error: ...` with their causes, and maps
-/// them to exit status 1, or 2 for usage errors. A closed stdout pipe is a normal end.
+/// them to exit status 1, or 2 for usage errors. A closed stdout pipe is a normal end. A
+/// panic is reported as an internal error with status 1, never Rust's 101.
 pub fn run(name: &str, body: impl FnOnce() -> anyhow::Result<ExitCode>) -> ExitCode {
-    match body() {
+    match crate::damage::catch(body) {
         Ok(code) => code,
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {

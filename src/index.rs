@@ -4,7 +4,7 @@
 //! travels in tantivy's commit payload, so it is written atomically with the documents it
 //! describes: a reader never sees documents from one configuration and metadata from another.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -132,16 +132,19 @@ fn schema_json(schema: &Schema) -> String {
 
 /// Opens an index read-only, with the configuration recorded in it.
 pub fn open(dir: &Path) -> Result<OpenIndex> {
-    ensure_index_dir(dir)?;
-    let directory = crate::readonly::ReadOnlyDirectory::open(dir)
+    let readable = crate::recover::readable_dir(dir);
+    ensure_index_dir(&readable)?;
+    let directory = crate::readonly::ReadOnlyDirectory::open(&readable)
         .with_context(|| format!("cannot open the index folder {}", dir.display()))?;
-    let index = Index::open(directory).with_context(|| {
-        format!(
-            "cannot open the index at {}; {}",
-            dir.display(),
-            rebuild_hint(dir)
-        )
-    })?;
+    let index = Index::open(directory)
+        .map_err(crate::damage::shortened)
+        .with_context(|| {
+            format!(
+                "cannot open the index at {}; {}",
+                dir.display(),
+                rebuild_hint(dir)
+            )
+        })?;
     let meta = read_meta(&index, dir)?;
     let mut config = Config::load(meta.config.clone(), "the index's").with_context(|| {
         format!(
@@ -179,6 +182,8 @@ pub struct IndexOptions {
     /// Writer heap in bytes, shared by the indexing threads.
     pub memory_bytes: usize,
     pub threads: usize,
+    /// Largest article file read, in bytes (`--max-file-mb`; default [`corpus::MAX_FILE_BYTES`]).
+    pub max_file_bytes: u64,
 }
 
 /// What an indexing run did.
@@ -196,8 +201,22 @@ pub struct IndexSummary {
 /// Reads every article under the corpus paths. Unless `keep_going`, the first bad file is the
 /// error; with it, bad files are returned for reporting and the rest are kept.
 pub fn read_corpus(paths: &[PathBuf], keep_going: bool) -> Result<(Vec<Article>, Vec<InputError>)> {
-    let files = corpus::discover(paths)?;
-    if files.is_empty() {
+    read_corpus_limited(paths, keep_going, corpus::MAX_FILE_BYTES)
+}
+
+/// [`read_corpus`] with a file size limit in bytes.
+pub fn read_corpus_limited(
+    paths: &[PathBuf],
+    keep_going: bool,
+    max_file_bytes: u64,
+) -> Result<(Vec<Article>, Vec<InputError>)> {
+    let (files, mut bad) = corpus::discover_all(paths);
+    if let Some(first) = bad.first()
+        && !keep_going
+    {
+        return Err(first.clone().into());
+    }
+    if files.is_empty() && bad.is_empty() {
         let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
         bail!(
             "no article files (*.md, *.jsonl) found in {}; see corpus/README.md for the formats",
@@ -205,7 +224,6 @@ pub fn read_corpus(paths: &[PathBuf], keep_going: bool) -> Result<(Vec<Article>,
         );
     }
     let mut articles = Vec::new();
-    let mut bad = Vec::new();
     let mut take = |read: Result<Article, InputError>| {
         match read {
             Ok(a) => articles.push(a),
@@ -221,7 +239,7 @@ pub fn read_corpus(paths: &[PathBuf], keep_going: bool) -> Result<(Vec<Article>,
                 take(read)?;
             }
         } else {
-            take(corpus::read_article(f))?;
+            take(corpus::read_article_limited(f, max_file_bytes))?;
         }
     }
     let dups = corpus::duplicate_ids(&articles);
@@ -229,10 +247,13 @@ pub fn read_corpus(paths: &[PathBuf], keep_going: bool) -> Result<(Vec<Article>,
         if !keep_going {
             return Err(first.clone().into());
         }
-        let dup_paths: BTreeSet<PathBuf> = dups.iter().map(|d| d.path.clone()).collect();
-        articles.retain(|a| !dup_paths.contains(&a.path));
+        // Keep the first article of each id, as the errors say; a JSONL collection shares one
+        // path, so dropping by path would drop the whole collection.
+        let mut seen = std::collections::HashSet::new();
+        articles.retain(|a| seen.insert(a.id.clone()));
         bad.extend(dups);
     }
+    crate::recover::refuse_empty_run(&articles, &bad)?;
     Ok((articles, bad))
 }
 
@@ -302,8 +323,15 @@ fn open_for_writing(dir: &Path, schema: &Schema) -> Result<Option<Index>> {
             dir.display()
         );
     }
-    let index = Index::open_in_dir(dir)
-        .with_context(|| format!("cannot open the existing index at {}", dir.display()))?;
+    let index = match Index::open_in_dir(dir) {
+        Ok(index) => index,
+        // Damaged beyond opening (its meta.json garbled): rebuild beside it and swap.
+        Err(_) if crate::damage::looks_like_tantivy(dir) => return Ok(None),
+        Err(e) => {
+            return Err(crate::damage::shortened(e))
+                .with_context(|| format!("cannot open the existing index at {}", dir.display()));
+        }
+    };
     let metas = index.load_metas()?;
     let format = metas.payload.as_deref().and_then(talash_format);
     if format.is_none() && !(metas.payload.is_none() && metas.segments.is_empty()) {
@@ -343,7 +371,10 @@ pub fn build_with_progress(
     progress: &dyn crate::progress::Progress,
 ) -> Result<IndexSummary> {
     let started = Instant::now();
-    let (articles, skipped) = read_corpus(&opts.corpus, opts.keep_going)?;
+    let _lock = crate::lock::IndexLock::acquire(&opts.dir)?;
+    let recovered = crate::recover::before_writing(&opts.dir)?;
+    let (articles, skipped) =
+        read_corpus_limited(&opts.corpus, opts.keep_going, opts.max_file_bytes)?;
     progress.start(articles.len());
     let (schema, fields) = config.spec.build();
     let (index, swap_from) = match open_for_writing(&opts.dir, &schema)? {
@@ -365,6 +396,7 @@ pub fn build_with_progress(
     writer.delete_all_documents()?;
     let mut summary = IndexSummary {
         skipped,
+        warnings: recovered,
         ..Default::default()
     };
     let mut outlets = BTreeMap::new();
@@ -408,7 +440,18 @@ pub fn build_with_progress(
     Ok(summary)
 }
 
-fn sibling(dir: &Path, what: &str) -> PathBuf {
+/// `.NAME.talash-WHAT` beside the index folder `NAME` (`--index .` is resolved first, so the
+/// sibling is never inside the index).
+pub(crate) fn sibling(dir: &Path, what: &str) -> PathBuf {
+    let resolved;
+    let dir = if dir.file_name().is_none() {
+        resolved = std::path::absolute(dir)
+            .and_then(|d| d.canonicalize())
+            .unwrap_or_else(|_| dir.to_path_buf());
+        resolved.as_path()
+    } else {
+        dir
+    };
     let name = dir
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -416,18 +459,9 @@ fn sibling(dir: &Path, what: &str) -> PathBuf {
     dir.with_file_name(format!(".{name}.talash-{what}"))
 }
 
-/// Replaces `dir` by `fresh`. The window in which `dir` is absent is two renames long.
+/// Replaces `dir` by `fresh` (atomically where the OS allows; see [`crate::recover`]).
 fn swap_in(fresh: &Path, dir: &Path) -> Result<()> {
-    let old = sibling(dir, "old");
-    if old.exists() {
-        std::fs::remove_dir_all(&old)?;
-    }
-    std::fs::rename(dir, &old).with_context(|| format!("cannot move {} aside", dir.display()))?;
-    std::fs::rename(fresh, dir)
-        .with_context(|| format!("cannot move the new index to {}", dir.display()))?;
-    std::fs::remove_dir_all(&old)
-        .with_context(|| format!("cannot remove the old index {}", old.display()))?;
-    Ok(())
+    crate::recover::swap_in(fresh, dir)
 }
 
 fn lock_error(e: tantivy::TantivyError, dir: &Path) -> anyhow::Error {

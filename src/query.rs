@@ -151,6 +151,18 @@ fn lex(query: &str) -> Result<Vec<Tok>, String> {
     Ok(toks)
 }
 
+/// The query as echoed in messages: quoted and escaped (control characters cannot reach the
+/// terminal), and shortened, so a 100,000-character query does not flood the error.
+pub fn shown(query: &str) -> String {
+    const SHOWN_CHARS: usize = 80;
+    let n = query.chars().count();
+    if n <= SHOWN_CHARS {
+        return format!("{query:?}");
+    }
+    let head: String = query.chars().take(SHOWN_CHARS).collect();
+    format!("{head:?}… ({n} characters)")
+}
+
 /// A checked query, rewritten for tantivy's parser.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rewritten {
@@ -454,6 +466,14 @@ mod tests {
                 .contains("at most")
         );
         assert!(rw(&"(".repeat(40)).unwrap_err().contains("nest"));
+    }
+
+    #[test]
+    fn long_queries_are_shortened_in_messages() {
+        assert_eq!(shown("a\u{1b}b"), "\"a\\u{1b}b\"");
+        let long = "x".repeat(100_000);
+        let s = shown(&long);
+        assert!(s.len() < 120 && s.ends_with("… (100000 characters)"), "{s}");
     }
 
     #[test]

@@ -163,10 +163,10 @@ impl Engine {
             .map(String::as_str)
             .collect();
         let rewritten = query::rewrite(text, &fields, &self.open.config.gazetteer)
-            .map_err(|e| usage(format!("invalid query {text:?}: {e}")))?;
+            .map_err(|e| usage(format!("invalid query {}: {e}", query::shown(text))))?;
         self.parser
             .parse_query(&rewritten.tantivy)
-            .map_err(|e| usage(format!("invalid query {text:?}: {e}")))
+            .map_err(|e| usage(format!("invalid query {}: {e}", query::shown(text))))
     }
 
     /// The filters as a query that matches without scoring.

@@ -47,6 +47,10 @@ struct Args {
     /// Indexing threads. Default: the number of cores.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=64))]
     threads: Option<u64>,
+    /// Largest article file accepted, in MB; bigger files are refused (or skipped with
+    /// --keep-going) as probably not one article.
+    #[arg(long, default_value_t = 16, value_name = "MB", value_parser = clap::value_parser!(u64).range(1..=65536))]
+    max_file_mb: u64,
     /// Print nothing but errors (no progress bar, no summary).
     #[arg(long, short)]
     quiet: bool,
@@ -97,6 +101,7 @@ fn main() -> ExitCode {
             keep_going: args.keep_going,
             memory_bytes,
             threads,
+            max_file_bytes: args.max_file_mb * talash::corpus::MB,
         };
         let progress = talash::progress::for_stderr(args.quiet);
         let summary = index::build_with_progress(&config, &opts, &*progress)?;

@@ -281,32 +281,34 @@ fn main() -> ExitCode {
         if let Command::Eval(args) = &cli.command {
             return eval(args);
         }
-        let stdout = std::io::stdout();
-        match &cli.command {
-            Command::Completions(a) => {
-                talash::docs::completions(Cli::command(), a.shell, &mut stdout.lock())?;
-                return Ok(ExitCode::SUCCESS);
+        talash::damage::guard_index(&cli.index.clone(), || {
+            let stdout = std::io::stdout();
+            match &cli.command {
+                Command::Completions(a) => {
+                    talash::docs::completions(Cli::command(), a.shell, &mut stdout.lock())?;
+                    return Ok(ExitCode::SUCCESS);
+                }
+                Command::Man(a) => {
+                    man(a, &mut stdout.lock())?;
+                    return Ok(ExitCode::SUCCESS);
+                }
+                _ => {}
             }
-            Command::Man(a) => {
-                man(a, &mut stdout.lock())?;
-                return Ok(ExitCode::SUCCESS);
+            let engine = talash::recover::open_engine(&cli.index)?;
+            let mut out = stdout.lock();
+            match cli.command {
+                Command::Search(args) => search(&engine, args, cli.color, &mut out)?,
+                Command::Groups => groups(&engine, &mut out)?,
+                Command::Batch(args) => return batch(&engine, args, &mut out),
+                Command::Eval(_) => {}
+                Command::Facets(args) => facets(&engine, args, cli.color, &mut out)?,
+                Command::Show(args) => show(&engine, args, cli.color, &mut out)?,
+                Command::Timeline(args) => timeline(&engine, args, cli.color, &mut out)?,
+                Command::Completions(_) | Command::Man(_) => {}
             }
-            _ => {}
-        }
-        let engine = Engine::new(talash::index::open(&cli.index)?)?;
-        let mut out = stdout.lock();
-        match cli.command {
-            Command::Search(args) => search(&engine, args, cli.color, &mut out)?,
-            Command::Groups => groups(&engine, &mut out)?,
-            Command::Batch(args) => return batch(&engine, args, &mut out),
-            Command::Eval(_) => {}
-            Command::Facets(args) => facets(&engine, args, cli.color, &mut out)?,
-            Command::Show(args) => show(&engine, args, cli.color, &mut out)?,
-            Command::Timeline(args) => timeline(&engine, args, cli.color, &mut out)?,
-            Command::Completions(_) | Command::Man(_) => {}
-        }
-        out.flush()?;
-        Ok(ExitCode::SUCCESS)
+            out.flush()?;
+            Ok(ExitCode::SUCCESS)
+        })
     })
 }
 

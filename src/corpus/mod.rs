@@ -95,8 +95,12 @@ pub fn passages(article: &Article, boilerplate: &Boilerplate, max_words: usize) 
         .collect()
 }
 
-/// Files larger than this are refused: no article is this long, and reading one would only
-/// waste memory (a 100 MB log pasted by mistake).
+/// Files larger than this are refused unless `talash-index --max-file-mb` raises it. The
+/// longest news article is well under 1 MB; a 16 MB `.md` file holds ~2.5 million words,
+/// which is a dump, a log or an archive pasted by mistake, not one article. Indexed as one, it
+/// would become thousands of passages under one title, date and outlet, and skew every search
+/// it touches; so the default is to stop and say so, and `--max-file-mb` is there for the
+/// user who knows better (the file is then indexed like any other).
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Whether a file in a corpus folder is an article. READMEs and hidden files are not.
@@ -114,71 +118,127 @@ pub fn is_article_file(path: &Path) -> bool {
 
 /// The article files under `paths` (files are taken as given; folders are walked), sorted.
 pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, InputError> {
+    let (files, mut errors) = discover_all(paths);
+    match errors.is_empty() {
+        true => Ok(files),
+        false => Err(errors.remove(0)),
+    }
+}
+
+/// Like [`discover`], but goes on past paths it cannot read and returns them as errors too
+/// (for `--keep-going`).
+pub fn discover_all(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<InputError>) {
     let mut files = Vec::new();
+    let mut errors = Vec::new();
     for path in paths {
-        let meta = std::fs::metadata(path).map_err(|e| InputError {
-            path: path.clone(),
-            line: None,
-            message: format!("cannot read corpus path: {e}"),
-        })?;
-        if meta.is_dir() {
-            walk(path, &mut files)?;
-        } else {
-            files.push(path.clone());
+        match std::fs::metadata(path) {
+            Ok(meta) if meta.is_dir() => walk(path, &mut files, &mut errors),
+            Ok(_) => files.push(path.clone()),
+            Err(e) => errors.push(InputError {
+                path: path.clone(),
+                line: None,
+                message: format!(
+                    "cannot read this corpus path: {}; give article files (*.md) or folders of them",
+                    io_reason(&e)
+                ),
+            }),
         }
     }
     files.sort();
     files.dedup();
-    Ok(files)
+    (files, errors)
 }
 
-fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), InputError> {
+fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<InputError>) {
     let err = |e: std::io::Error| InputError {
         path: dir.to_path_buf(),
         line: None,
-        message: format!("cannot list folder: {e}"),
+        message: format!("cannot list this folder: {}", io_reason(&e)),
     };
-    for entry in std::fs::read_dir(dir).map_err(err)? {
-        let path = entry.map_err(err)?.path();
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => return errors.push(err(e)),
+    };
+    for entry in entries {
+        let path = match entry {
+            Ok(entry) => entry.path(),
+            Err(e) => {
+                errors.push(err(e));
+                continue;
+            }
+        };
         if path.is_dir() {
             if !path
                 .file_name()
                 .is_some_and(|n| n.to_string_lossy().starts_with('.'))
             {
-                walk(&path, files)?;
+                walk(&path, files, errors);
             }
         } else if is_article_file(&path) {
             files.push(path);
         }
     }
-    Ok(())
+}
+
+/// An I/O error in words a user can act on.
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or folder".into(),
+        std::io::ErrorKind::PermissionDenied => {
+            "permission denied (make it readable, e.g. `chmod u+r`)".into()
+        }
+        _ => e.to_string(),
+    }
 }
 
 /// Reads one file's text, refusing what is not an article: empty, too large, binary, not UTF-8.
 pub fn read_text(path: &Path) -> Result<String, InputError> {
+    read_text_limited(path, MAX_FILE_BYTES)
+}
+
+/// [`read_text`] with a size limit in bytes. The limit holds for what is actually read, so a
+/// file that grows meanwhile (or a device) cannot exhaust memory.
+pub fn read_text_limited(path: &Path, max_bytes: u64) -> Result<String, InputError> {
+    use std::io::Read;
     let fail = |line: Option<usize>, message: String| InputError {
         path: path.to_path_buf(),
         line,
         message,
     };
-    let size = std::fs::metadata(path)
-        .map_err(|e| fail(None, format!("cannot read: {e}")))?
-        .len();
-    if size > MAX_FILE_BYTES {
+    let cannot = |e: std::io::Error| fail(None, format!("cannot read: {}", io_reason(&e)));
+    let meta = std::fs::metadata(path).map_err(cannot)?;
+    if !meta.is_file() {
         return Err(fail(
             None,
-            format!(
-                "file is {} MB; an article file may be at most {} MB (is this really an article?)",
-                size / 1_000_000,
-                MAX_FILE_BYTES / 1_000_000
-            ),
+            "not a regular file (a device, pipe or socket); an article is a text file".into(),
         ));
     }
-    let bytes = std::fs::read(path).map_err(|e| fail(None, format!("cannot read: {e}")))?;
+    let too_big = |size: u64| {
+        fail(
+            None,
+            format!(
+                "file is {:.1} MB; an article file may be at most {} MB. Is this really one \
+                 article? Split it into one file per article, or raise the limit with \
+                 `talash-index --max-file-mb N`",
+                size as f64 / MB as f64,
+                max_bytes / MB
+            ),
+        )
+    };
+    if meta.len() > max_bytes {
+        return Err(too_big(meta.len()));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    std::fs::File::open(path)
+        .and_then(|f| f.take(max_bytes + 1).read_to_end(&mut bytes))
+        .map_err(cannot)?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(too_big(bytes.len() as u64));
+    }
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(fail(
             None,
-            "file is empty; an article needs front matter and a body".into(),
+            "file is empty; an article needs `+++` front matter with at least a title, then a body (see corpus/README.md)".into(),
         ));
     }
     if let Some(pos) = bytes.iter().position(|&b| b == 0) {
@@ -200,8 +260,16 @@ pub fn read_text(path: &Path) -> Result<String, InputError> {
 
 /// Reads and parses one Markdown article file.
 pub fn read_article(path: &Path) -> Result<Article, InputError> {
-    Article::parse(&read_text(path)?, path)
+    read_article_limited(path, MAX_FILE_BYTES)
 }
+
+/// [`read_article`] with a file size limit in bytes.
+pub fn read_article_limited(path: &Path, max_bytes: u64) -> Result<Article, InputError> {
+    Article::parse(&read_text_limited(path, max_bytes)?, path)
+}
+
+/// One mebibyte, the unit of `--max-file-mb`.
+pub const MB: u64 = 1024 * 1024;
 
 /// Reports articles that share an id (ids must be unique: they name passages).
 pub fn duplicate_ids(articles: &[Article]) -> Vec<InputError> {

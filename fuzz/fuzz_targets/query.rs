@@ -1,0 +1,46 @@
+//! The query path: checking and rewriting, tantivy's parser, and a search with filters over a
+//! tiny index in RAM. Invariants: never panics; a query Talash accepts is one tantivy can parse
+//! (otherwise the user would see tantivy's error instead of ours); the search itself succeeds.
+#![no_main]
+
+use std::sync::OnceLock;
+
+use libfuzzer_sys::fuzz_target;
+use talash::search::{Engine, FilterArgs};
+
+fn engine() -> &'static Engine {
+    static E: OnceLock<Engine> = OnceLock::new();
+    E.get_or_init(|| talash::fuzzing::tiny_engine().expect("a tiny index in RAM"))
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    // Up to three parts: the query, then an optional --group and --since, split at '\u{1}'.
+    let mut parts = text.splitn(3, '\u{1}');
+    let query = parts.next().unwrap_or_default();
+    let group = parts.next();
+    let since = parts.next();
+    let e = engine();
+    let fields: Vec<&str> = e.open.fields.text_fields.keys().map(String::as_str).collect();
+    if let Ok(rw) = talash::query::rewrite(query, &fields, &e.open.config.gazetteer) {
+        if let Err(err) = e.parse_query(query) {
+            panic!("accepted {query:?} -> {:?} but tantivy refused it: {err:#}", rw.tantivy);
+        }
+    }
+    let args = FilterArgs {
+        groups: group.map(str::to_string).into_iter().collect(),
+        outlets: Vec::new(),
+        since: since.map(str::to_string),
+        until: None,
+    };
+    let Ok(filters) = e.resolve_filters(&args) else {
+        return;
+    };
+    match e.search(query, &filters, 5, 0) {
+        Ok(_) => {}
+        Err(err) if talash::error::exit_status(&err) == 2 => {}
+        Err(err) => panic!("search {query:?} failed: {err:#}"),
+    }
+});

@@ -1,0 +1,119 @@
+//! A tiny index in RAM with the shipped configuration, for the fuzz targets (`fuzz/`) and the
+//! regression tests of the query path: searching needs an index, not files.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use anyhow::Result;
+use tantivy::schema::Facet;
+use tantivy::{Index, doc};
+
+use crate::index::{FORMAT_VERSION, IndexMeta, OpenIndex, outlet_facet, outlet_key};
+use crate::schema::Config;
+use crate::search::Engine;
+
+/// (id, title, outlet, date, group paths, text)
+type Passage = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    &'static str,
+);
+
+const PASSAGES: &[Passage] = &[
+    (
+        "a#1",
+        "Talks on the TTP threat",
+        "The Express Tribune",
+        "2023-03-06",
+        &["TTP"],
+        "Tehreek-e-Taliban Pakistan and the Da’ish group threaten regional security.",
+    ),
+    (
+        "b#1",
+        "ISIS-Khorasan attack",
+        "Dawn",
+        "2024-05",
+        &["ISIS", "ISIS/Khorasan"],
+        "ISKP claimed the attack; officials in Kabul met on counterterrorism.",
+    ),
+    (
+        "c#1",
+        "Balochistan",
+        "Dawn",
+        "2025",
+        &["BLA"],
+        "The BLA said \"joint statement\" words (a^2 [x] {y} ~z !w \\ back) in Quetta.",
+    ),
+];
+
+/// An engine over [`PASSAGES`], indexed with the shipped configuration.
+pub fn tiny_engine() -> Result<Engine> {
+    let config = Config::shipped()?;
+    let (schema, fields) = config.spec.build();
+    let index = Index::create_in_ram(schema);
+    config.spec.register_analyzers(index.tokenizers());
+    let mut writer = index.writer_with_num_threads(1, 15_000_000)?;
+    let mut outlets = BTreeMap::new();
+    for (id, title, outlet, date, groups, text) in PASSAGES {
+        let span = crate::date::DateSpan::parse(date).map_err(anyhow::Error::msg)?;
+        let mut d = doc!(
+            fields.passage_id => *id,
+            fields.article_id => id.split('#').next().unwrap_or(id),
+            fields.passage_no => 1u64,
+            fields.title => *title,
+            fields.text => *text,
+            fields.outlet_name => *outlet,
+            fields.date => span.to_string(),
+            fields.date_start => span.first_day(),
+            fields.date_end => span.last_day(),
+        );
+        d.add_facet(fields.outlet, outlet_facet(&outlet_key(outlet)));
+        d.add_facet(fields.date_facet, Facet::from_path(span.facet_segments()));
+        for g in *groups {
+            d.add_facet(
+                fields.group,
+                crate::groups::GroupPath::parse(g)
+                    .map_err(anyhow::Error::msg)?
+                    .facet(),
+            );
+        }
+        outlets.insert(outlet_key(outlet), outlet.to_string());
+        writer.add_document(d)?;
+    }
+    let meta = IndexMeta {
+        talash_format: FORMAT_VERSION,
+        talash_version: env!("CARGO_PKG_VERSION").to_string(),
+        config: config.sources.clone(),
+        max_words: config.spec.passages.max_words,
+        outlets,
+        articles: PASSAGES.len(),
+        passages: PASSAGES.len(),
+    };
+    let mut prepared = writer.prepare_commit()?;
+    prepared.set_payload(&serde_json::to_string(&meta)?);
+    prepared.commit()?;
+    Engine::new(OpenIndex {
+        index,
+        config,
+        fields,
+        meta,
+        dir: PathBuf::from("(in memory)"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::Filters;
+
+    #[test]
+    fn the_tiny_index_answers() {
+        let e = tiny_engine().unwrap();
+        let hits = e.search("Quetta", &Filters::default(), 5, 0).unwrap();
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].passage_id, "c#1");
+    }
+}

@@ -1,0 +1,189 @@
+//! Bad queries and filters: exit status 2 with a message saying what is wrong and what is
+//! valid; other failures 1; never 101 (a panic).
+
+mod common;
+
+use common::*;
+
+fn talash(args: &[&str]) -> Run {
+    let mut all = vec!["--index", corpus_index().to_str().unwrap()];
+    all.extend_from_slice(args);
+    run(TALASH, &all)
+}
+
+/// Runs `talash search ARGS`, expecting a usage error whose message contains every `want`.
+fn usage_error(args: &[&str], wants: &[&str]) {
+    let mut all = vec!["search"];
+    all.extend_from_slice(args);
+    let r = talash(&all);
+    assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+    assert!(r.stderr.starts_with("talash: error: ") || r.stderr.starts_with("error: "));
+    for want in wants {
+        assert!(
+            r.stderr.contains(want),
+            "{args:?}: wanted {want:?} in {}",
+            r.stderr
+        );
+    }
+}
+
+#[test]
+fn unbalanced_quotes_name_the_column() {
+    usage_error(
+        &["Pakistan \"joint statement"],
+        &[
+            "invalid query",
+            "unbalanced quote: the '\"' at column 10 is never closed",
+        ],
+    );
+}
+
+#[test]
+fn unknown_field_lists_the_valid_ones() {
+    usage_error(
+        &["author:kamran"],
+        &[
+            "unknown field \"author\"",
+            "searchable fields are: text, title",
+        ],
+    );
+}
+
+#[test]
+fn unknown_group_suggests_the_nearest() {
+    usage_error(
+        &["talks", "--group", "Talibn"],
+        &[
+            "--group: unknown group \"Talibn\"",
+            "nearest known groups: ",
+            "Afghan",
+            "`talash groups` lists them all",
+        ],
+    );
+}
+
+#[test]
+fn bad_dates_say_what_is_valid() {
+    usage_error(
+        &["talks", "--since", "2024-13"],
+        &[
+            "--since: invalid date \"2024-13\"",
+            "expected YYYY-MM-DD, YYYY-MM or YYYY",
+        ],
+    );
+    usage_error(
+        &["talks", "--until", "yesterday"],
+        &["--until: invalid date \"yesterday\""],
+    );
+}
+
+#[test]
+fn since_after_until() {
+    usage_error(
+        &["talks", "--since", "2025-01", "--until", "2024-12-31"],
+        &["--since 2025-01 is after --until 2024-12-31", "swap them"],
+    );
+}
+
+#[test]
+fn empty_queries() {
+    usage_error(&[""], &["the query is empty; give at least one word"]);
+    usage_error(&["\t \n"], &["the query is empty"]);
+    usage_error(&["--", "-police"], &["no word to search for"]);
+    usage_error(&["\"\""], &["no word to search for"]);
+}
+
+#[test]
+fn a_query_of_100000_characters_is_refused_briefly() {
+    let long = "pakistan ".repeat(11_112)[..100_000].to_string();
+    let r = talash(&["search", &long]);
+    assert_eq!(r.code, 2, "{}", &r.stderr[..r.stderr.len().min(300)]);
+    assert!(
+        r.stderr
+            .contains("the query is 100000 characters long; at most 10000 are accepted"),
+        "{}",
+        &r.stderr[..r.stderr.len().min(300)]
+    );
+    assert!(
+        r.stderr.len() < 400,
+        "the query is not echoed whole: {} bytes",
+        r.stderr.len()
+    );
+}
+
+#[test]
+fn control_characters_are_white_space_and_never_echoed_raw() {
+    let r = talash(&["search", "--json", "Landberg\u{7}\u{1b}[31m"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("et-2023-03-06-counter-terror-dialogue#3"),
+        "{}",
+        r.stdout
+    );
+    // A query of control characters only is empty; the message shows them escaped.
+    usage_error(&["\u{1}\u{1b}\u{7f}"], &["the query is empty"]);
+    let r = talash(&["search", "\u{1b}[2Jzzzunmatched"]);
+    assert_eq!(r.code, 0);
+    assert!(
+        !r.stdout.contains('\u{1b}'),
+        "no raw escape reaches the terminal: {:?}",
+        r.stdout
+    );
+}
+
+/// Odd queries a user may paste: each either runs (0) or is a usage error (2), never a panic.
+#[test]
+fn odd_queries_never_panic() {
+    let odd = [
+        "a^2",
+        "(((",
+        ")",
+        "NOT",
+        "title:",
+        ":",
+        "\"",
+        "\\",
+        "*",
+        "+-a",
+        "a:b:c",
+        "🙂 talks",
+        "مذاکرات",
+        "AND OR NOT",
+        "-(-a)",
+        "title:\"\"",
+        "text:(a OR b)",
+        "a~2",
+        "[1 TO 5]",
+        "{x}",
+        "!a",
+        "a AND AND b",
+        "NOT NOT a",
+        "+",
+        "-",
+        "((a))",
+        "a\"b",
+        "'unbalanced",
+        "Da’ish",
+        "ISIS-K OR ISKP",
+        "IS",
+        "let",
+        "tehreek-e-taliban",
+    ];
+    let long_word = "x".repeat(5000);
+    let deep = format!("{}a{}", "(".repeat(32), ")".repeat(32));
+    let too_deep = format!("{}a{}", "(".repeat(33), ")".repeat(33));
+    for q in odd
+        .iter()
+        .copied()
+        .chain([long_word.as_str(), deep.as_str(), too_deep.as_str()])
+    {
+        let r = talash(&["search", "--json", "--", q]);
+        assert!(
+            r.code == 0 || r.code == 2,
+            "{q:?} -> {}: {}",
+            r.code,
+            r.stderr
+        );
+        assert!(!r.stderr.contains("panicked"), "{q:?}: {}", r.stderr);
+    }
+}

@@ -239,3 +239,40 @@ fn schema_override_changes_analysis() {
         r.stderr
     );
 }
+
+#[test]
+fn keep_going_drops_only_the_later_duplicate_of_a_jsonl_collection() {
+    let t = temp();
+    let c = t.path().join("c");
+    std::fs::create_dir_all(&c).unwrap();
+    std::fs::write(
+        c.join("docs.jsonl"),
+        concat!(
+            r#"{"id": "d1", "title": "One", "text": "Quetta blast reported."}"#,
+            "\n",
+            r#"{"id": "d2", "title": "Two", "text": "Peshawar talks resumed."}"#,
+            "\n",
+            r#"{"id": "d1", "title": "Again", "text": "Gwadar port attacked."}"#,
+            "\n",
+        ),
+    )
+    .unwrap();
+    let idx = t.path().join("idx");
+    let r = index_into(&c, &idx, &["--keep-going", "-q"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("docs.jsonl:3") && r.stderr.contains("\"d1\""),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        search_in(&idx, &["Quetta"]).len(),
+        1,
+        "the first d1 is kept"
+    );
+    assert_eq!(search_in(&idx, &["Peshawar"]).len(), 1, "d2 is kept");
+    assert!(
+        search_in(&idx, &["Gwadar"]).is_empty(),
+        "the later d1 is dropped"
+    );
+}

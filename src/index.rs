@@ -15,6 +15,7 @@ use tantivy::{Index, IndexWriter, TantivyDocument, doc};
 
 use crate::corpus::{self, Article, InputError};
 use crate::groups::GroupPath;
+use crate::manifest::{ArticleHash, Entry, Manifest};
 use crate::schema::{Config, ConfigSources, Fields};
 
 /// Bumped whenever an index built by an older Talash cannot be read correctly by this one.
@@ -31,6 +32,30 @@ pub struct IndexMeta {
     pub outlets: BTreeMap<String, String>,
     pub articles: usize,
     pub passages: usize,
+    /// The article manifest's file name in the index folder (see [`crate::manifest`]); absent
+    /// in indexes built before incremental indexing, which are then rebuilt in full.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manifest: Option<String>,
+}
+
+impl IndexMeta {
+    /// The metadata of an index built with `config` that holds the articles of `manifest`.
+    pub(crate) fn new(
+        config: &Config,
+        outlets: BTreeMap<String, String>,
+        manifest: &Manifest,
+    ) -> IndexMeta {
+        IndexMeta {
+            talash_format: FORMAT_VERSION,
+            talash_version: env!("CARGO_PKG_VERSION").to_string(),
+            config: config.sources.clone(),
+            max_words: config.spec.passages.max_words,
+            outlets,
+            articles: manifest.articles(),
+            passages: manifest.passages(),
+            manifest: None,
+        }
+    }
 }
 
 /// The facet key of an outlet: case and a leading "The" do not matter ("The Express Tribune" =
@@ -126,7 +151,7 @@ fn ensure_index_dir(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-fn schema_json(schema: &Schema) -> String {
+pub(crate) fn schema_json(schema: &Schema) -> String {
     serde_json::to_string(schema).unwrap_or_default()
 }
 
@@ -179,6 +204,25 @@ pub struct IndexOptions {
     /// Writer heap in bytes, shared by the indexing threads.
     pub memory_bytes: usize,
     pub threads: usize,
+    /// Rebuild every article even when the index could be updated incrementally.
+    pub full: bool,
+}
+
+/// How an indexing run went about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RunKind {
+    /// Every article was indexed into a fresh index, for this reason.
+    Full { reason: String },
+    /// Only the difference from the previous run was written.
+    Incremental(crate::incremental::ChangeCounts),
+}
+
+impl Default for RunKind {
+    fn default() -> Self {
+        RunKind::Full {
+            reason: "a new index".into(),
+        }
+    }
 }
 
 /// What an indexing run did.
@@ -191,6 +235,7 @@ pub struct IndexSummary {
     pub warnings: Vec<String>,
     pub elapsed: Duration,
     pub index_bytes: u64,
+    pub run: RunKind,
 }
 
 /// Reads every article under the corpus paths. Unless `keep_going`, the first bad file is the
@@ -223,6 +268,52 @@ pub fn read_corpus(paths: &[PathBuf], keep_going: bool) -> Result<(Vec<Article>,
         bad.extend(dups);
     }
     Ok((articles, bad))
+}
+
+/// Indexes one article's passages; returns how many.
+pub(crate) fn add_article(
+    writer: &mut IndexWriter,
+    config: &Config,
+    fields: &Fields,
+    article: &Article,
+    summary: &mut IndexSummary,
+) -> Result<u32> {
+    let passages = corpus::passages(article, &config.boilerplate, config.spec.passages.max_words);
+    for p in &passages {
+        let groups = config.gazetteer.tag(&article.title, &p.text);
+        for g in &groups {
+            *summary.per_group.entry(g.to_string()).or_default() += 1;
+        }
+        writer.add_document(passage_doc(fields, article, p, &groups))?;
+    }
+    u32::try_from(passages.len())
+        .with_context(|| format!("article {} has too many passages", article.id))
+}
+
+/// Outlet facet key → the name first written for it, over the whole corpus.
+pub(crate) fn outlets(articles: &[Article]) -> BTreeMap<String, String> {
+    let mut outlets = BTreeMap::new();
+    for o in articles.iter().filter_map(|a| a.outlet.as_ref()) {
+        outlets.entry(outlet_key(o)).or_insert_with(|| o.clone());
+    }
+    outlets
+}
+
+/// Commits the writer's changes with Talash's metadata and the article manifest, which is
+/// written into `dir` first, so the one tantivy commit switches both. Returns the manifest's
+/// file name.
+pub(crate) fn commit(
+    writer: &mut IndexWriter,
+    mut meta: IndexMeta,
+    manifest: &Manifest,
+    dir: &Path,
+) -> Result<String> {
+    let mut prepared = writer.prepare_commit()?;
+    let name = manifest.write(dir, prepared.opstamp())?;
+    meta.manifest = Some(name.clone());
+    prepared.set_payload(&serde_json::to_string(&meta)?);
+    prepared.commit()?;
+    Ok(name)
 }
 
 fn passage_doc(
@@ -260,7 +351,7 @@ fn passage_doc(
     d
 }
 
-fn dir_size(dir: &Path) -> u64 {
+pub(crate) fn dir_size(dir: &Path) -> u64 {
     std::fs::read_dir(dir)
         .map(|entries| {
             entries
@@ -309,7 +400,7 @@ fn open_for_writing(dir: &Path, schema: &Schema) -> Result<Option<Index>> {
 }
 
 /// The Talash format recorded in a commit payload, if the payload is Talash's.
-fn talash_format(payload: &str) -> Option<u32> {
+pub(crate) fn talash_format(payload: &str) -> Option<u32> {
     #[derive(Deserialize)]
     struct Version {
         talash_format: u32,
@@ -325,6 +416,14 @@ pub fn build(config: &Config, opts: &IndexOptions) -> Result<IndexSummary> {
     let started = Instant::now();
     let (articles, skipped) = read_corpus(&opts.corpus, opts.keep_going)?;
     let (schema, fields) = config.spec.build();
+    let full_reason = match crate::incremental::Base::open(config, opts, &schema) {
+        Ok(base) => {
+            return crate::incremental::update(
+                config, opts, base, &articles, skipped, &fields, started,
+            );
+        }
+        Err(reason) => reason,
+    };
     let (index, swap_from) = match open_for_writing(&opts.dir, &schema)? {
         Some(index) => (index, None),
         None => {
@@ -344,42 +443,28 @@ pub fn build(config: &Config, opts: &IndexOptions) -> Result<IndexSummary> {
     writer.delete_all_documents()?;
     let mut summary = IndexSummary {
         skipped,
+        run: RunKind::Full {
+            reason: full_reason,
+        },
         ..Default::default()
     };
-    let mut outlets = BTreeMap::new();
+    let mut manifest = Manifest::default();
     for article in &articles {
         summary.warnings.extend(article.warnings.iter().cloned());
-        if let Some(o) = &article.outlet {
-            outlets.entry(outlet_key(o)).or_insert_with(|| o.clone());
-        }
-        let passages =
-            corpus::passages(article, &config.boilerplate, config.spec.passages.max_words);
-        for p in &passages {
-            let groups = config.gazetteer.tag(&article.title, &p.text);
-            for g in &groups {
-                *summary.per_group.entry(g.to_string()).or_default() += 1;
-            }
-            writer.add_document(passage_doc(&fields, article, p, &groups))?;
-        }
+        let passages = add_article(&mut writer, config, &fields, article, &mut summary)?;
+        let hash = ArticleHash::of(article);
+        manifest.insert(&article.id, Entry { hash, passages });
         summary.articles += 1;
-        summary.passages += passages.len();
+        summary.passages += passages as usize;
     }
-    let meta = IndexMeta {
-        talash_format: FORMAT_VERSION,
-        talash_version: env!("CARGO_PKG_VERSION").to_string(),
-        config: config.sources.clone(),
-        max_words: config.spec.passages.max_words,
-        outlets,
-        articles: summary.articles,
-        passages: summary.passages,
-    };
-    let mut prepared = writer.prepare_commit()?;
-    prepared.set_payload(&serde_json::to_string(&meta)?);
-    prepared.commit()?;
+    let meta = IndexMeta::new(config, outlets(&articles), &manifest);
+    let written_to = swap_from.as_deref().unwrap_or(&opts.dir);
+    let manifest_name = commit(&mut writer, meta, &manifest, written_to)?;
     writer.wait_merging_threads()?;
     if let Some(fresh) = swap_from {
         swap_in(&fresh, &opts.dir)?;
     }
+    Manifest::remove_stale(&opts.dir, &manifest_name);
     summary.elapsed = started.elapsed();
     summary.index_bytes = dir_size(&opts.dir);
     Ok(summary)
@@ -407,7 +492,7 @@ fn swap_in(fresh: &Path, dir: &Path) -> Result<()> {
     Ok(())
 }
 
-fn lock_error(e: tantivy::TantivyError, dir: &Path) -> anyhow::Error {
+pub(crate) fn lock_error(e: tantivy::TantivyError, dir: &Path) -> anyhow::Error {
     match e {
         tantivy::TantivyError::LockFailure(..) => anyhow!(
             "the index at {} is locked by another talash-index run; wait for it to finish",

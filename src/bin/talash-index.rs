@@ -5,14 +5,16 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use talash::cli::{DEFAULT_INDEX, cores, run};
-use talash::index::{self, IndexOptions, IndexSummary};
+use talash::index::{self, IndexOptions, IndexSummary, RunKind};
 use talash::schema::{Config, ConfigSources};
 
 /// Build a Talash index over article passages.
 ///
 /// Reads Markdown articles with TOML front matter (see corpus/README.md), removes page
 /// furniture, cuts paragraphs into passages, tags each with the groups it names, and writes a
-/// tantivy index. Re-running replaces the index; searches keep working meanwhile.
+/// tantivy index. Re-running updates the index: only articles added or changed since the last
+/// run are indexed, and removed ones are deleted (a changed schema, gazetteer, boilerplate or
+/// passage size rebuilds everything). Searches keep working meanwhile.
 #[derive(Parser, Debug)]
 #[command(
     version,
@@ -46,6 +48,9 @@ struct Args {
     /// Indexing threads. Default: the number of cores.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=64))]
     threads: Option<u64>,
+    /// Rebuild every article instead of updating the index with what changed.
+    #[arg(long)]
+    full: bool,
     /// Print nothing but errors.
     #[arg(long, short)]
     quiet: bool,
@@ -80,6 +85,7 @@ fn main() -> ExitCode {
             keep_going: args.keep_going,
             memory_bytes,
             threads,
+            full: args.full,
         };
         let summary = index::build(&config, &opts)?;
         report(&summary, &opts, args.quiet);
@@ -101,8 +107,15 @@ fn report(s: &IndexSummary, opts: &IndexOptions, quiet: bool) {
     if quiet {
         return;
     }
+    let how = match &s.run {
+        RunKind::Full { reason } => format!("Indexed (full rebuild: {reason})"),
+        RunKind::Incremental(c) => format!(
+            "Updated: {} added, {} changed, {} removed, {} unchanged articles ({} passages written, {} deleted); the index holds",
+            c.added, c.changed, c.removed, c.unchanged, c.passages_added, c.passages_deleted
+        ),
+    };
     eprintln!(
-        "Indexed {} articles, {} passages in {:.2} s into {} ({:.1} kB)",
+        "{how} {} articles, {} passages in {:.2} s into {} ({:.1} kB)",
         s.articles,
         s.passages,
         s.elapsed.as_secs_f64(),

@@ -142,7 +142,7 @@ pub fn guard_index<T>(dir: &Path, f: impl FnOnce() -> Result<T>) -> Result<T> {
         Err(e) => e,
     };
     let rebuild = format!(
-        "rebuild it with: talash-index --index {} [CORPUS...]",
+        "rebuild it with: talash-index --full --index {} [CORPUS...]",
         dir.display()
     );
     if let Some(files) = damaged_files(dir) {

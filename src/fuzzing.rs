@@ -91,6 +91,7 @@ pub fn tiny_engine() -> Result<Engine> {
         outlets,
         articles: PASSAGES.len(),
         passages: PASSAGES.len(),
+        manifest: None,
     };
     let mut prepared = writer.prepare_commit()?;
     prepared.set_payload(&serde_json::to_string(&meta)?);

@@ -15,6 +15,7 @@ use tantivy::{Index, IndexWriter, TantivyDocument, doc};
 
 use crate::corpus::{self, Article, InputError};
 use crate::groups::GroupPath;
+use crate::manifest::{ArticleHash, Entry, Manifest};
 use crate::schema::{Config, ConfigSources, Fields};
 
 /// Bumped whenever an index built by an older Talash cannot be read correctly by this one.
@@ -31,6 +32,30 @@ pub struct IndexMeta {
     pub outlets: BTreeMap<String, String>,
     pub articles: usize,
     pub passages: usize,
+    /// The article manifest's file name in the index folder (see [`crate::manifest`]); absent
+    /// in indexes built before incremental indexing, which are then rebuilt in full.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manifest: Option<String>,
+}
+
+impl IndexMeta {
+    /// The metadata of an index built with `config` that holds the articles of `manifest`.
+    pub(crate) fn new(
+        config: &Config,
+        outlets: BTreeMap<String, String>,
+        manifest: &Manifest,
+    ) -> IndexMeta {
+        IndexMeta {
+            talash_format: FORMAT_VERSION,
+            talash_version: env!("CARGO_PKG_VERSION").to_string(),
+            config: config.sources.clone(),
+            max_words: config.spec.passages.max_words,
+            outlets,
+            articles: manifest.articles(),
+            passages: manifest.passages(),
+            manifest: None,
+        }
+    }
 }
 
 /// The facet key of an outlet: case and a leading "The" do not matter ("The Express Tribune" =
@@ -60,7 +85,7 @@ pub struct OpenIndex {
 
 fn rebuild_hint(dir: &Path) -> String {
     format!(
-        "rebuild it with: talash-index --index {} [CORPUS...]",
+        "rebuild it with: talash-index --full --index {} [CORPUS...]",
         dir.display()
     )
 }
@@ -126,7 +151,7 @@ fn ensure_index_dir(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-fn schema_json(schema: &Schema) -> String {
+pub(crate) fn schema_json(schema: &Schema) -> String {
     serde_json::to_string(schema).unwrap_or_default()
 }
 
@@ -184,6 +209,25 @@ pub struct IndexOptions {
     pub threads: usize,
     /// Largest article file read, in bytes (`--max-file-mb`; default [`corpus::MAX_FILE_BYTES`]).
     pub max_file_bytes: u64,
+    /// Rebuild every article even when the index could be updated incrementally.
+    pub full: bool,
+}
+
+/// How an indexing run went about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RunKind {
+    /// Every article was indexed into a fresh index, for this reason.
+    Full { reason: String },
+    /// Only the difference from the previous run was written.
+    Incremental(crate::incremental::ChangeCounts),
+}
+
+impl Default for RunKind {
+    fn default() -> Self {
+        RunKind::Full {
+            reason: "a new index".into(),
+        }
+    }
 }
 
 /// What an indexing run did.
@@ -196,6 +240,7 @@ pub struct IndexSummary {
     pub warnings: Vec<String>,
     pub elapsed: Duration,
     pub index_bytes: u64,
+    pub run: RunKind,
 }
 
 /// Reads every article under the corpus paths. Unless `keep_going`, the first bad file is the
@@ -257,6 +302,52 @@ pub fn read_corpus_limited(
     Ok((articles, bad))
 }
 
+/// Indexes one article's passages; returns how many.
+pub(crate) fn add_article(
+    writer: &mut IndexWriter,
+    config: &Config,
+    fields: &Fields,
+    article: &Article,
+    summary: &mut IndexSummary,
+) -> Result<u32> {
+    let passages = corpus::passages(article, &config.boilerplate, config.spec.passages.max_words);
+    for p in &passages {
+        let groups = config.gazetteer.tag(&article.title, &p.text);
+        for g in &groups {
+            *summary.per_group.entry(g.to_string()).or_default() += 1;
+        }
+        writer.add_document(passage_doc(fields, article, p, &groups))?;
+    }
+    u32::try_from(passages.len())
+        .with_context(|| format!("article {} has too many passages", article.id))
+}
+
+/// Outlet facet key → the name first written for it, over the whole corpus.
+pub(crate) fn outlets(articles: &[Article]) -> BTreeMap<String, String> {
+    let mut outlets = BTreeMap::new();
+    for o in articles.iter().filter_map(|a| a.outlet.as_ref()) {
+        outlets.entry(outlet_key(o)).or_insert_with(|| o.clone());
+    }
+    outlets
+}
+
+/// Commits the writer's changes with Talash's metadata and the article manifest, which is
+/// written into `dir` first, so the one tantivy commit switches both. Returns the manifest's
+/// file name.
+pub(crate) fn commit(
+    writer: &mut IndexWriter,
+    mut meta: IndexMeta,
+    manifest: &Manifest,
+    dir: &Path,
+) -> Result<String> {
+    let mut prepared = writer.prepare_commit()?;
+    let name = manifest.write(dir, prepared.opstamp())?;
+    meta.manifest = Some(name.clone());
+    prepared.set_payload(&serde_json::to_string(&meta)?);
+    prepared.commit()?;
+    Ok(name)
+}
+
 fn passage_doc(
     fields: &Fields,
     article: &Article,
@@ -292,7 +383,7 @@ fn passage_doc(
     d
 }
 
-fn dir_size(dir: &Path) -> u64 {
+pub(crate) fn dir_size(dir: &Path) -> u64 {
     std::fs::read_dir(dir)
         .map(|entries| {
             entries
@@ -348,7 +439,7 @@ fn open_for_writing(dir: &Path, schema: &Schema) -> Result<Option<Index>> {
 }
 
 /// The Talash format recorded in a commit payload, if the payload is Talash's.
-fn talash_format(payload: &str) -> Option<u32> {
+pub(crate) fn talash_format(payload: &str) -> Option<u32> {
     #[derive(Deserialize)]
     struct Version {
         talash_format: u32,
@@ -375,8 +466,19 @@ pub fn build_with_progress(
     let recovered = crate::recover::before_writing(&opts.dir)?;
     let (articles, skipped) =
         read_corpus_limited(&opts.corpus, opts.keep_going, opts.max_file_bytes)?;
-    progress.start(articles.len());
     let (schema, fields) = config.spec.build();
+    let full_reason = match crate::incremental::Base::open(config, opts, &schema) {
+        Ok(base) => {
+            // Updates write only what changed, quickly: no bar for them.
+            let mut summary = crate::incremental::update(
+                config, opts, base, &articles, skipped, &fields, started,
+            )?;
+            summary.warnings.splice(0..0, recovered);
+            return Ok(summary);
+        }
+        Err(reason) => reason,
+    };
+    progress.start(articles.len());
     let (index, swap_from) = match open_for_writing(&opts.dir, &schema)? {
         Some(index) => (index, None),
         None => {
@@ -397,44 +499,30 @@ pub fn build_with_progress(
     let mut summary = IndexSummary {
         skipped,
         warnings: recovered,
+        run: RunKind::Full {
+            reason: full_reason,
+        },
         ..Default::default()
     };
-    let mut outlets = BTreeMap::new();
+    let mut manifest = Manifest::default();
     for article in &articles {
         summary.warnings.extend(article.warnings.iter().cloned());
-        if let Some(o) = &article.outlet {
-            outlets.entry(outlet_key(o)).or_insert_with(|| o.clone());
-        }
-        let passages =
-            corpus::passages(article, &config.boilerplate, config.spec.passages.max_words);
-        for p in &passages {
-            let groups = config.gazetteer.tag(&article.title, &p.text);
-            for g in &groups {
-                *summary.per_group.entry(g.to_string()).or_default() += 1;
-            }
-            writer.add_document(passage_doc(&fields, article, p, &groups))?;
-        }
+        let passages = add_article(&mut writer, config, &fields, article, &mut summary)?;
+        let hash = ArticleHash::of(article);
+        manifest.insert(&article.id, Entry { hash, passages });
         summary.articles += 1;
-        summary.passages += passages.len();
-        progress.article(passages.len());
+        summary.passages += passages as usize;
+        progress.article(passages as usize);
     }
     progress.finish();
-    let meta = IndexMeta {
-        talash_format: FORMAT_VERSION,
-        talash_version: env!("CARGO_PKG_VERSION").to_string(),
-        config: config.sources.clone(),
-        max_words: config.spec.passages.max_words,
-        outlets,
-        articles: summary.articles,
-        passages: summary.passages,
-    };
-    let mut prepared = writer.prepare_commit()?;
-    prepared.set_payload(&serde_json::to_string(&meta)?);
-    prepared.commit()?;
+    let meta = IndexMeta::new(config, outlets(&articles), &manifest);
+    let written_to = swap_from.as_deref().unwrap_or(&opts.dir);
+    let manifest_name = commit(&mut writer, meta, &manifest, written_to)?;
     writer.wait_merging_threads()?;
     if let Some(fresh) = swap_from {
         swap_in(&fresh, &opts.dir)?;
     }
+    Manifest::remove_stale(&opts.dir, &manifest_name);
     summary.elapsed = started.elapsed();
     summary.index_bytes = dir_size(&opts.dir);
     Ok(summary)
@@ -464,7 +552,7 @@ fn swap_in(fresh: &Path, dir: &Path) -> Result<()> {
     crate::recover::swap_in(fresh, dir)
 }
 
-fn lock_error(e: tantivy::TantivyError, dir: &Path) -> anyhow::Error {
+pub(crate) fn lock_error(e: tantivy::TantivyError, dir: &Path) -> anyhow::Error {
     match e {
         tantivy::TantivyError::LockFailure(..) => anyhow!(
             "the index at {} is locked by another talash-index run; wait for it to finish",

@@ -48,7 +48,7 @@ fn fails_clearly(idx: &Path, query: &str, wants: &[&str]) {
 
 /// Runs the rebuild the message suggests, then the search works again.
 fn rebuild_repairs(idx: &Path) {
-    let r = index_into(&repo().join("corpus"), idx, &["-q"]);
+    let r = index_into(&repo().join("corpus"), idx, &["--full", "-q"]);
     assert_eq!(r.code, 0, "the suggested rebuild works: {}", r.stderr);
     let r = search(idx, "Landberg");
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -140,7 +140,7 @@ fn a_tantivy_index_not_built_by_talash() {
         "words",
         &[
             "is a tantivy index but was not built by Talash",
-            "rebuild it with: talash-index --index",
+            "rebuild it with: talash-index --full --index",
         ],
     );
     let r = index_into(&repo().join("corpus"), &idx, &[]);
@@ -164,7 +164,7 @@ fn a_damaged_meta_json() {
         "Landberg",
         &[
             "cannot open the index at",
-            "rebuild it with: talash-index --index",
+            "rebuild it with: talash-index --full --index",
         ],
     );
     let r = search(&idx, "Landberg");
@@ -193,7 +193,7 @@ fn a_truncated_segment_file() {
         "Landberg",
         &[
             &format!("is damaged ({name}: truncated or unreadable)"),
-            "rebuild it with: talash-index --index",
+            "rebuild it with: talash-index --full --index",
         ],
     );
     rebuild_repairs(&idx);

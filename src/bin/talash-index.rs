@@ -5,14 +5,16 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
 use talash::cli::{DEFAULT_INDEX, cores, run};
-use talash::index::{self, IndexOptions, IndexSummary};
+use talash::index::{self, IndexOptions, IndexSummary, RunKind};
 use talash::schema::{Config, ConfigSources};
 
 /// Build a Talash index over article passages.
 ///
 /// Reads Markdown articles with TOML front matter (see corpus/README.md), removes page
 /// furniture, cuts paragraphs into passages, tags each with the groups it names, and writes a
-/// tantivy index. Re-running replaces the index; searches keep working meanwhile.
+/// tantivy index. Re-running updates the index: only articles added or changed since the last
+/// run are indexed, and removed ones are deleted (a changed schema, gazetteer, boilerplate or
+/// passage size rebuilds everything). Searches keep working meanwhile.
 #[derive(Parser, Debug)]
 #[command(
     name = "talash-index",
@@ -51,6 +53,9 @@ struct Args {
     /// --keep-going) as probably not one article.
     #[arg(long, default_value_t = 16, value_name = "MB", value_parser = clap::value_parser!(u64).range(1..=65536))]
     max_file_mb: u64,
+    /// Rebuild every article instead of updating the index with what changed.
+    #[arg(long)]
+    full: bool,
     /// Print nothing but errors (no progress bar, no summary).
     #[arg(long, short)]
     quiet: bool,
@@ -102,6 +107,7 @@ fn main() -> ExitCode {
             memory_bytes,
             threads,
             max_file_bytes: args.max_file_mb * talash::corpus::MB,
+            full: args.full,
         };
         let progress = talash::progress::for_stderr(args.quiet);
         let summary = index::build_with_progress(&config, &opts, &*progress)?;
@@ -124,14 +130,29 @@ fn report(s: &IndexSummary, opts: &IndexOptions, quiet: bool) {
     if quiet {
         return;
     }
-    eprintln!(
-        "Indexed {} articles, {} passages in {:.2} s into {} ({:.1} kB)",
-        s.articles,
-        s.passages,
-        s.elapsed.as_secs_f64(),
-        opts.dir.display(),
-        s.index_bytes as f64 / 1000.0
-    );
+    let size = format!("{:.1} kB", s.index_bytes as f64 / 1000.0);
+    let secs = s.elapsed.as_secs_f64();
+    match &s.run {
+        RunKind::Full { reason } => eprintln!(
+            "Indexed {} articles, {} passages in {secs:.2} s into {} ({size}); full build: {reason}",
+            s.articles,
+            s.passages,
+            opts.dir.display(),
+        ),
+        RunKind::Incremental(c) => eprintln!(
+            "Updated {} in {secs:.2} s: {} added, {} changed, {} removed, {} unchanged articles \
+             ({} passages written, {} deleted); it holds {} articles, {} passages ({size})",
+            opts.dir.display(),
+            c.added,
+            c.changed,
+            c.removed,
+            c.unchanged,
+            c.passages_added,
+            c.passages_deleted,
+            s.articles,
+            s.passages,
+        ),
+    }
     if !s.per_group.is_empty() {
         let groups: Vec<String> = s
             .per_group

@@ -71,20 +71,20 @@ setting() {
 NO_STEM='s/stemmer = "english"/stemmer = "none"/'
 NO_STOP='s/stop_words = "english"/stop_words = "none"/'
 AND='s/default_operator = "or"/default_operator = "and"/'
-TITLE_1='s/boost = 2.0/boost = 1.0/'
-TITLE_3='s/boost = 2.0/boost = 3.0/'
-TITLE_OFF='s/boost = 2.0\nsearch = true/boost = 2.0\nsearch = false/'
+# The title field's boost (1.0 by default) and whether bare words search it.
+TITLE_2='s/(name = "title"\n(?:.*\n)*?)boost = 1.0/${1}boost = 2.0/'
+TITLE_3='s/(name = "title"\n(?:.*\n)*?)boost = 1.0/${1}boost = 3.0/'
+TITLE_OFF='s/(name = "title"\n(?:.*\n)*?boost = 1.0\n)search = true/${1}search = false/'
 
 setting default ''
 setting no-stemming "$NO_STEM"
 setting no-stop-words "$NO_STOP"
 setting default-AND "$AND"
-setting title-boost-1 "$TITLE_1"
+setting title-boost-2 "$TITLE_2"
 setting title-boost-3 "$TITLE_3"
 setting title-not-searched "$TITLE_OFF"
+setting max-words-250 '' --max-words 250
 setting whole-documents '' --max-words 100000
-setting whole-documents-title-boost-1 "$TITLE_1" --max-words 100000
-setting whole-documents-title-not-searched "$TITLE_OFF" --max-words 100000
 
 PEER_ARGS=()
 if [ "${SKIP_LUCENE:-0}" = 1 ]; then PEER_ARGS+=(--skip-lucene); fi

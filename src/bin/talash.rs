@@ -51,7 +51,7 @@ enum Command {
 }
 
 const SEARCH_HELP: &str = "Query syntax:
-  words           ranked by BM25 over passage text and title (title weighs double)
+  words           ranked by BM25 over passage text and title
   \"a phrase\"      the words in this order
   a AND b, a OR b, NOT a, (grouping), +required, -excluded
   title:word, text:\"a phrase\"

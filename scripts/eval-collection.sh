@@ -6,8 +6,8 @@
 # 1. talash-smart converts ../shared/data/cranfield (or $TALASH_SHARED/data/cranfield) to
 #    docs.jsonl, queries.tsv and qrels.txt (binary relevance: grade >= 1; see docs/RELEVANCE.md).
 # 2. For each setting, talash-index indexes docs.jsonl with a schema variant (--schema) or
-#    --max-words, `talash batch --docid article --hits 1000` runs the queries, `talash eval`
-#    scores the run.
+#    --max-words, `talash batch --docid article --hits 1000` runs the queries, `talash eval
+#    --complete` scores the run (a query that finds nothing counts as 0, as trec_eval -c).
 # 3. scripts/peers.py runs Lucene BM25 (Pyserini, k1=1.2 b=0.75) and SQLite FTS5 bm25() on the
 #    same documents and queries; `talash eval` scores their runs the same way.
 # The table is written to OUT_DIR/results.md. Set TALASH_PROFILE=debug to use debug binaries
@@ -49,7 +49,7 @@ RESULTS="$OUT/results.md"
 # Appends one table row from a run file.
 score() {
     local name=$1 run=$2
-    "$BIN/talash" eval "$OUT/qrels.txt" "$run" --metrics "$METRICS" |
+    "$BIN/talash" eval "$OUT/qrels.txt" "$run" --metrics "$METRICS" --complete |
         awk -v name="$name" -F'\t' '$2 == "all" && $1 !~ /^num_q/ { v[++n] = $3 }
             END { printf "| %s | %s | %s | %s | %s | %s |\n", name, v[1], v[2], v[3], v[4], v[5] }' |
         tee -a "$RESULTS"

@@ -229,8 +229,13 @@ pub fn read_corpus(paths: &[PathBuf], keep_going: bool) -> Result<(Vec<Article>,
         if !keep_going {
             return Err(first.clone().into());
         }
-        let dup_paths: BTreeSet<PathBuf> = dups.iter().map(|d| d.path.clone()).collect();
-        articles.retain(|a| !dup_paths.contains(&a.path));
+        // A Markdown duplicate is its file; a JSONL duplicate is its line, not the whole file.
+        let dup_at: BTreeSet<(PathBuf, Option<usize>)> =
+            dups.iter().map(|d| (d.path.clone(), d.line)).collect();
+        articles.retain(|a| {
+            !dup_at.contains(&(a.path.clone(), None))
+                && !dup_at.contains(&(a.path.clone(), Some(a.body_line)))
+        });
         bad.extend(dups);
     }
     Ok((articles, bad))

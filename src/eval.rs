@@ -10,7 +10,8 @@
 //!   ideal ranking takes every judged document with value > 0, highest first;
 //! - P@k divides by k even when fewer documents were retrieved;
 //! - queries in the run without judgments are ignored; judged queries missing from the run are
-//!   left out of the averages (trec_eval without `-c`).
+//!   left out of the averages (trec_eval without `-c`), or count as finding nothing with
+//!   `complete` (`-c`).
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
@@ -269,8 +270,9 @@ pub struct Evaluation {
     pub missing_queries: Vec<String>,
 }
 
-/// Evaluates every query of the run that has judgments.
-pub fn evaluate(qrels: &Qrels, run: &Run, metrics: &[Metric]) -> Evaluation {
+/// Evaluates every query of the run that has judgments. With `complete` (trec_eval's `-c`),
+/// judged queries missing from the run count too, as queries that found nothing.
+pub fn evaluate(qrels: &Qrels, run: &Run, metrics: &[Metric], complete: bool) -> Evaluation {
     let mut e = Evaluation::default();
     for (qid, docs) in &run.queries {
         let Some(judged) = qrels.queries.get(qid) else {
@@ -290,6 +292,14 @@ pub fn evaluate(qrels: &Qrels, run: &Run, metrics: &[Metric]) -> Evaluation {
         .filter(|q| !run.queries.contains_key(*q))
         .cloned()
         .collect();
+    if complete {
+        for qid in &e.missing_queries {
+            let judged = &qrels.queries[qid];
+            let values = metrics.iter().map(|&m| measure(m, &[], judged)).collect();
+            e.per_query.push((qid.clone(), values));
+        }
+        e.per_query.sort_by(|a, b| a.0.cmp(&b.0));
+    }
     let n = e.per_query.len();
     e.mean = (0..metrics.len())
         .map(|i| {
@@ -343,7 +353,7 @@ mod tests {
     }
 
     fn value(q: &Qrels, r: &Run, m: &str) -> f64 {
-        evaluate(q, r, &[m.parse().unwrap()]).mean[0]
+        evaluate(q, r, &[m.parse().unwrap()], false).mean[0]
     }
 
     #[test]
@@ -378,11 +388,15 @@ mod tests {
     fn unjudged_and_missing_queries_are_reported() {
         let q = qrels("1 0 a 1\n2 0 a 1\n");
         let r = run("1 Q0 a 1 1 t\n3 Q0 a 1 1 t\n");
-        let e = evaluate(&q, &r, &[Metric::Map]);
+        let e = evaluate(&q, &r, &[Metric::Map], false);
         assert_eq!(e.per_query.len(), 1);
         assert_eq!(e.unjudged_queries, vec!["3"]);
         assert_eq!(e.missing_queries, vec!["2"]);
         assert_eq!(e.mean, vec![1.0]);
+        // trec_eval -c: the missing query counts, with nothing found.
+        let c = evaluate(&q, &r, &[Metric::Map], true);
+        assert_eq!(c.per_query.len(), 2);
+        assert_eq!(c.mean, vec![0.5]);
     }
 
     #[test]

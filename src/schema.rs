@@ -374,7 +374,7 @@ mod tests {
         assert_eq!(c.spec.passages.max_words, 120);
         let (schema, fields) = c.spec.build();
         assert_eq!(schema.get_field_name(fields.date_start), "date_start");
-        assert_eq!(fields.text_fields["title"].1, 2.0);
+        assert_eq!(fields.text_fields["title"].1, 1.0);
     }
 
     fn with_replaced(from: &str, to: &str) -> String {
@@ -397,7 +397,7 @@ mod tests {
                 with_replaced("analyzer = \"english\"", "analyzer = \"klingon\""),
                 "not defined",
             ),
-            (with_replaced("boost = 2.0", "boost = -1.0"), "positive"),
+            (with_replaced("boost = 1.0", "boost = -1.0"), "positive"),
             (
                 with_replaced("max_words = 120", "max_words = 0"),
                 "max_words",

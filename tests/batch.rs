@@ -283,3 +283,52 @@ fn format_comes_from_extension_or_flag() {
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("no queries"), "{}", r.stderr);
 }
+
+#[test]
+fn ties_at_the_cut_off_go_to_the_smallest_ids() {
+    // Four articles with the same text score the same. Files are indexed in path order, so
+    // tantivy sees the ids in the order zz, yy, bb, aa; the run must still keep aa and bb.
+    let dir = temp_dir("batch-ties");
+    let corpus = dir.join("corpus");
+    for (file, id) in [
+        ("1.md", "zz"),
+        ("2.md", "yy"),
+        ("3.md", "bb"),
+        ("4.md", "aa"),
+    ] {
+        common::write_article(
+            &corpus,
+            file,
+            &format!("id = \"{id}\"\ntitle = \"Same\""),
+            "Identical flutter text.\n",
+        );
+    }
+    let idx = dir.join("index");
+    let r = common::index_into(&corpus, &idx, &["--quiet", "--threads", "1"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let q = dir.join("q.tsv");
+    std::fs::write(&q, "t\tflutter\n").unwrap();
+    for docid in ["passage", "article"] {
+        let r = batch(
+            &idx,
+            &[q.to_str().unwrap(), "--hits", "2", "--docid", docid],
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let docs: Vec<&str> = r
+            .stdout
+            .lines()
+            .map(|l| l.split(' ').nth(2).unwrap())
+            .collect();
+        let want: Vec<String> = ["aa", "bb"]
+            .iter()
+            .map(|a| {
+                if docid == "passage" {
+                    format!("{a}#1")
+                } else {
+                    a.to_string()
+                }
+            })
+            .collect();
+        assert_eq!(docs, want, "{}", r.stdout);
+    }
+}

@@ -187,7 +187,7 @@ struct ManArgs {
 }
 
 const SEARCH_HELP: &str = "Query syntax:
-  words           ranked by BM25 over passage text and title (title weighs double)
+  words           ranked by BM25 over passage text and title
   \"a phrase\"      the words in this order
   a AND b, a OR b, NOT a, (grouping), +required, -excluded
   title:word, text:\"a phrase\"
@@ -613,7 +613,7 @@ const EVAL_HELP: &str = "QRELS lines: `qid iter docid relevance` (trec_eval's fo
 `qid Q0 docid rank score tag`. A document is relevant when its relevance is above 0; nDCG uses
 the relevance values as gains; unjudged documents are not relevant. Queries in the run but not
 in the judgments are ignored, and judged queries missing from the run are left out of the
-average, as trec_eval does without -c.
+average, as trec_eval does without -c (with --complete they count as finding nothing).
 
 Metrics: map, ndcg_cut_K, P_K, recall_K, recip_rank (K a cut-off, e.g. ndcg_cut_10).
 
@@ -637,8 +637,11 @@ struct EvalArgs {
     )]
     metrics: Vec<String>,
     /// Also print each query's values.
-    #[arg(long)]
+    #[arg(long, short = 'q')]
     per_query: bool,
+    /// Count judged queries missing from the run as finding nothing (trec_eval's -c).
+    #[arg(long, short = 'c')]
+    complete: bool,
 }
 
 fn eval(args: &EvalArgs) -> anyhow::Result<ExitCode> {
@@ -649,7 +652,7 @@ fn eval(args: &EvalArgs) -> anyhow::Result<ExitCode> {
         .collect::<anyhow::Result<Vec<_>>>()?;
     let qrels = talash::eval::read_qrels(&args.qrels)?;
     let run = talash::eval::read_run(&args.run)?;
-    let result = talash::eval::evaluate(&qrels, &run, &metrics);
+    let result = talash::eval::evaluate(&qrels, &run, &metrics, args.complete);
     if !result.unjudged_queries.is_empty() {
         eprintln!(
             "talash: note: {} run queries have no judgments and are ignored: {}",
@@ -657,7 +660,7 @@ fn eval(args: &EvalArgs) -> anyhow::Result<ExitCode> {
             talash::eval::shorten(&result.unjudged_queries)
         );
     }
-    if !result.missing_queries.is_empty() {
+    if !result.missing_queries.is_empty() && !args.complete {
         eprintln!(
             "talash: note: {} judged queries are not in the run and are left out of the averages (as trec_eval without -c): {}",
             result.missing_queries.len(),

@@ -1,0 +1,188 @@
+//! JSONL collections in the indexer, `talash-smart` conversion and `talash eval` from the command
+//! line, on small files the tests write.
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::{TALASH, index_into, run, search_in};
+
+fn temp_dir(name: &str) -> PathBuf {
+    tempfile::Builder::new()
+        .prefix(name)
+        .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
+        .unwrap()
+        .keep()
+}
+
+const GOOD: &str = concat!(
+    "{\"id\": \"d1\", \"title\": \"Wing flutter\", \"text\": \"Flutter of a swept wing at high speed.\", \"date\": \"2024-05\", \"outlet\": \"Dawn\"}\n",
+    "\n",
+    "{\"id\": 2, \"title\": \"Heat transfer\", \"text\": \"Heat conduction in composite slabs.\"}\n",
+);
+
+#[test]
+fn jsonl_collections_are_indexed_and_searchable() {
+    let dir = temp_dir("jsonl-good");
+    let docs = dir.join("docs.jsonl");
+    std::fs::write(&docs, GOOD).unwrap();
+    let idx = dir.join("index");
+    let r = index_into(&dir, &idx, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("Indexed 2 articles"), "{}", r.stderr);
+    let hits = search_in(&idx, &["flutter"]);
+    assert_eq!(hits[0]["passage_id"], "d1#1");
+    assert_eq!(hits[0]["outlet"], "Dawn");
+    assert_eq!(hits[0]["date"], "2024-05");
+    let hits = search_in(&idx, &["slabs", "--outlet", "dawn"]);
+    assert!(hits.is_empty());
+    assert_eq!(search_in(&idx, &["slabs"])[0]["article_id"], "2");
+}
+
+#[test]
+fn bad_jsonl_lines_name_file_and_line() {
+    let dir = temp_dir("jsonl-bad");
+    let docs = dir.join("docs.jsonl");
+    let bad = format!(
+        "{GOOD}{{\"id\": \"d3\", \"title\": \"x\"}}\n{{\"id\": \"d1\", \"text\": \"again\"}}\n"
+    );
+    std::fs::write(&docs, bad).unwrap();
+    let idx = dir.join("index");
+    let r = index_into(&docs, &idx, &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let want = format!("{}:4: article \"d3\" has no \"text\"", docs.display());
+    assert!(r.stderr.contains(&want), "{}", r.stderr);
+    assert!(
+        !idx.join("meta.json").exists(),
+        "no index after a failed run"
+    );
+
+    let r = index_into(&docs, &idx, &["--keep-going"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains(&want), "{}", r.stderr);
+    let dup = format!(
+        "{}:5: article id \"d1\" is already used by {}:1",
+        docs.display(),
+        docs.display()
+    );
+    assert!(r.stderr.contains(&dup), "{}", r.stderr);
+    assert!(r.stderr.contains("Indexed 2 articles"), "{}", r.stderr);
+}
+
+#[test]
+fn smart_collections_convert_to_jsonl_queries_and_qrels() {
+    let dir = temp_dir("smart");
+    std::fs::write(
+        dir.join("docs"),
+        ".I 1\n.T\nswept wing flutter .\n.A\nsmith\n.W\nswept wing flutter at high speed .\n.I 2\n.T\nslabs .\n.W\nheat conduction in slabs .\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("queries"),
+        ".I 001\r\n.W\r\nwing (flutter)?\r\n.I 004\r\n.W\r\nheat in slabs .\r\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("qrels"), "1 1 2\n2 2 -1\n2 1 3\n").unwrap();
+    let out = dir.join("out");
+    let arg = |name: &str| dir.join(name).to_str().unwrap().to_string();
+    let (d, q, j, o) = (
+        arg("docs"),
+        arg("queries"),
+        arg("qrels"),
+        out.to_str().unwrap(),
+    );
+    let smart = env!("CARGO_BIN_EXE_talash-smart");
+    let r = run(
+        smart,
+        &["--docs", &d, "--queries", &q, "--qrels", &j, "--out", o],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let queries = std::fs::read_to_string(out.join("queries.tsv")).unwrap();
+    assert_eq!(queries, "1\twing flutter\n2\theat in slabs\n");
+    let qrels = std::fs::read_to_string(out.join("qrels.txt")).unwrap();
+    assert_eq!(qrels, "1 0 1 2\n2 0 2 -1\n2 0 1 3\n");
+
+    // The whole loop: index, batch, eval.
+    let idx = out.join("index");
+    let r = index_into(&out.join("docs.jsonl"), &idx, &["--quiet"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let run_file = out.join("run.txt");
+    let r = run(
+        TALASH,
+        &[
+            "--index",
+            idx.to_str().unwrap(),
+            "batch",
+            out.join("queries.tsv").to_str().unwrap(),
+            "--docid",
+            "article",
+            "-o",
+            run_file.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run(
+        TALASH,
+        &[
+            "eval",
+            out.join("qrels.txt").to_str().unwrap(),
+            run_file.to_str().unwrap(),
+            "--metrics",
+            "P_1,recip_rank",
+            "--per-query",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // Query 1 finds doc 1 first (relevant); query 2 finds doc 2 first, judged -1 (not
+    // relevant), so its first relevant document is doc 1, if found, at rank 2.
+    assert!(
+        r.stdout.contains("P_1                   \t1\t1.0000"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("P_1                   \t2\t0.0000"),
+        "{}",
+        r.stdout
+    );
+
+    // Judgments naming a query that is not there (ids misread) are refused with the line.
+    std::fs::write(dir.join("qrels"), "1 1 2\n3 1 1\n").unwrap();
+    let r = run(
+        smart,
+        &["--docs", &d, "--queries", &q, "--qrels", &j, "--out", o],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!("{j}:2: query \"3\"")),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn eval_reports_bad_input() {
+    let dir = temp_dir("eval-bad");
+    let qrels = dir.join("qrels");
+    let run_file = dir.join("run");
+    std::fs::write(&qrels, "1 0 a 1\n").unwrap();
+    std::fs::write(&run_file, "1 Q0 a 1 1.5 t\n1 Q0 b 2\n").unwrap();
+    let (q, rf) = (qrels.to_str().unwrap(), run_file.to_str().unwrap());
+    let r = run(TALASH, &["eval", q, rf]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!("{rf}:2: expected 6 columns")),
+        "{}",
+        r.stderr
+    );
+    let r = run(TALASH, &["eval", q, rf, "--metrics", "ndcg"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("ndcg_cut_K"), "{}", r.stderr);
+    std::fs::write(&run_file, "1 Q0 a 1 1.5 t\n").unwrap();
+    let r = run(TALASH, &["eval", q, rf, "--metrics", "map"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stdout,
+        "num_q                 \tall\t1\nmap                   \tall\t1.0000\n"
+    );
+}

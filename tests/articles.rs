@@ -222,3 +222,137 @@ fn aggregate_needs_by_article_and_a_known_name() {
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("max, sum, maxplus"), "{}", r.stderr);
 }
+
+/// `talash batch --docid article` over a query file: (qid, docid, score) per line, checked to
+/// be a valid trec_eval run on the way.
+fn batch_articles(idx: &Path, queries: &[&str], agg: &str, hits: usize) -> Vec<(String, Row)> {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("q.tsv");
+    let lines: Vec<String> = queries
+        .iter()
+        .enumerate()
+        .map(|(i, q)| format!("q{i}\t{q}"))
+        .collect();
+    std::fs::write(&file, lines.join("\n")).unwrap();
+    let n = hits.to_string();
+    let r = run(
+        TALASH,
+        &[
+            "--index",
+            idx.to_str().unwrap(),
+            "batch",
+            file.to_str().unwrap(),
+            "--docid",
+            "article",
+            "--aggregate",
+            agg,
+            "--hits",
+            &n,
+            "--threads",
+            "2",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mut seen = std::collections::HashSet::new();
+    let mut last: Option<(String, usize, f64)> = None;
+    r.stdout
+        .lines()
+        .map(|line| {
+            let cols: Vec<&str> = line.split(' ').collect();
+            assert_eq!(cols.len(), 6, "a TREC run line has 6 columns: {line}");
+            assert_eq!(cols[1], "Q0", "{line}");
+            let (qid, docid) = (cols[0].to_string(), cols[2].to_string());
+            let rank: usize = cols[3].parse().expect("rank");
+            let score: f64 = cols[4].parse().expect("score");
+            assert!(
+                seen.insert((qid.clone(), docid.clone())),
+                "duplicate: {line}"
+            );
+            match &last {
+                Some((q, r, s)) if *q == qid => {
+                    assert_eq!(rank, r + 1, "ranks run on: {line}");
+                    assert!(score <= *s, "scores never rise: {line}");
+                }
+                _ => assert_eq!(rank, 1, "ranks start at 1: {line}"),
+            }
+            last = Some((qid.clone(), rank, score));
+            (
+                qid,
+                Row {
+                    id: docid,
+                    score,
+                    matched: 0,
+                },
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn batch_article_runs_hold_exactly_the_best_articles() {
+    let tmp = tempfile::tempdir().unwrap();
+    varied_corpus(tmp.path(), 60);
+    let idx = build_index(tmp.path(), "articles-batch");
+    let queries = ["ceasefire", "border talks", "drone attack province"];
+    for agg in ["max", "sum", "maxplus"] {
+        let run = batch_articles(&idx, &queries, agg, 10);
+        for (i, q) in queries.iter().enumerate() {
+            let got: Vec<&Row> = run
+                .iter()
+                .filter(|(qid, _)| *qid == format!("q{i}"))
+                .map(|(_, r)| r)
+                .collect();
+            let want = brute_force(&idx, q, agg, 10);
+            assert_eq!(got.len(), 10, "{q} {agg}: --hits counts articles");
+            for (g, w) in got.iter().zip(&want) {
+                assert!(
+                    (g.score - w.score).abs() < 1e-3 * w.score.abs().max(1.0),
+                    "{q} {agg}: {} {} vs {} {}",
+                    g.id,
+                    g.score,
+                    w.id,
+                    w.score
+                );
+                assert!(
+                    g.id == w.id || (g.score - w.score).abs() < 1e-3,
+                    "{q} {agg}: {} vs {}",
+                    g.id,
+                    w.id
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn batch_article_ties_go_to_the_smaller_article_id() {
+    let tmp = tempfile::tempdir().unwrap();
+    for id in ["zeta", "alpha", "mike", "bravo"] {
+        write_article(
+            tmp.path(),
+            &format!("{id}.md"),
+            &format!("id = \"{id}\"\ntitle = \"Same\""),
+            "The envoy met the delegation.\n\nThe envoy left.\n",
+        );
+    }
+    let idx = build_index(tmp.path(), "articles-batch-ties");
+    for agg in ["max", "sum", "maxplus"] {
+        let ids: Vec<String> = batch_articles(&idx, &["envoy"], agg, 3)
+            .into_iter()
+            .map(|(_, r)| r.id)
+            .collect();
+        assert_eq!(ids, ["alpha", "bravo", "mike"], "{agg}");
+    }
+}
+
+#[test]
+fn aggregate_in_batch_needs_docid_article() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("q.txt");
+    std::fs::write(&file, "TTP\n").unwrap();
+    let idx = corpus_index().to_str().unwrap();
+    let f = file.to_str().unwrap();
+    let r = run(TALASH, &["--index", idx, "batch", f, "--aggregate", "sum"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("--docid article"), "{}", r.stderr);
+}

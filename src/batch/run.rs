@@ -19,6 +19,7 @@ use tantivy::schema::Value;
 use tantivy::{DocAddress, Searcher, TantivyDocument};
 
 use super::{BatchQuery, QueryFilters};
+use crate::articles::{Aggregate, ArticleCollector};
 use crate::corpus::InputError;
 use crate::search::{Engine, FilterArgs, Filters, Hit};
 
@@ -36,7 +37,8 @@ pub enum OutputFormat {
 pub enum DocIdKind {
     /// The passage (`article#n`).
     Passage,
-    /// The article, scored by its best passage; for judgments made on whole documents.
+    /// The article, scored from its passages (`--aggregate`); for judgments made on whole
+    /// documents.
     Article,
 }
 
@@ -45,6 +47,8 @@ pub enum DocIdKind {
 pub struct BatchOptions {
     pub format: OutputFormat,
     pub docid: DocIdKind,
+    /// How an article is scored from its passages under [`DocIdKind::Article`].
+    pub aggregate: Aggregate,
     /// Hits per query unless the query says otherwise.
     pub hits: usize,
     pub threads: usize,
@@ -211,8 +215,15 @@ fn render(
     q: &Prepared,
     opts: &BatchOptions,
 ) -> Result<Vec<u8>> {
-    let ranked = top_docs(engine, searcher, &*q.filtered, q.hits, opts.docid)
-        .with_context(|| format!("query {:?} failed", q.qid))?;
+    let ranked = match (opts.docid, opts.aggregate) {
+        // MaxP needs only the best passage of each article: the pruned top-k search finds it.
+        (DocIdKind::Passage, _) | (DocIdKind::Article, Aggregate::Max) => {
+            top_docs(engine, searcher, &*q.filtered, q.hits, opts.docid)
+        }
+        // Sums need every matching passage of an article: collect them all.
+        (DocIdKind::Article, agg) => top_articles(engine, searcher, &*q.filtered, q.hits, agg),
+    }
+    .with_context(|| format!("query {:?} failed", q.qid))?;
     let mut buf = Vec::new();
     match opts.format {
         OutputFormat::Trec => {
@@ -265,6 +276,32 @@ impl Ranked {
             .then_with(|| a.key.cmp(&b.key))
             .then_with(|| a.passage_id.cmp(&b.passage_id))
     }
+}
+
+/// The top `limit` articles scored by `agg` over all their matching passages (see
+/// [`crate::articles`]): exact, since no passage is left out before aggregating.
+fn top_articles(
+    engine: &Engine,
+    searcher: &Searcher,
+    query: &dyn Query,
+    limit: usize,
+    agg: Aggregate,
+) -> Result<Vec<Ranked>> {
+    let field = searcher
+        .schema()
+        .get_field_name(engine.open.fields.article_id);
+    let collected = searcher
+        .search(query, &ArticleCollector::new(field))
+        .context("search failed")?;
+    Ok(crate::articles::rank(collected, agg, 0, limit)
+        .into_iter()
+        .map(|a| Ranked {
+            key: a.article_id,
+            passage_id: String::new(),
+            score: a.score,
+            addr: a.agg.best,
+        })
+        .collect())
 }
 
 /// The top `limit` results in run order, independent of segment layout.

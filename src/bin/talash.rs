@@ -513,9 +513,13 @@ struct BatchArgs {
     /// Results per query (a JSONL query's \"hits\" overrides it).
     #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=MAX_HITS as u64))]
     hits: u64,
-    /// What a TREC docid names: the passage, or the article scored by its best passage.
+    /// What a TREC docid names: the passage, or the article scored from its passages.
     #[arg(long, value_enum, default_value_t = DocIdKind::Passage)]
     docid: DocIdKind,
+    /// With --docid article, how an article is scored: max (its best passage, the default),
+    /// sum (all matching passages), maxplus (best plus 0.1 x the others).
+    #[arg(long, value_name = "HOW")]
+    aggregate: Option<Aggregate>,
     /// Search threads. Default: the number of cores.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=256))]
     threads: Option<u64>,
@@ -562,9 +566,18 @@ fn batch(engine: &Engine, args: BatchArgs, stdout: &mut dyn Write) -> anyhow::Re
             return Ok(ExitCode::FAILURE);
         }
     }
+    let aggregate = match (args.docid, args.aggregate) {
+        (DocIdKind::Passage, Some(_)) => {
+            return Err(usage(
+                "--aggregate scores articles: use it with --docid article".to_string(),
+            ));
+        }
+        (_, agg) => agg.unwrap_or(Aggregate::Max),
+    };
     let opts = BatchOptions {
         format: args.format,
         docid: args.docid,
+        aggregate,
         hits: args.hits as usize,
         threads: args.threads.map(|t| t as usize).unwrap_or_else(cores),
         run_tag: args.run_tag,

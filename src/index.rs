@@ -168,13 +168,14 @@ pub fn open(dir: &Path) -> Result<OpenIndex> {
         )
     })?;
     let meta = read_meta(&index, dir)?;
-    let mut config = Config::load(meta.config.clone(), "the index's").with_context(|| {
-        format!(
-            "the index at {} was built with a configuration this Talash cannot use; {}",
-            dir.display(),
-            rebuild_hint(dir)
-        )
-    })?;
+    let mut config =
+        Config::load_recorded(meta.config.clone(), "the index's").with_context(|| {
+            format!(
+                "the index at {} was built with a configuration this Talash cannot use; {}",
+                dir.display(),
+                rebuild_hint(dir)
+            )
+        })?;
     config.spec.passages.max_words = meta.max_words;
     let (schema, fields) = config.spec.build();
     if schema_json(&schema) != schema_json(&index.schema()) {

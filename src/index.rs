@@ -280,8 +280,13 @@ pub(crate) fn add_article(
     summary: &mut IndexSummary,
 ) -> Result<u32> {
     let passages = corpus::passages(article, &config.boilerplate, config.spec.passages.max_words);
+    // The title is the same for every passage: tag it once (tagging is per-word work).
+    let title_groups = config.gazetteer.tag(&article.title, "");
     for p in &passages {
-        let groups = config.gazetteer.tag(&article.title, &p.text);
+        let mut groups = config.gazetteer.tag("", &p.text);
+        groups.extend(title_groups.iter().cloned());
+        groups.sort();
+        groups.dedup();
         for g in &groups {
             *summary.per_group.entry(g.to_string()).or_default() += 1;
         }

@@ -147,13 +147,18 @@ fn words(text: &str) -> Vec<Word> {
     while let Some((start, end)) = next_word(text, at) {
         at = end;
         let raw = &text[start..end];
-        let mut form: String = raw.chars().collect();
-        let chars: Vec<char> = form.chars().collect();
-        let n = chars.len();
-        if n >= 3 && (chars[n - 1] == 's' || chars[n - 1] == 'S') && is_apostrophe(chars[n - 2]) {
-            form = chars[..n - 2].iter().collect();
+        // A possessive 's is dropped (three characters at least), then any apostrophe; one
+        // allocation a word, as indexing tags every passage.
+        let mut base = raw;
+        let mut rev = raw.char_indices().rev();
+        if let (Some((_, last)), Some((i, apos))) = (rev.next(), rev.next())
+            && (last == 's' || last == 'S')
+            && is_apostrophe(apos)
+            && raw.chars().nth(2).is_some()
+        {
+            base = &raw[..i];
         }
-        form.retain(|c| !is_apostrophe(c));
+        let form: String = base.chars().filter(|&c| !is_apostrophe(c)).collect();
         out.push(Word { start, end, form });
     }
     out

@@ -171,13 +171,14 @@ pub fn open(dir: &Path) -> Result<OpenIndex> {
             )
         })?;
     let meta = read_meta(&index, dir)?;
-    let mut config = Config::load(meta.config.clone(), "the index's").with_context(|| {
-        format!(
-            "the index at {} was built with a configuration this Talash cannot use; {}",
-            dir.display(),
-            rebuild_hint(dir)
-        )
-    })?;
+    let mut config =
+        Config::load_recorded(meta.config.clone(), "the index's").with_context(|| {
+            format!(
+                "the index at {} was built with a configuration this Talash cannot use; {}",
+                dir.display(),
+                rebuild_hint(dir)
+            )
+        })?;
     config.spec.passages.max_words = meta.max_words;
     let (schema, fields) = config.spec.build();
     if schema_json(&schema) != schema_json(&index.schema()) {
@@ -311,8 +312,13 @@ pub(crate) fn add_article(
     summary: &mut IndexSummary,
 ) -> Result<u32> {
     let passages = corpus::passages(article, &config.boilerplate, config.spec.passages.max_words);
+    // The title is the same for every passage: tag it once (tagging is per-word work).
+    let title_groups = config.gazetteer.tag(&article.title, "");
     for p in &passages {
-        let groups = config.gazetteer.tag(&article.title, &p.text);
+        let mut groups = config.gazetteer.tag("", &p.text);
+        groups.extend(title_groups.iter().cloned());
+        groups.sort();
+        groups.dedup();
         for g in &groups {
             *summary.per_group.entry(g.to_string()).or_default() += 1;
         }

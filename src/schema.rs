@@ -350,6 +350,23 @@ impl Config {
         })
     }
 
+    /// Loads the configuration recorded in an index. It was validated when the index was built,
+    /// so the boilerplate patterns, which only indexing uses, are compiled lazily.
+    pub fn load_recorded(sources: ConfigSources, origin: &str) -> Result<Config> {
+        let spec = SchemaSpec::from_toml(&sources.schema, &format!("{origin} schema.toml"))?;
+        let gazetteer = Gazetteer::from_toml(&sources.groups, &format!("{origin} groups.toml"))?;
+        let boilerplate = Boilerplate::from_recorded_toml(
+            &sources.boilerplate,
+            &format!("{origin} boilerplate.toml"),
+        )?;
+        Ok(Config {
+            spec,
+            gazetteer,
+            boilerplate,
+            sources,
+        })
+    }
+
     pub fn shipped() -> Result<Config> {
         Self::load(ConfigSources::default(), "built-in")
     }

@@ -1,5 +1,7 @@
 //! Boilerplate removal: the rules of `index-schema/boilerplate.toml` applied line by line.
 
+use std::sync::OnceLock;
+
 use anyhow::{Result, anyhow};
 use regex::Regex;
 use serde::Deserialize;
@@ -31,8 +33,23 @@ struct RulesFile {
 #[derive(Debug, Clone)]
 pub struct Rule {
     pub description: String,
-    pub pattern: Regex,
+    source: String,
+    /// Compiled on first use: compiling the shipped rules' Unicode patterns costs ~25 ms, which
+    /// `talash search` (never cleaning a body) should not pay on every start.
+    compiled: OnceLock<Option<Regex>>,
     pub action: Action,
+}
+
+impl Rule {
+    /// Whether the rule matches the (trimmed) line. A pattern that does not compile matches
+    /// nothing; [`Boilerplate::from_toml`] has already refused such rules, and
+    /// [`Boilerplate::from_recorded_toml`] reads rules validated when the index was built.
+    fn is_match(&self, line: &str) -> bool {
+        self.compiled
+            .get_or_init(|| Regex::new(&self.source).ok())
+            .as_ref()
+            .is_some_and(|r| r.is_match(line))
+    }
 }
 
 /// The validated rule set.
@@ -65,10 +82,29 @@ impl Boilerplate {
             }
             rules.push(Rule {
                 description: spec.description,
-                pattern,
+                source: spec.pattern,
+                compiled: OnceLock::from(Some(pattern)),
                 action: spec.action,
             });
         }
+        Ok(Boilerplate { rules })
+    }
+
+    /// Reads rules recorded in an index, which were validated by [`Self::from_toml`] when it
+    /// was built: patterns are compiled only if a body is ever cleaned with them.
+    pub fn from_recorded_toml(text: &str, origin: &str) -> Result<Boilerplate> {
+        let file: RulesFile =
+            toml::from_str(text).map_err(|e| anyhow!("{origin}: invalid rules: {e}"))?;
+        let rules = file
+            .rules
+            .into_iter()
+            .map(|spec| Rule {
+                description: spec.description,
+                source: spec.pattern,
+                compiled: OnceLock::new(),
+                action: spec.action,
+            })
+            .collect();
         Ok(Boilerplate { rules })
     }
 
@@ -86,7 +122,7 @@ impl Boilerplate {
                 kept.push((i, line));
                 continue;
             }
-            match self.rules.iter().find(|r| r.pattern.is_match(trimmed)) {
+            match self.rules.iter().find(|r| r.is_match(trimmed)) {
                 Some(r) if r.action == Action::CutRest => break,
                 Some(_) => {}
                 None => kept.push((i, line)),
@@ -151,5 +187,19 @@ mod tests {
                 .to_string()
                 .contains("nuke")
         );
+    }
+
+    #[test]
+    fn recorded_rules_compile_lazily_and_clean_alike() {
+        let text = crate::schema::DEFAULT_BOILERPLATE;
+        let lazy = Boilerplate::from_recorded_toml(text, "recorded").unwrap();
+        assert!(lazy.rules.iter().all(|r| r.compiled.get().is_none()));
+        let body = "Real text.\n\nPost a Comment\n\nCOMMENTS\n\nReplying to X\n";
+        assert_eq!(lazy.clean(body), shipped().clean(body));
+        assert!(lazy.rules.iter().any(|r| r.compiled.get().is_some()));
+        // A pattern that cannot compile (never in a recorded index) matches nothing.
+        let bad = "[[rule]]\ndescription = \"x\"\npattern = \"(\"\naction = \"drop\"\n";
+        let lazy = Boilerplate::from_recorded_toml(bad, "b").unwrap();
+        assert_eq!(lazy.clean("(").len(), 1);
     }
 }

@@ -140,7 +140,7 @@ def main() -> int:
                     doc["date"] = date
                 out.write(json.dumps(doc, ensure_ascii=False) + "\n")
                 n += 1
-                for t in labels("TOPICS", record):
+                for t in dict.fromkeys(labels("TOPICS", record)):
                     judged[t].append(doc["id"])
     topics = sorted(t for t, docs in judged.items()
                     if len(docs) >= args.min_docs and t in names)

@@ -21,7 +21,7 @@ use crate::search::{Engine, Filters, Hit};
 
 /// Weight of the other matching passages under [`Aggregate::MaxPlus`]. Chosen from the
 /// measurements in docs/RELEVANCE.md.
-pub const MAXPLUS_WEIGHT: f32 = 0.1;
+pub const MAXPLUS_WEIGHT: f32 = 0.05;
 
 /// How an article's score is made from its passages' scores.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -57,15 +57,27 @@ impl Aggregate {
 impl FromStr for Aggregate {
     type Err = String;
 
+    /// `max`, `sum`, `maxplus` (weight [`MAXPLUS_WEIGHT`]) or `maxplus:W` with W in 0..=1.
     fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {
-        match s.to_ascii_lowercase().as_str() {
-            "max" | "maxp" => Ok(Aggregate::Max),
-            "sum" => Ok(Aggregate::Sum),
-            "maxplus" => Ok(Aggregate::MaxPlus {
+        let lower = s.to_ascii_lowercase();
+        let (name, weight) = match lower.split_once(':') {
+            Some((name, w)) => (name, Some(w)),
+            None => (lower.as_str(), None),
+        };
+        match (name, weight) {
+            ("max" | "maxp", None) => Ok(Aggregate::Max),
+            ("sum", None) => Ok(Aggregate::Sum),
+            ("maxplus", None) => Ok(Aggregate::MaxPlus {
                 weight: MAXPLUS_WEIGHT,
             }),
+            ("maxplus", Some(w)) => match w.parse::<f32>() {
+                Ok(weight) if (0.0..=1.0).contains(&weight) => Ok(Aggregate::MaxPlus { weight }),
+                _ => Err(format!(
+                    "maxplus weight {w:?} is not a number from 0 to 1 (e.g. maxplus:0.1)"
+                )),
+            },
             _ => Err(format!(
-                "unknown aggregation {s:?}; valid: max, sum, maxplus"
+                "unknown aggregation {s:?}; valid: max, sum, maxplus, maxplus:W (W from 0 to 1)"
             )),
         }
     }
@@ -385,7 +397,14 @@ mod tests {
             "maxplus".parse::<Aggregate>(),
             Ok(Aggregate::MaxPlus { .. })
         ));
+        assert_eq!(
+            "maxplus:0.25".parse::<Aggregate>(),
+            Ok(Aggregate::MaxPlus { weight: 0.25 })
+        );
         let err = "mean".parse::<Aggregate>().unwrap_err();
         assert!(err.contains("max, sum, maxplus"), "{err}");
+        for bad in ["maxplus:2", "maxplus:x", "maxplus:-0.1", "sum:0.5"] {
+            assert!(bad.parse::<Aggregate>().is_err(), "{bad}");
+        }
     }
 }

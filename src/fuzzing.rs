@@ -88,6 +88,7 @@ pub fn tiny_engine() -> Result<Engine> {
         talash_version: env!("CARGO_PKG_VERSION").to_string(),
         config: config.sources.clone(),
         max_words: config.spec.passages.max_words,
+        jsonl: config.spec.passages.jsonl,
         outlets,
         articles: PASSAGES.len(),
         passages: PASSAGES.len(),

@@ -119,6 +119,8 @@ impl Base {
             "the boilerplate rules"
         } else if meta.max_words != config.spec.passages.max_words {
             "the passage size (--max-words)"
+        } else if meta.jsonl != config.spec.passages.jsonl {
+            "the passage unit of JSONL collections (--jsonl-passages)"
         } else if meta.talash_version != env!("CARGO_PKG_VERSION") {
             "the Talash version"
         } else {

@@ -16,7 +16,7 @@ use tantivy::{Index, IndexWriter, TantivyDocument, doc};
 use crate::corpus::{self, Article, InputError};
 use crate::groups::GroupPath;
 use crate::manifest::{ArticleHash, Entry, Manifest};
-use crate::schema::{Config, ConfigSources, Fields};
+use crate::schema::{Config, ConfigSources, Fields, JsonlUnit};
 
 /// Bumped whenever an index built by an older Talash cannot be read correctly by this one.
 pub const FORMAT_VERSION: u32 = 2;
@@ -28,6 +28,10 @@ pub struct IndexMeta {
     pub talash_version: String,
     pub config: ConfigSources,
     pub max_words: usize,
+    /// The passage unit of JSONL collections it was built with (absent in indexes built
+    /// before the setting, which cut them into paragraphs).
+    #[serde(default = "paragraph_unit")]
+    pub jsonl: JsonlUnit,
     /// Outlet facet key → the outlet's name as written in the articles.
     pub outlets: BTreeMap<String, String>,
     pub articles: usize,
@@ -36,6 +40,10 @@ pub struct IndexMeta {
     /// in indexes built before incremental indexing, which are then rebuilt in full.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manifest: Option<String>,
+}
+
+fn paragraph_unit() -> JsonlUnit {
+    JsonlUnit::Paragraph
 }
 
 impl IndexMeta {
@@ -50,6 +58,7 @@ impl IndexMeta {
             talash_version: env!("CARGO_PKG_VERSION").to_string(),
             config: config.sources.clone(),
             max_words: config.spec.passages.max_words,
+            jsonl: config.spec.passages.jsonl,
             outlets,
             articles: manifest.articles(),
             passages: manifest.passages(),
@@ -180,6 +189,7 @@ pub fn open(dir: &Path) -> Result<OpenIndex> {
             )
         })?;
     config.spec.passages.max_words = meta.max_words;
+    config.spec.passages.jsonl = meta.jsonl;
     let (schema, fields) = config.spec.build();
     if schema_json(&schema) != schema_json(&index.schema()) {
         bail!(
@@ -311,7 +321,7 @@ pub(crate) fn add_article(
     article: &Article,
     summary: &mut IndexSummary,
 ) -> Result<u32> {
-    let passages = corpus::passages(article, &config.boilerplate, config.spec.passages.max_words);
+    let passages = corpus::passages_for(article, &config.boilerplate, &config.spec.passages);
     // The title is the same for every passage: tag it once (tagging is per-word work).
     let title_groups = config.gazetteer.tag(&article.title, "");
     for p in &passages {

@@ -83,7 +83,7 @@ fn brute_force(idx: &Path, query: &str, agg: &str, limit: usize) -> Vec<Row> {
             let score = match agg {
                 "max" => max,
                 "sum" => sum,
-                "maxplus" => max + 0.1 * (sum - max),
+                "maxplus" => max + f64::from(talash::articles::MAXPLUS_WEIGHT) * (sum - max),
                 other => panic!("unknown aggregation {other}"),
             };
             Row {
@@ -355,4 +355,57 @@ fn aggregate_in_batch_needs_docid_article() {
     let r = run(TALASH, &["--index", idx, "batch", f, "--aggregate", "sum"]);
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("--docid article"), "{}", r.stderr);
+}
+
+#[test]
+fn a_jsonl_article_is_one_passage_unless_asked_to_cut() {
+    let tmp = tempfile::tempdir().unwrap();
+    let c = tmp.path().join("c");
+    std::fs::create_dir_all(&c).unwrap();
+    let long = "The envoy spoke about border security at length. ".repeat(40);
+    let doc = serde_json::json!({
+        "id": "long1",
+        "title": "A long report",
+        "text": format!("{long}\n\nA second paragraph names the ceasefire."),
+    });
+    std::fs::write(c.join("docs.jsonl"), format!("{doc}\n")).unwrap();
+    // Markdown beside it is still cut into paragraphs.
+    write_article(
+        &c,
+        "md.md",
+        "id = \"md\"\ntitle = \"Markdown\"",
+        "First paragraph on the ceasefire.\n\nSecond paragraph on the ceasefire.\n",
+    );
+    let idx = tmp.path().join("idx");
+    let r = index_into(&c, &idx, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let hits = search_in(&idx, &["ceasefire", "--limit", "50"]);
+    let ids: Vec<&str> = hits.iter().map(|h| field(h, "passage_id")).collect();
+    assert!(ids.contains(&"long1#1"), "{ids:?}");
+    assert!(!ids.iter().any(|i| i.starts_with("long1#2")), "{ids:?}");
+    assert!(ids.contains(&"md#1") && ids.contains(&"md#2"), "{ids:?}");
+    let whole = hits.iter().find(|h| field(h, "passage_id") == "long1#1");
+    let text = field(whole.unwrap(), "text");
+    assert!(
+        text.starts_with("The envoy") && text.ends_with("ceasefire."),
+        "{text}"
+    );
+
+    // Cutting on request is a change of configuration: a full build, more passages.
+    let r = index_into(&c, &idx, &["--jsonl-passages", "paragraph"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("full build: the passage unit of JSONL collections"),
+        "{}",
+        r.stderr
+    );
+    let ids: Vec<String> = search_in(&idx, &["envoy OR ceasefire", "--limit", "50"])
+        .iter()
+        .map(|h| field(h, "passage_id").to_string())
+        .collect();
+    assert!(
+        ids.iter().filter(|i| i.starts_with("long1#")).count() >= 3,
+        "{ids:?}"
+    );
 }

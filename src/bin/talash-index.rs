@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser};
 use talash::cli::{DEFAULT_INDEX, cores, run};
 use talash::index::{self, IndexOptions, IndexSummary, RunKind};
-use talash::schema::{Config, ConfigSources};
+use talash::schema::{Config, ConfigSources, JsonlUnit};
 
 /// Build a Talash index over article passages.
 ///
@@ -40,6 +40,10 @@ struct Args {
     /// Longest passage in words (overrides the schema's passages.max_words).
     #[arg(long, value_name = "N")]
     max_words: Option<usize>,
+    /// What a passage is for a JSONL collection's article: the whole article (never cut) or
+    /// its paragraphs cut to --max-words (overrides the schema's passages.jsonl).
+    #[arg(long, value_enum, value_name = "UNIT")]
+    jsonl_passages: Option<JsonlUnit>,
     /// Skip bad files, list them, index the rest, and exit with status 1.
     #[arg(long)]
     keep_going: bool,
@@ -90,6 +94,9 @@ fn main() -> ExitCode {
             config
                 .set_max_words(n)
                 .map_err(|e| talash::error::usage(e.to_string()))?;
+        }
+        if let Some(unit) = args.jsonl_passages {
+            config.set_jsonl_unit(unit);
         }
         let corpus = if args.corpus.is_empty() {
             vec![PathBuf::from("corpus")]

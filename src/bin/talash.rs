@@ -226,7 +226,7 @@ struct SearchArgs {
     #[arg(long, conflicts_with_all = ["facets", "per_article", "fields"])]
     by_article: bool,
     /// How --by-article scores an article: max (its best passage), sum (all matching
-    /// passages), maxplus (best plus a small weight for the others).
+    /// passages), maxplus (best plus 0.05 x the others), maxplus:W (best plus W x the others).
     #[arg(
         long,
         default_value = "max",
@@ -517,7 +517,7 @@ struct BatchArgs {
     #[arg(long, value_enum, default_value_t = DocIdKind::Passage)]
     docid: DocIdKind,
     /// With --docid article, how an article is scored: max (its best passage, the default),
-    /// sum (all matching passages), maxplus (best plus 0.1 x the others).
+    /// sum (all matching passages), maxplus (best plus 0.05 x the others), maxplus:W.
     #[arg(long, value_name = "HOW")]
     aggregate: Option<Aggregate>,
     /// Search threads. Default: the number of cores.

@@ -13,6 +13,8 @@ pub use passage::PassageId;
 
 use clean::Boilerplate;
 
+use crate::schema::{JsonlUnit, PassageSettings};
+
 /// One passage, ready to index with its article's metadata.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Passage {
@@ -83,6 +85,26 @@ pub fn paragraphs(body: &str, boilerplate: &Boilerplate) -> Vec<String> {
 }
 
 /// Cuts an article into passages numbered from 1.
+/// The passages of an article as the schema's passage settings say: a JSONL collection's
+/// article is one passage under [`JsonlUnit::Article`]; otherwise see [`passages`].
+pub fn passages_for(
+    article: &Article,
+    boilerplate: &Boilerplate,
+    settings: &PassageSettings,
+) -> Vec<Passage> {
+    if settings.jsonl == JsonlUnit::Article && jsonl::is_jsonl_file(&article.path) {
+        let text = paragraphs(&article.body, boilerplate).join(" ");
+        if text.trim().is_empty() {
+            return Vec::new();
+        }
+        return vec![Passage {
+            id: PassageId::new(&article.id, 1),
+            text,
+        }];
+    }
+    passages(article, boilerplate, settings.max_words)
+}
+
 pub fn passages(article: &Article, boilerplate: &Boilerplate, max_words: usize) -> Vec<Passage> {
     paragraphs(&article.body, boilerplate)
         .iter()

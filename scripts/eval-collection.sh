@@ -83,8 +83,10 @@ setting default-AND "$AND"
 setting title-boost-2 "$TITLE_2"
 setting title-boost-3 "$TITLE_3"
 setting title-not-searched "$TITLE_OFF"
-setting max-words-250 '' --max-words 250
-setting whole-documents '' --max-words 100000
+# The default indexes each Cranfield document as one passage (passages.jsonl = "article");
+# these cut documents into paragraphs and passages instead, scored per document by MaxP.
+setting passages-120-words '' --jsonl-passages paragraph
+setting passages-250-words '' --jsonl-passages paragraph --max-words 250
 
 PEER_ARGS=()
 if [ "${SKIP_LUCENE:-0}" = 1 ]; then PEER_ARGS+=(--skip-lucene); fi

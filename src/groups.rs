@@ -279,7 +279,7 @@ impl Gazetteer {
         let mut out = Vec::new();
         let mut i = 0;
         while i < ws.len() {
-            match self.longest_match(&ws[i..], mode) {
+            match self.longest_match(text, &ws, i, mode) {
                 Some((group, len)) => {
                     out.push(Mention {
                         group,
@@ -294,7 +294,15 @@ impl Gazetteer {
         out
     }
 
-    fn longest_match(&self, ws: &[Word], mode: MatchMode) -> Option<(usize, usize)> {
+    /// The longest name starting at word `i` of `text`.
+    fn longest_match(
+        &self,
+        text: &str,
+        all: &[Word],
+        i: usize,
+        mode: MatchMode,
+    ) -> Option<(usize, usize)> {
+        let ws = &all[i..];
         let candidates = self.by_first_word.get(&ws[0].form.to_lowercase())?;
         candidates
             .iter()
@@ -304,6 +312,9 @@ impl Gazetteer {
                         .iter()
                         .zip(ws)
                         .all(|(pw, w)| word_matches(pw, &w.form, p.case, mode))
+                    && !(p.case == Case::Exact
+                        && mode == MatchMode::Text
+                        && shouted(text, all, i, p.words.len()))
             })
             .map(|p| (p.group, p.words.len()))
     }
@@ -351,6 +362,20 @@ impl Gazetteer {
             nearest.join(", ")
         ))
     }
+}
+
+/// Whether the words around `all[i..i + len]` are in capitals, as in a wire headline ("CREDIT
+/// POLICY IS ON HOLD"): there case says nothing, so an ambiguous acronym ("IS") is only the
+/// ordinary word. A name with lower-case neighbours, or standing alone, is not shouted.
+fn shouted(text: &str, all: &[Word], i: usize, len: usize) -> bool {
+    let capitals = |w: &Word| {
+        let s = &text[w.start..w.end];
+        s.chars().filter(|c| c.is_alphabetic()).count() >= 2 && !s.chars().any(char::is_lowercase)
+    };
+    let before = i.checked_sub(1).and_then(|j| all.get(j));
+    let after = all.get(i + len);
+    let neighbours: Vec<&Word> = before.into_iter().chain(after).collect();
+    !neighbours.is_empty() && neighbours.into_iter().all(capitals)
 }
 
 fn word_matches(pattern: &str, word: &str, case: Case, mode: MatchMode) -> bool {
@@ -464,6 +489,18 @@ mod tests {
         assert_eq!(tags("IS claimed it"), vec!["ISIS"]);
         assert_eq!(tags("LeT and JeM"), vec!["JeM", "LeT"]);
         assert!(tags("the bla bla ttp").is_empty());
+    }
+
+    #[test]
+    fn an_ambiguous_acronym_in_a_shouted_headline_is_the_ordinary_word() {
+        assert!(tags("FED DATA SUGGEST U.S. CREDIT POLICY IS ON HOLD").is_empty());
+        assert!(tags("WHY IS IT OVER").is_empty());
+        assert_eq!(tags("fighters loyal to IS attacked"), ["ISIS"]);
+        assert_eq!(tags("IS fighters attacked"), ["ISIS"]);
+        assert_eq!(tags("IS"), ["ISIS"]);
+        // Unambiguous acronyms keep matching in capitals.
+        assert_eq!(tags("TTP CLAIMS ATTACK ON POLICE"), ["TTP"]);
+        assert_eq!(tags("ISIS CLAIMS ATTACK"), ["ISIS"]);
     }
 
     #[test]

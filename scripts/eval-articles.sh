@@ -8,8 +8,8 @@
 #   passages   talash-index cuts each article into passages (the default, <= 120 words) and
 #              `talash batch --docid article --aggregate A` scores each article from its
 #              passages, for A in max, sum and maxplus:W (several weights W);
-#   whole      each article is one passage: its paragraphs joined, --max-words 100000;
-#              `--docid article` then ranks the articles by their only passage.
+#   whole      each article is one passage (--jsonl-passages article, the default for JSONL
+#              collections); `--docid article` then ranks the articles by their only passage.
 # Every run is scored by `talash eval --complete` (trec_eval -c). The table goes to
 # OUT_DIR/results.md. TALASH_PROFILE=debug uses debug binaries (same rankings, slower).
 set -euo pipefail
@@ -71,16 +71,7 @@ batch() {
 evaluate() {
     local coll=$1
     local dir="$OUT/$coll"
-    # Whole articles: paragraphs joined into one, never cut.
-    python3 -c '
-import json, sys
-with open(sys.argv[1]) as src, open(sys.argv[2], "w") as dst:
-    for line in src:
-        d = json.loads(line)
-        d["text"] = " ".join(d["text"].split())
-        dst.write(json.dumps(d, ensure_ascii=False) + "\n")
-' "$dir/docs.jsonl" "$dir/whole/docs.jsonl"
-    index "$dir/docs.jsonl" "$dir/passages.idx"
+    index "$dir/docs.jsonl" "$dir/passages.idx" --jsonl-passages paragraph
     for agg in max sum; do
         batch "$coll" "$dir/passages.idx" "$dir/run-$agg.txt" --aggregate "$agg"
         score "$coll" "passages, $agg" "$dir/passages.idx" "$dir/run-$agg.txt"
@@ -89,20 +80,20 @@ with open(sys.argv[1]) as src, open(sys.argv[2], "w") as dst:
         batch "$coll" "$dir/passages.idx" "$dir/run-maxplus-$w.txt" --aggregate "maxplus:$w"
         score "$coll" "passages, maxplus:$w" "$dir/passages.idx" "$dir/run-maxplus-$w.txt"
     done
-    index "$dir/whole/docs.jsonl" "$dir/whole.idx" --max-words 100000
+    index "$dir/docs.jsonl" "$dir/whole.idx" --jsonl-passages article
     batch "$coll" "$dir/whole.idx" "$dir/run-whole.txt"
     score "$coll" "whole articles" "$dir/whole.idx" "$dir/run-whole.txt"
 }
 
 # Cranfield: converted by talash-smart (binary relevance, as in docs/RELEVANCE.md).
-mkdir -p "$OUT/cranfield/whole"
+mkdir -p "$OUT/cranfield"
 CRAN="$SHARED/data/cranfield"
 "$BIN/talash-smart" --docs "$CRAN/cran.all.1400" --queries "$CRAN/cran.qry" \
     --qrels "$CRAN/cranqrel" --out "$OUT/cranfield" --binary
 evaluate cranfield
 
 # Reuters-21578: topic-named queries judged by the editors' TOPICS labels.
-mkdir -p "$OUT/reuters/whole"
+mkdir -p "$OUT/reuters"
 python3 scripts/reuters-topics.py --data "$SHARED/data/reuters21578" "$OUT/reuters"
 mv "$OUT/reuters/collection.jsonl" "$OUT/reuters/docs.jsonl"
 evaluate reuters

@@ -4,7 +4,6 @@ use std::ops::Bound;
 
 use anyhow::{Context, Result};
 use serde::Serialize;
-use tantivy::collector::TopDocs;
 use tantivy::query::{
     BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, RangeQuery, TermQuery,
 };
@@ -230,7 +229,8 @@ impl Engine {
         }
     }
 
-    /// Runs a search: top `limit` passages after skipping `offset`.
+    /// Runs a search: top `limit` passages after skipping `offset`, in the one order every
+    /// page shares (score, then passage id; see [`crate::page`]).
     pub fn search(
         &self,
         text: &str,
@@ -238,32 +238,13 @@ impl Engine {
         limit: usize,
         offset: usize,
     ) -> Result<Vec<Hit>> {
-        let user = self.parse_query(text)?;
-        let snippets = self.snippet_generator(&*user)?;
-        let query = self.filtered(user, filters);
-        let searcher = self.searcher();
-        let top = searcher
-            .search(
-                &*query,
-                &TopDocs::with_limit(limit.max(1))
-                    .and_offset(offset)
-                    .order_by_score(),
-            )
-            .context("search failed")?;
-        let mut hits = Vec::with_capacity(top.len());
-        for (i, (score, addr)) in top.into_iter().enumerate().take(limit) {
-            hits.push(self.hit(&searcher, &snippets, offset + i + 1, score, addr)?);
-        }
-        // Equal scores keep a stable order whatever the segment layout.
-        hits.sort_by(|a, b| {
-            b.score
-                .total_cmp(&a.score)
-                .then_with(|| a.passage_id.cmp(&b.passage_id))
-        });
-        for (i, h) in hits.iter_mut().enumerate() {
-            h.rank = offset + i + 1;
-        }
-        Ok(hits)
+        let req = crate::page::PageRequest {
+            limit,
+            offset,
+            per_article: None,
+            facets: None,
+        };
+        Ok(crate::page::search(self, text, filters, req)?.hits)
     }
 
     pub fn snippet_generator(&self, query: &dyn Query) -> Result<SnippetGenerator> {

@@ -202,6 +202,42 @@ fn sigkill_at_any_moment_keeps_the_last_commit() {
     }
 }
 
+/// A first run killed before its commit leaves a created but empty index: searches say so and
+/// how to rebuild, and the next run completes it.
+#[test]
+fn a_first_run_killed_before_its_commit() {
+    let t = temp("first");
+    let c = t.path().join("c");
+    big_corpus(&c, "alphagen");
+    let idx = t.path().join("idx");
+    let mut child = spawn_indexer(&c, &idx, &[]);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !idx.join("meta.json").exists() {
+        assert!(
+            Instant::now() < deadline,
+            "the indexer never created the index"
+        );
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    // Killed milliseconds after creating the index, seconds before its commit.
+    assert!(!talash::recover::is_committed_index(&idx));
+    let r = run(TALASH, &["--index", idx.to_str().unwrap(), "search", "x"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr
+            .contains("was never completed (its first indexing run was interrupted)")
+            && r.stderr.contains("rebuild it with: talash-index --index"),
+        "{}",
+        r.stderr
+    );
+    let r = spawn_indexer(&c, &idx, &[]).wait_with_output().unwrap();
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    assert_eq!(generation_in(&idx, ["alphagen", "bravogen"]), "alphagen");
+    assert!(leftovers(&idx).is_empty(), "left: {:?}", leftovers(&idx));
+}
+
 /// The state a kill between the two renames of a non-atomic swap leaves (no index at `idx`,
 /// the old one at `.idx.talash-old`, the new one, committed, at `.idx.talash-new`): searches
 /// read the newest committed index, and the next run restores it and cleans up.

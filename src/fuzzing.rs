@@ -116,4 +116,45 @@ mod tests {
         assert_eq!(hits.len(), 1);
         assert_eq!(hits[0].passage_id, "c#1");
     }
+
+    /// The fuzz target `query`'s invariant on the inputs it found and their neighbours: a
+    /// query Talash accepts is one tantivy parses, and one it refuses is refused in its words.
+    #[test]
+    fn accepted_queries_parse_in_tantivy() {
+        let e = tiny_engine().unwrap();
+        let fields: Vec<&str> = e
+            .open
+            .fields
+            .text_fields
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let queries = [
+            "(((\0\0\0)x))",
+            "+\u{5}\0\0 NOT c",
+            "x -(y)",
+            "x AND NOT y",
+            "NOT x AND y",
+            "x OR NOT y",
+            "(x OR -y) z",
+            "the -x",
+            "a (NOT b)",
+            "x ()",
+            "+ a",
+            "a OR \"\"",
+        ];
+        for q in queries {
+            match (
+                crate::query::rewrite(q, &fields, &e.open.config.gazetteer),
+                e.parse_query(q),
+            ) {
+                (Ok(_), Ok(_)) | (Err(_), Err(_)) => {}
+                // Stop words vanish only in analysis, which the rewrite does not see.
+                (Ok(_), Err(err)) => {
+                    assert!(err.to_string().contains("stop words"), "{q:?}: {err}")
+                }
+                (Err(msg), Ok(_)) => panic!("{q:?}: refused ({msg}) yet parsed"),
+            }
+        }
+    }
 }

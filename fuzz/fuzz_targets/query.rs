@@ -24,10 +24,13 @@ fuzz_target!(|data: &[u8]| {
     let since = parts.next();
     let e = engine();
     let fields: Vec<&str> = e.open.fields.text_fields.keys().map(String::as_str).collect();
-    if let Ok(rw) = talash::query::rewrite(query, &fields, &e.open.config.gazetteer) {
-        if let Err(err) = e.parse_query(query) {
-            panic!("accepted {query:?} -> {:?} but tantivy refused it: {err:#}", rw.tantivy);
-        }
+    if let Ok(rw) = talash::query::rewrite(query, &fields, &e.open.config.gazetteer)
+        && let Err(err) = e.parse_query(query)
+        // Stop words vanish only in analysis, which the rewrite does not see; that refusal
+        // is explained in Talash's words.
+        && !err.to_string().contains("stop words")
+    {
+        panic!("accepted {query:?} -> {:?} but tantivy refused it: {err:#}", rw.tantivy);
     }
     let args = FilterArgs {
         groups: group.map(str::to_string).into_iter().collect(),

@@ -157,4 +157,27 @@ mod tests {
             }
         }
     }
+
+    /// Found by `cargo fuzz run query`: on this index, the query below makes tantivy 0.27's
+    /// `PhraseScorer::seek_danger` fail a `debug_assert!` (an excluded phrase that has run out
+    /// of documents is sought again). Release builds compile the check out; in debug builds
+    /// the panic must be caught and reported like any other, never escape.
+    #[test]
+    fn a_tantivy_debug_assertion_in_a_search_never_escapes() {
+        let e = tiny_engine().unwrap();
+        let q = "a^3\u{c}iskp\u{c}\u{c}b\u{8}-!w!w";
+        match crate::damage::catch(|| e.search(q, &Filters::default(), 5, 0)) {
+            Ok(_) => assert!(
+                !cfg!(debug_assertions),
+                "the assertion fires in debug builds"
+            ),
+            Err(err) => {
+                let p = err.downcast_ref::<crate::damage::Panicked>();
+                assert!(
+                    p.is_some_and(|p| p.0.contains("phrase_scorer.rs")),
+                    "{err:#}"
+                );
+            }
+        }
+    }
 }

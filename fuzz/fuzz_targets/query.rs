@@ -8,6 +8,11 @@ use std::sync::OnceLock;
 use libfuzzer_sys::fuzz_target;
 use talash::search::{Engine, FilterArgs};
 
+fn is_known_tantivy_debug_assert(err: &anyhow::Error) -> bool {
+    err.downcast_ref::<talash::damage::Panicked>()
+        .is_some_and(|p| p.0.contains("phrase_scorer.rs") && p.0.contains("should be greater than or equal to doc"))
+}
+
 fn engine() -> &'static Engine {
     static E: OnceLock<Engine> = OnceLock::new();
     E.get_or_init(|| talash::fuzzing::tiny_engine().expect("a tiny index in RAM"))
@@ -41,9 +46,13 @@ fuzz_target!(|data: &[u8]| {
     let Ok(filters) = e.resolve_filters(&args) else {
         return;
     };
-    match e.search(query, &filters, 5, 0) {
+    match talash::damage::catch(|| e.search(query, &filters, 5, 0)) {
         Ok(_) => {}
         Err(err) if talash::error::exit_status(&err) == 2 => {}
+        // tantivy 0.27's PhraseScorer::seek_danger has a debug_assert that fails when an
+        // excluded phrase is exhausted (`iskp -"w w"` on this index): a debug-build-only
+        // panic, harmless in release. Known; see docs/TESTING.md.
+        Err(err) if is_known_tantivy_debug_assert(&err) => {}
         Err(err) => panic!("search {query:?} failed: {err:#}"),
     }
 });

@@ -10,7 +10,10 @@ use talash::search::{Engine, FilterArgs};
 
 fn is_known_tantivy_debug_assert(err: &anyhow::Error) -> bool {
     err.downcast_ref::<talash::damage::Panicked>()
-        .is_some_and(|p| p.0.contains("phrase_scorer.rs") && p.0.contains("should be greater than or equal to doc"))
+        .is_some_and(|p| {
+            p.0.contains("phrase_scorer.rs")
+                && p.0.contains("should be greater than or equal to doc")
+        })
 }
 
 fn engine() -> &'static Engine {
@@ -28,14 +31,23 @@ fuzz_target!(|data: &[u8]| {
     let group = parts.next();
     let since = parts.next();
     let e = engine();
-    let fields: Vec<&str> = e.open.fields.text_fields.keys().map(String::as_str).collect();
+    let fields: Vec<&str> = e
+        .open
+        .fields
+        .text_fields
+        .keys()
+        .map(String::as_str)
+        .collect();
     if let Ok(rw) = talash::query::rewrite(query, &fields, &e.open.config.gazetteer)
         && let Err(err) = e.parse_query(query)
         // Stop words vanish only in analysis, which the rewrite does not see; that refusal
         // is explained in Talash's words.
         && !err.to_string().contains("stop words")
     {
-        panic!("accepted {query:?} -> {:?} but tantivy refused it: {err:#}", rw.tantivy);
+        panic!(
+            "accepted {query:?} -> {:?} but tantivy refused it: {err:#}",
+            rw.tantivy
+        );
     }
     let args = FilterArgs {
         groups: group.map(str::to_string).into_iter().collect(),

@@ -142,6 +142,9 @@ mod tests {
             "x ()",
             "+ a",
             "a OR \"\"",
+            "x NOT -y",
+            "x NOT +y",
+            "NOT -(y) x",
         ];
         for q in queries {
             match (

@@ -247,6 +247,20 @@ pub fn rewrite(query: &str, fields: &[&str], gazetteer: &Gazetteer) -> Result<Re
                 {
                     return Err(format!("the operator {op} needs a term on each side"));
                 }
+                if *op == "NOT"
+                    && matches!(
+                        toks.get(i + 1),
+                        Some(Tok::Term {
+                            occur: Some('-'),
+                            ..
+                        }) | Some(Tok::Open(Some('-')))
+                    )
+                {
+                    return Err(
+                        "NOT followed by -word excludes twice; write either NOT word or -word"
+                            .into(),
+                    );
+                }
                 out.push(op.to_string());
                 prev_not = *op == "NOT";
                 i += 1;
@@ -535,6 +549,8 @@ mod tests {
             ("a OR ...", "needs a term"),
             ("+\u{5}\0 NOT c", "no word to search for"),
             ("a (NOT b)", "a group in parentheses has no word"),
+            ("x NOT -y", "excludes twice"),
+            ("+(a KR b) NOT -|iskp|c", "excludes twice"),
         ];
         for (q, want) in cases {
             let err = rw(q).unwrap_err();

@@ -8,6 +8,13 @@ use std::sync::OnceLock;
 use libfuzzer_sys::fuzz_target;
 use talash::search::{Engine, FilterArgs};
 
+/// Reports a broken invariant and stops. Not `panic!`: `talash::damage::catch` installs a quiet
+/// panic hook (the binaries' behaviour), which would hide the message from the fuzzer's log.
+fn fail(message: String) -> ! {
+    eprintln!("INVARIANT BROKEN: {message}");
+    std::process::abort()
+}
+
 fn is_known_tantivy_debug_assert(err: &anyhow::Error) -> bool {
     err.downcast_ref::<talash::damage::Panicked>()
         .is_some_and(|p| {
@@ -44,10 +51,10 @@ fuzz_target!(|data: &[u8]| {
         // is explained in Talash's words.
         && !err.to_string().contains("stop words")
     {
-        panic!(
+        fail(format!(
             "accepted {query:?} -> {:?} but tantivy refused it: {err:#}",
             rw.tantivy
-        );
+        ));
     }
     let args = FilterArgs {
         groups: group.map(str::to_string).into_iter().collect(),
@@ -65,6 +72,6 @@ fuzz_target!(|data: &[u8]| {
         // excluded phrase is exhausted (`iskp -"w w"` on this index): a debug-build-only
         // panic, harmless in release. Known; see docs/TESTING.md.
         Err(err) if is_known_tantivy_debug_assert(&err) => {}
-        Err(err) => panic!("search {query:?} failed: {err:#}"),
+        Err(err) => fail(format!("search {query:?} failed: {err:#}")),
     }
 });

@@ -145,6 +145,7 @@ mod tests {
             "x NOT -y",
             "x NOT +y",
             "NOT -(y) x",
+            "NOT +7(b) NOT (b) N@T17+7(b) NOT (b) Nsd\u{13}bD",
         ];
         for q in queries {
             match (

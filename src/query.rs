@@ -250,14 +250,12 @@ pub fn rewrite(query: &str, fields: &[&str], gazetteer: &Gazetteer) -> Result<Re
                 if *op == "NOT"
                     && matches!(
                         toks.get(i + 1),
-                        Some(Tok::Term {
-                            occur: Some('-'),
-                            ..
-                        }) | Some(Tok::Open(Some('-')))
+                        Some(Tok::Term { occur: Some(_), .. }) | Some(Tok::Open(Some(_)))
                     )
                 {
                     return Err(
-                        "NOT followed by -word excludes twice; write either NOT word or -word"
+                        "NOT cannot be followed by + or - (NOT -word excludes twice, \
+                                NOT +word contradicts itself); write NOT word, or -word"
                             .into(),
                     );
                 }
@@ -551,6 +549,7 @@ mod tests {
             ("a (NOT b)", "a group in parentheses has no word"),
             ("x NOT -y", "excludes twice"),
             ("+(a KR b) NOT -|iskp|c", "excludes twice"),
+            ("NOT +7(b) NOT (b) x", "NOT cannot be followed by + or -"),
         ];
         for (q, want) in cases {
             let err = rw(q).unwrap_err();

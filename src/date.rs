@@ -84,6 +84,8 @@ impl DateSpan {
                 }
                 Some(d as u8)
             }
+            // Not reachable from any input: a third part exists only after a second one, and a
+            // second one that is not a valid month has already returned an error above.
             (Some(_), None) => unreachable!("a day part implies a month part"),
         };
         Ok(DateSpan { year, month, day })

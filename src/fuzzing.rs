@@ -118,4 +118,70 @@ mod tests {
         assert_eq!(hits.len(), 1);
         assert_eq!(hits[0].passage_id, "c#1");
     }
+
+    /// The fuzz target `query`'s invariant on the inputs it found and their neighbours: a
+    /// query Talash accepts is one tantivy parses, and one it refuses is refused in its words.
+    #[test]
+    fn accepted_queries_parse_in_tantivy() {
+        let e = tiny_engine().unwrap();
+        let fields: Vec<&str> = e
+            .open
+            .fields
+            .text_fields
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let queries = [
+            "(((\0\0\0)x))",
+            "+\u{5}\0\0 NOT c",
+            "x -(y)",
+            "x AND NOT y",
+            "NOT x AND y",
+            "x OR NOT y",
+            "(x OR -y) z",
+            "the -x",
+            "a (NOT b)",
+            "x ()",
+            "+ a",
+            "a OR \"\"",
+            "x NOT -y",
+            "x NOT +y",
+            "NOT -(y) x",
+            "NOT +7(b) NOT (b) N@T17+7(b) NOT (b) Nsd\u{13}bD",
+        ];
+        for q in queries {
+            match (
+                crate::query::rewrite(q, &fields, &e.open.config.gazetteer),
+                e.parse_query(q),
+            ) {
+                (Ok(_), Ok(_)) | (Err(_), Err(_)) => {}
+                // Stop words vanish only in analysis, which the rewrite does not see.
+                (Ok(_), Err(err)) => {
+                    assert!(err.to_string().contains("stop words"), "{q:?}: {err}")
+                }
+                (Err(msg), Ok(_)) => panic!("{q:?}: refused ({msg}) yet parsed"),
+            }
+        }
+    }
+
+    /// Found by `cargo fuzz run query`: on this index, the query below makes tantivy 0.27's
+    /// `PhraseScorer::seek_danger` fail a `debug_assert!` (an excluded phrase that has run out
+    /// of documents is sought again). Release builds compile the check out; in debug builds
+    /// the panic must be caught and reported like any other, never escape.
+    #[test]
+    fn a_tantivy_debug_assertion_in_a_search_never_escapes() {
+        let e = tiny_engine().unwrap();
+        let q = "a^3\u{c}iskp\u{c}\u{c}b\u{8}-!w!w";
+        match crate::damage::catch(|| e.search(q, &Filters::default(), 5, 0)) {
+            Ok(_) if cfg!(debug_assertions) => panic!("the assertion fires in debug builds"),
+            Ok(_) => {}
+            Err(err) => {
+                let p = err.downcast_ref::<crate::damage::Panicked>();
+                assert!(
+                    p.is_some_and(|p| p.0.contains("phrase_scorer.rs")),
+                    "{err:#}"
+                );
+            }
+        }
+    }
 }

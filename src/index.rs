@@ -108,6 +108,13 @@ fn read_meta(index: &Index, dir: &Path) -> Result<IndexMeta> {
             rebuild_hint(dir)
         )
     })?;
+    if metas.payload.is_none() && metas.segments.is_empty() {
+        bail!(
+            "the index at {} was never completed (its first indexing run was interrupted); {}",
+            dir.display(),
+            rebuild_hint(dir)
+        );
+    }
     let payload = metas.payload.ok_or_else(|| {
         anyhow!(
             "{} is a tantivy index but was not built by Talash (no Talash metadata); {}",

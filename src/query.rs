@@ -200,7 +200,6 @@ pub fn rewrite(query: &str, fields: &[&str], gazetteer: &Gazetteer) -> Result<Re
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
     let toks = lex(&query)?;
-    let mut positive = false;
     for t in &toks {
         if let Tok::Term { field: Some(f), .. } = t
             && !fields.contains(&f.as_str())
@@ -210,21 +209,30 @@ pub fn rewrite(query: &str, fields: &[&str], gazetteer: &Gazetteer) -> Result<Re
                 fields.join(", ")
             ));
         }
-        if let Tok::Term { occur, text, .. } = t
-            && *occur != Some('-')
-            && has_words(text)
-        {
-            positive = true;
-        }
     }
-    if !positive {
-        return Err(if toks.iter().any(|t| matches!(t, Tok::Term { .. })) {
+    let any_term = toks.iter().any(|t| matches!(t, Tok::Term { .. }));
+    // Terms without words (punctuation, `""`) would vanish from the rewrite and leave its
+    // operators and parentheses without operands; drop them before the checks see them.
+    let toks: Vec<Tok> = toks
+        .into_iter()
+        .filter(|t| !matches!(t, Tok::Term { text, .. } if !has_words(text)))
+        .collect();
+    check_positive(&toks).map_err(|missing| match (missing, any_term) {
+        (Missing::Query, true) => {
             "the query has no word to search for (only excluded terms or punctuation); add a word"
-                .into()
-        } else {
+                .to_string()
+        }
+        (Missing::Query, false) => {
             "the query is empty; give at least one word to search for".into()
-        });
-    }
+        }
+        (Missing::Group, _) => "a group in parentheses has no word to search for (only \
+                                excluded terms); add one inside it, or exclude the whole \
+                                group with -( )"
+            .into(),
+        (Missing::Empty, _) => {
+            "empty parentheses: put at least one word inside them, or remove them".into()
+        }
+    })?;
     let mut out = Vec::new();
     let mut expanded = BTreeSet::new();
     let mut i = 0;
@@ -238,6 +246,18 @@ pub fn rewrite(query: &str, fields: &[&str], gazetteer: &Gazetteer) -> Result<Re
                 ) || (*op != "NOT" && (out.is_empty() || prev_is_open(&toks, i)))
                 {
                     return Err(format!("the operator {op} needs a term on each side"));
+                }
+                if *op == "NOT"
+                    && matches!(
+                        toks.get(i + 1),
+                        Some(Tok::Term { occur: Some(_), .. }) | Some(Tok::Open(Some(_)))
+                    )
+                {
+                    return Err(
+                        "NOT cannot be followed by + or - (NOT -word excludes twice, \
+                                NOT +word contradicts itself); write NOT word, or -word"
+                            .into(),
+                    );
                 }
                 out.push(op.to_string());
                 prev_not = *op == "NOT";
@@ -285,6 +305,70 @@ pub fn rewrite(query: &str, fields: &[&str], gazetteer: &Gazetteer) -> Result<Re
         tantivy: out.join(" "),
         expanded: expanded.into_iter().collect(),
     })
+}
+
+/// What [`check_positive`] found missing.
+enum Missing {
+    /// The whole query has no word that is not excluded.
+    Query,
+    /// A group in parentheses has none.
+    Group,
+    /// A group in parentheses is empty.
+    Empty,
+}
+
+/// Checks that the query, and each group in it, has a word that is not excluded (by `-` or
+/// NOT): a search for only excluded words matches nothing, and tantivy refuses it.
+fn check_positive(toks: &[Tok]) -> Result<(), Missing> {
+    struct Level {
+        negated: bool,
+        positive: bool,
+        empty: bool,
+    }
+    let mut levels = vec![Level {
+        negated: false,
+        positive: false,
+        empty: true,
+    }];
+    let mut prev_not = false;
+    for t in toks {
+        let negated = prev_not;
+        prev_not = matches!(t, Tok::Op("NOT"));
+        if let Some(level) = levels.last_mut() {
+            level.empty &= matches!(t, Tok::Close);
+        }
+        match t {
+            Tok::Term { occur, .. } if *occur != Some('-') && !negated => {
+                if let Some(level) = levels.last_mut() {
+                    level.positive = true;
+                }
+            }
+            Tok::Open(occur) => levels.push(Level {
+                negated: negated || *occur == Some('-'),
+                positive: false,
+                empty: true,
+            }),
+            Tok::Close => {
+                let Some(group) = levels.pop() else {
+                    continue;
+                };
+                if group.empty {
+                    return Err(Missing::Empty);
+                }
+                if !group.positive {
+                    return Err(Missing::Group);
+                }
+                if let Some(level) = levels.last_mut() {
+                    level.positive |= !group.negated;
+                }
+            }
+            _ => {}
+        }
+    }
+    match levels.first() {
+        Some(l) if l.positive => Ok(()),
+        _ => Err(Missing::Query),
+    }
 }
 
 fn prev_is_open(toks: &[Tok], i: usize) -> bool {
@@ -455,6 +539,17 @@ mod tests {
             ("a OR", "needs a term"),
             ("AND a", "needs a term"),
             ("x\"y\"", "glued"),
+            // Found by `cargo fuzz run query`: these reached tantivy as "( )", "a OR".
+            ("(((\0\0)x))", "empty parentheses"),
+            ("-(a) NOT (b)", "no word to search for"),
+            ("x ()", "empty parentheses"),
+            ("a OR \"\"", "needs a term"),
+            ("a OR ...", "needs a term"),
+            ("+\u{5}\0 NOT c", "no word to search for"),
+            ("a (NOT b)", "a group in parentheses has no word"),
+            ("x NOT -y", "excludes twice"),
+            ("+(a KR b) NOT -|iskp|c", "excludes twice"),
+            ("NOT +7(b) NOT (b) x", "NOT cannot be followed by + or -"),
         ];
         for (q, want) in cases {
             let err = rw(q).unwrap_err();

@@ -163,9 +163,18 @@ impl Engine {
             .collect();
         let rewritten = query::rewrite(text, &fields, &self.open.config.gazetteer)
             .map_err(|e| usage(format!("invalid query {}: {e}", query::shown(text))))?;
-        self.parser
-            .parse_query(&rewritten.tantivy)
-            .map_err(|e| usage(format!("invalid query {}: {e}", query::shown(text))))
+        self.parser.parse_query(&rewritten.tantivy).map_err(|e| {
+            let why = match e {
+                // Words like "the" are not indexed: `the -police` leaves only an exclusion.
+                tantivy::query::QueryParserError::AllButQueryForbidden => {
+                    "no word to search for once stop words (\"the\", \"a\", \"of\", ...) are \
+                     left out; add a word"
+                        .to_string()
+                }
+                other => other.to_string(),
+            };
+            usage(format!("invalid query {}: {why}", query::shown(text)))
+        })
     }
 
     /// The filters as a query that matches without scoring.

@@ -192,7 +192,7 @@ fn duplicate_article_ids() {
         "z.md",
         b"+++\nid = \"b\"\ntitle = \"Again\"\n+++\nSame id as b.md.\n",
         &[
-            "z.md: article id \"b\" is already used by",
+            "z.md:2: article id \"b\" is already used by",
             "ids must be unique",
         ],
     );

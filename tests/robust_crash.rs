@@ -149,10 +149,34 @@ fn leftovers(idx: &Path) -> Vec<String> {
         .collect()
 }
 
+/// Segment files in the index folder that its `meta.json` does not list: what a killed run
+/// half-wrote. The next run's commit must have removed them.
+fn orphan_segment_files(idx: &Path) -> Vec<String> {
+    let meta: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(idx.join("meta.json")).unwrap()).unwrap();
+    let live: Vec<String> = meta["segments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["segment_id"].as_str().unwrap().replace('-', ""))
+        .collect();
+    std::fs::read_dir(idx)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| {
+            let stem = n.split('.').next().unwrap_or("");
+            stem.len() == 32
+                && stem.chars().all(|c| c.is_ascii_hexdigit())
+                && !live.iter().any(|l| l == stem)
+        })
+        .collect()
+}
+
 /// SIGKILLs `talash-index` at several moments of a run, over both ways a run writes (in place,
 /// and beside the index then swapped in). After each kill the index holds one whole
 /// generation — the previous one, or the new one if the kill came after its commit — and the
-/// next run succeeds without any clean-up and leaves nothing behind.
+/// next run succeeds without any clean-up and leaves nothing behind (no `.talash-new`/`-old`
+/// folder, no half-written segment file).
 #[test]
 fn sigkill_at_any_moment_keeps_the_last_commit() {
     let t = temp("kill");
@@ -197,9 +221,48 @@ fn sigkill_at_any_moment_keeps_the_last_commit() {
             assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
             assert_eq!(generation_in(&idx, gens), next);
             assert!(leftovers(&idx).is_empty(), "left: {:?}", leftovers(&idx));
+            let orphans = orphan_segment_files(&idx);
+            assert!(orphans.is_empty(), "half-written files left: {orphans:?}");
             committed = next.to_string();
         }
     }
+}
+
+/// A first run killed before its commit leaves a created but empty index: searches say so and
+/// how to rebuild, and the next run completes it.
+#[test]
+fn a_first_run_killed_before_its_commit() {
+    let t = temp("first");
+    let c = t.path().join("c");
+    big_corpus(&c, "alphagen");
+    let idx = t.path().join("idx");
+    let mut child = spawn_indexer(&c, &idx, &[]);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !idx.join("meta.json").exists() {
+        assert!(
+            Instant::now() < deadline,
+            "the indexer never created the index"
+        );
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    // Killed milliseconds after creating the index, seconds before its commit.
+    assert!(!talash::recover::is_committed_index(&idx));
+    let r = run(TALASH, &["--index", idx.to_str().unwrap(), "search", "x"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr
+            .contains("was never completed (its first indexing run was interrupted)")
+            && r.stderr
+                .contains("rebuild it with: talash-index --full --index"),
+        "{}",
+        r.stderr
+    );
+    let r = spawn_indexer(&c, &idx, &[]).wait_with_output().unwrap();
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    assert_eq!(generation_in(&idx, ["alphagen", "bravogen"]), "alphagen");
+    assert!(leftovers(&idx).is_empty(), "left: {:?}", leftovers(&idx));
 }
 
 /// The state a kill between the two renames of a non-atomic swap leaves (no index at `idx`,

@@ -22,11 +22,19 @@ fuzz_target!(|data: &[u8]| {
     let Ok(article) = Article::parse(text, Path::new("fuzz.md")) else {
         return;
     };
-    assert!(validate_id(&article.id).is_ok(), "accepted a bad id {:?}", article.id);
+    assert!(
+        validate_id(&article.id).is_ok(),
+        "accepted a bad id {:?}",
+        article.id
+    );
     assert!(!article.title.trim().is_empty(), "accepted an empty title");
     let max = 12;
     for p in corpus::passages(&article, &config().boilerplate, max) {
-        assert!(word_count(&p.text) <= max, "passage over the limit: {:?}", p.text);
+        assert!(
+            word_count(&p.text) <= max,
+            "passage over the limit: {:?}",
+            p.text
+        );
         assert!(!p.text.trim().is_empty(), "empty passage");
     }
 });

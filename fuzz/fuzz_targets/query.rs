@@ -8,6 +8,21 @@ use std::sync::OnceLock;
 use libfuzzer_sys::fuzz_target;
 use talash::search::{Engine, FilterArgs};
 
+/// Reports a broken invariant and stops. Not `panic!`: `talash::damage::catch` installs a quiet
+/// panic hook (the binaries' behaviour), which would hide the message from the fuzzer's log.
+fn fail(message: String) -> ! {
+    eprintln!("INVARIANT BROKEN: {message}");
+    std::process::abort()
+}
+
+fn is_known_tantivy_debug_assert(err: &anyhow::Error) -> bool {
+    err.downcast_ref::<talash::damage::Panicked>()
+        .is_some_and(|p| {
+            p.0.contains("phrase_scorer.rs")
+                && p.0.contains("should be greater than or equal to doc")
+        })
+}
+
 fn engine() -> &'static Engine {
     static E: OnceLock<Engine> = OnceLock::new();
     E.get_or_init(|| talash::fuzzing::tiny_engine().expect("a tiny index in RAM"))
@@ -23,11 +38,23 @@ fuzz_target!(|data: &[u8]| {
     let group = parts.next();
     let since = parts.next();
     let e = engine();
-    let fields: Vec<&str> = e.open.fields.text_fields.keys().map(String::as_str).collect();
-    if let Ok(rw) = talash::query::rewrite(query, &fields, &e.open.config.gazetteer) {
-        if let Err(err) = e.parse_query(query) {
-            panic!("accepted {query:?} -> {:?} but tantivy refused it: {err:#}", rw.tantivy);
-        }
+    let fields: Vec<&str> = e
+        .open
+        .fields
+        .text_fields
+        .keys()
+        .map(String::as_str)
+        .collect();
+    if let Ok(rw) = talash::query::rewrite(query, &fields, &e.open.config.gazetteer)
+        && let Err(err) = e.parse_query(query)
+        // Stop words vanish only in analysis, which the rewrite does not see; that refusal
+        // is explained in Talash's words.
+        && !err.to_string().contains("stop words")
+    {
+        fail(format!(
+            "accepted {query:?} -> {:?} but tantivy refused it: {err:#}",
+            rw.tantivy
+        ));
     }
     let args = FilterArgs {
         groups: group.map(str::to_string).into_iter().collect(),
@@ -38,9 +65,13 @@ fuzz_target!(|data: &[u8]| {
     let Ok(filters) = e.resolve_filters(&args) else {
         return;
     };
-    match e.search(query, &filters, 5, 0) {
+    match talash::damage::catch(|| e.search(query, &filters, 5, 0)) {
         Ok(_) => {}
         Err(err) if talash::error::exit_status(&err) == 2 => {}
-        Err(err) => panic!("search {query:?} failed: {err:#}"),
+        // tantivy 0.27's PhraseScorer::seek_danger has a debug_assert that fails when an
+        // excluded phrase is exhausted (`iskp -"w w"` on this index): a debug-build-only
+        // panic, harmless in release. Known; see docs/TESTING.md.
+        Err(err) if is_known_tantivy_debug_assert(&err) => {}
+        Err(err) => fail(format!("search {query:?} failed: {err:#}")),
     }
 });

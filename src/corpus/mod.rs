@@ -293,6 +293,17 @@ pub fn read_article_limited(path: &Path, max_bytes: u64) -> Result<Article, Inpu
 /// One mebibyte, the unit of `--max-file-mb`.
 pub const MB: u64 = 1024 * 1024;
 
+/// The line of the `id = ...` key in an article file's front matter, if it has one (the id
+/// may come from the file name instead). Read again only to point an error at it.
+fn id_line(path: &Path) -> Option<usize> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let front = text.lines().skip(1).take_while(|l| l.trim_end() != "+++");
+    front
+        .enumerate()
+        .find(|(_, l)| l.split_once('=').is_some_and(|(key, _)| key.trim() == "id"))
+        .map(|(i, _)| i + 2)
+}
+
 /// Reports articles that share an id (ids must be unique: they name passages).
 pub fn duplicate_ids(articles: &[Article]) -> Vec<InputError> {
     // In a JSONL collection an article is a line, so the line names it.
@@ -307,7 +318,7 @@ pub fn duplicate_ids(articles: &[Article]) -> Vec<InputError> {
             };
             errors.push(InputError {
                 path: a.path.clone(),
-                line: line(a),
+                line: line(a).or_else(|| id_line(&a.path)),
                 message: format!(
                     "article id {:?} is already used by {place}; ids must be unique",
                     a.id

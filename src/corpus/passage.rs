@@ -79,6 +79,11 @@ pub fn cut_paragraph(paragraph: &str, max_words: usize) -> Vec<String> {
         }
         if words > max_words {
             let mut pieces = cut_between_words(sentence, max_words);
+            // Text without words before the sentence (an opening quote, an ellipsis) opens
+            // its first piece instead of being lost.
+            if let Some(first) = pieces.first_mut() {
+                first.insert_str(0, &std::mem::take(&mut current));
+            }
             // The last piece may still take following sentences.
             if let Some(last) = pieces.pop() {
                 passages.extend(pieces);
@@ -92,6 +97,9 @@ pub fn cut_paragraph(paragraph: &str, max_words: usize) -> Vec<String> {
     }
     if current_words > 0 {
         passages.push(current);
+    } else if let Some(last) = passages.last_mut() {
+        // Trailing text without words (a closing quote) stays with the last passage.
+        last.push_str(&current);
     }
     passages.into_iter().map(|p| p.trim().to_string()).collect()
 }
@@ -119,6 +127,25 @@ fn cut_between_words(sentence: &str, max_words: usize) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn squeeze(s: &str) -> String {
+        s.chars().filter(|c| !c.is_whitespace()).collect()
+    }
+
+    /// Found by `cargo fuzz run passage` (fuzz/): the "." before an over-long sentence was
+    /// dropped, and so was text without words after the last word.
+    #[test]
+    fn no_text_is_lost_around_long_sentences() {
+        for (p, max) in [
+            (".S w n", 2),
+            ("\"... One two three four.", 2),
+            ("One two three. ...\"", 2),
+        ] {
+            let cut = cut_paragraph(p, max);
+            assert_eq!(squeeze(&cut.concat()), squeeze(p), "{p:?} -> {cut:?}");
+            assert!(cut.iter().all(|c| word_count(c) <= max), "{cut:?}");
+        }
+    }
 
     #[test]
     fn short_paragraph_is_one_passage() {

@@ -276,3 +276,43 @@ fn keep_going_drops_only_the_later_duplicate_of_a_jsonl_collection() {
         "the later d1 is dropped"
     );
 }
+
+#[test]
+fn escape_sequences_in_articles_do_not_reach_the_terminal() {
+    let t = temp();
+    let c = t.path().join("c");
+    // Clear screen, OSC 52 (write the clipboard), a cursor move and a C1 CSI.
+    write_article(
+        &c,
+        "evil.md",
+        // TOML takes control characters in strings only escaped.
+        "id = \"evil\"\ntitle = \"Quetta \\u001b[2J report\"",
+        "The Quetta blast \u{1b}]52;c;aGk=\u{7} was \u{1b}[10;10H claimed \u{9b}2J late.\n",
+    );
+    let idx = t.path().join("idx");
+    assert_eq!(index_into(&c, &idx, &["-q"]).code, 0);
+    let i = idx.to_str().unwrap();
+    let r = run(
+        TALASH,
+        &["--index", i, "--color", "always", "search", "Quetta"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // Only colour sequences (ESC [ digits ; m) remain.
+    let mut rest = r.stdout.as_str();
+    while let Some(at) = rest.find('\u{1b}') {
+        let seq = &rest[at + 1..];
+        let end = seq.find('m').expect("an SGR sequence ends with m");
+        assert!(
+            seq.starts_with('[') && seq[1..end].chars().all(|c| c.is_ascii_digit() || c == ';'),
+            "a non-colour escape reached the terminal: {:?}",
+            &rest[at..]
+        );
+        rest = &seq[end..];
+    }
+    assert!(!r.stdout.contains('\u{9b}') && !r.stdout.contains('\u{7}'));
+    // The text itself is kept, the controls shown as '?'.
+    assert!(r.stdout.contains("?]52;c;aGk=?"), "{}", r.stdout);
+    // JSON keeps the article's exact text (escaped by JSON itself).
+    let hits = search_in(&idx, &["Quetta"]);
+    assert!(field(&hits[0], "text").contains("\u{1b}]52;c;aGk=\u{7}"));
+}

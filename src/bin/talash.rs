@@ -295,7 +295,8 @@ fn main() -> ExitCode {
                 _ => {}
             }
             let engine = talash::recover::open_engine(&cli.index)?;
-            let mut out = stdout.lock();
+            // Article text must not drive the terminal (see output::safe).
+            let mut out = talash::output::safe::SafeTerminal::new(stdout.lock());
             match cli.command {
                 Command::Search(args) => search(&engine, args, cli.color, &mut out)?,
                 Command::Groups => groups(&engine, &mut out)?,

@@ -3,6 +3,7 @@
 pub mod articles;
 pub mod facets;
 pub mod json;
+pub mod safe;
 pub mod show;
 pub mod terminal;
 pub mod timeline;

@@ -124,13 +124,7 @@ mod tests {
     #[test]
     fn accepted_queries_parse_in_tantivy() {
         let e = tiny_engine().unwrap();
-        let fields: Vec<&str> = e
-            .open
-            .fields
-            .text_fields
-            .keys()
-            .map(String::as_str)
-            .collect();
+        let fields = e.text_field_names();
         let queries = [
             "(((\0\0\0)x))",
             "+\u{5}\0\0 NOT c",

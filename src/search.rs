@@ -152,15 +152,19 @@ impl Engine {
         })
     }
 
-    /// Parses a user query (see [`crate::query`]) into a tantivy query.
-    pub fn parse_query(&self, text: &str) -> Result<Box<dyn Query>> {
-        let fields: Vec<&str> = self
-            .open
+    /// The names of the text fields a query may name (`title:word`).
+    pub fn text_field_names(&self) -> Vec<&str> {
+        self.open
             .fields
             .text_fields
             .keys()
             .map(String::as_str)
-            .collect();
+            .collect()
+    }
+
+    /// Parses a user query (see [`crate::query`]) into a tantivy query.
+    pub fn parse_query(&self, text: &str) -> Result<Box<dyn Query>> {
+        let fields = self.text_field_names();
         let rewritten = query::rewrite(text, &fields, &self.open.config.gazetteer)
             .map_err(|e| usage(format!("invalid query {}: {e}", query::shown(text))))?;
         self.parser.parse_query(&rewritten.tantivy).map_err(|e| {

@@ -124,31 +124,35 @@ fn top_articles_equal_a_brute_force_aggregation() {
                 10,
                 "{query}: the corpus has more than 10 matches"
             );
+            let got_refs: Vec<&Row> = got.iter().collect();
+            assert_rows_match(&format!("{query} {agg}"), &got_refs, &want);
             for (g, w) in got.iter().zip(&want) {
-                // Scores differ only by f32 rounding of the sums.
-                assert!(
-                    (g.score - w.score).abs() < 1e-3 * w.score.abs().max(1.0),
-                    "{query} {agg}: {} {} vs {} {}",
-                    g.id,
-                    g.score,
-                    w.id,
-                    w.score
-                );
-                assert_eq!(g.matched, w.matched, "{query} {agg} {}", g.id);
-            }
-            // Ids must agree except where scores tie within rounding.
-            let ids = |rows: &[Row]| rows.iter().map(|r| r.id.clone()).collect::<Vec<_>>();
-            if ids(&got) != ids(&want) {
-                for (g, w) in got.iter().zip(&want) {
-                    assert!(
-                        g.id == w.id || (g.score - w.score).abs() < 1e-3,
-                        "{query} {agg}: {} vs {}",
-                        g.id,
-                        w.id
-                    );
+                if g.id == w.id {
+                    assert_eq!(g.matched, w.matched, "{query} {agg} {}", g.id);
                 }
             }
         }
+    }
+}
+
+/// The same articles with the same scores, up to f32 rounding of sums; ids may differ only
+/// where scores tie within that rounding.
+fn assert_rows_match(context: &str, got: &[&Row], want: &[Row]) {
+    for (g, w) in got.iter().zip(want) {
+        assert!(
+            (g.score - w.score).abs() < 1e-3 * w.score.abs().max(1.0),
+            "{context}: {} {} vs {} {}",
+            g.id,
+            g.score,
+            w.id,
+            w.score
+        );
+        assert!(
+            g.id == w.id || (g.score - w.score).abs() < 1e-3,
+            "{context}: {} vs {}",
+            g.id,
+            w.id
+        );
     }
 }
 
@@ -304,22 +308,7 @@ fn batch_article_runs_hold_exactly_the_best_articles() {
                 .collect();
             let want = brute_force(&idx, q, agg, 10);
             assert_eq!(got.len(), 10, "{q} {agg}: --hits counts articles");
-            for (g, w) in got.iter().zip(&want) {
-                assert!(
-                    (g.score - w.score).abs() < 1e-3 * w.score.abs().max(1.0),
-                    "{q} {agg}: {} {} vs {} {}",
-                    g.id,
-                    g.score,
-                    w.id,
-                    w.score
-                );
-                assert!(
-                    g.id == w.id || (g.score - w.score).abs() < 1e-3,
-                    "{q} {agg}: {} vs {}",
-                    g.id,
-                    w.id
-                );
-            }
+            assert_rows_match(&format!("{q} {agg}"), &got, &want);
         }
     }
 }

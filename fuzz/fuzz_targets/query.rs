@@ -38,13 +38,7 @@ fuzz_target!(|data: &[u8]| {
     let group = parts.next();
     let since = parts.next();
     let e = engine();
-    let fields: Vec<&str> = e
-        .open
-        .fields
-        .text_fields
-        .keys()
-        .map(String::as_str)
-        .collect();
+    let fields = e.text_field_names();
     if let Ok(rw) = talash::query::rewrite(query, &fields, &e.open.config.gazetteer)
         && let Err(err) = e.parse_query(query)
         // Stop words vanish only in analysis, which the rewrite does not see; that refusal

@@ -141,7 +141,8 @@ fn report(s: &IndexSummary, opts: &IndexOptions, quiet: bool) {
         ),
         RunKind::Incremental(c) => eprintln!(
             "Updated {} in {secs:.2} s: {} added, {} changed, {} removed, {} unchanged articles \
-             ({} passages written, {} deleted); it holds {} articles, {} passages ({size})",
+             ({} passages written, {} deleted); it holds {} articles, {} passages ({size}); \
+             read {} of {} files",
             opts.dir.display(),
             c.added,
             c.changed,
@@ -151,6 +152,8 @@ fn report(s: &IndexSummary, opts: &IndexOptions, quiet: bool) {
             c.passages_deleted,
             s.articles,
             s.passages,
+            s.files_read,
+            s.files,
         ),
     }
     if !s.per_group.is_empty() {

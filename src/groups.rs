@@ -134,10 +134,8 @@ pub struct Gazetteer {
     lookup: HashMap<String, usize>,
 }
 
-/// A word of text: its range and its comparable form (apostrophes and a possessive 's removed).
+/// A word of text: its comparable form (apostrophes and a possessive 's removed).
 struct Word {
-    start: usize,
-    end: usize,
     form: String,
 }
 
@@ -146,22 +144,40 @@ fn words(text: &str) -> Vec<Word> {
     let mut at = 0;
     while let Some((start, end)) = next_word(text, at) {
         at = end;
-        let raw = &text[start..end];
-        // A possessive 's is dropped (three characters at least), then any apostrophe; one
-        // allocation a word, as indexing tags every passage.
-        let mut base = raw;
-        let mut rev = raw.char_indices().rev();
-        if let (Some((_, last)), Some((i, apos))) = (rev.next(), rev.next())
-            && (last == 's' || last == 'S')
-            && is_apostrophe(apos)
-            && raw.chars().nth(2).is_some()
-        {
-            base = &raw[..i];
-        }
-        let form: String = base.chars().filter(|&c| !is_apostrophe(c)).collect();
-        out.push(Word { start, end, form });
+        let form = form(&text[start..end]).into_owned();
+        out.push(Word { form });
     }
     out
+}
+
+/// A word's comparable form: a possessive 's is dropped (three characters at least), then any
+/// apostrophe. Borrowed unless an apostrophe must be removed from inside (indexing tags every
+/// passage, so most words allocate nothing).
+fn form(raw: &str) -> std::borrow::Cow<'_, str> {
+    let mut base = raw;
+    let mut rev = raw.char_indices().rev();
+    if let (Some((_, last)), Some((i, apos))) = (rev.next(), rev.next())
+        && (last == 's' || last == 'S')
+        && is_apostrophe(apos)
+        && raw.chars().nth(2).is_some()
+    {
+        base = &raw[..i];
+    }
+    match base.chars().any(is_apostrophe) {
+        false => std::borrow::Cow::Borrowed(base),
+        true => std::borrow::Cow::Owned(base.chars().filter(|&c| !is_apostrophe(c)).collect()),
+    }
+}
+
+/// `word` lowercased into `buf` (as `str::to_lowercase`, without allocating for ASCII).
+fn lowercase_into(word: &str, buf: &mut String) {
+    buf.clear();
+    if word.is_ascii() {
+        buf.push_str(word);
+        buf.make_ascii_lowercase();
+    } else {
+        buf.push_str(&word.to_lowercase());
+    }
 }
 
 /// The form used to compare names case-insensitively and for `--group` lookups.
@@ -275,16 +291,35 @@ impl Gazetteer {
 
     /// Every group name mentioned in `text`, longest match first, without overlaps.
     pub fn mentions(&self, text: &str, mode: MatchMode) -> Vec<Mention> {
-        let ws = words(text);
+        // Word ranges only: most words start no pattern, and need no form or allocation.
+        let mut spans = Vec::new();
+        let mut at = 0;
+        while let Some(span) = next_word(text, at) {
+            at = span.1;
+            spans.push(span);
+        }
         let mut out = Vec::new();
+        let mut key = String::new();
         let mut i = 0;
-        while i < ws.len() {
-            match self.longest_match(&ws[i..], mode) {
+        while i < spans.len() {
+            let (start, end) = spans[i];
+            lowercase_into(&form(&text[start..end]), &mut key);
+            let found = self.by_first_word.get(key.as_str()).and_then(|candidates| {
+                let longest = candidates.first().map_or(0, |p| p.words.len());
+                let ws: Vec<Word> = spans[i..(i + longest).min(spans.len())]
+                    .iter()
+                    .map(|&(start, end)| Word {
+                        form: form(&text[start..end]).into_owned(),
+                    })
+                    .collect();
+                Self::longest_match(candidates, &ws, mode)
+            });
+            match found {
                 Some((group, len)) => {
                     out.push(Mention {
                         group,
-                        start: ws[i].start,
-                        end: ws[i + len - 1].end,
+                        start,
+                        end: spans[i + len - 1].1,
                     });
                     i += len;
                 }
@@ -294,8 +329,11 @@ impl Gazetteer {
         out
     }
 
-    fn longest_match(&self, ws: &[Word], mode: MatchMode) -> Option<(usize, usize)> {
-        let candidates = self.by_first_word.get(&ws[0].form.to_lowercase())?;
+    fn longest_match(
+        candidates: &[Pattern],
+        ws: &[Word],
+        mode: MatchMode,
+    ) -> Option<(usize, usize)> {
         candidates
             .iter()
             .find(|p| {

@@ -2,7 +2,7 @@
 //! last run, and delete the passages of articles that are gone.
 //!
 //! The index's [`Manifest`] says which articles it holds and a hash of each; the corpus is
-//! streamed and hashed (files whose size and mtime the [`StatCache`] vouches for are not even
+//! streamed and hashed (files whose size and mtime the stat cache ([`crate::statcache`]) vouches for are not even
 //! read), compared with it, and only the difference is written, in one commit that also
 //! records the new manifest and stat cache. Anything that changes how *every*
 //! article is indexed (schema, gazetteer, boilerplate rules, passage size, Talash version)
@@ -32,7 +32,7 @@ use crate::index::{
 use crate::ingest::{Context as Ingest, Prepared, Sink};
 use crate::manifest::{Entry, Manifest};
 use crate::schema::{Config, Fields};
-use crate::statcache::StatCache;
+use crate::statcache::{CacheReader, CacheWriter};
 
 /// What an incremental run found and did, in articles (and passages written or deleted).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -50,8 +50,8 @@ pub struct Base {
     index: Index,
     meta: IndexMeta,
     manifest: Manifest,
-    /// The previous run's stat cache; `None` (read every file) when missing or unusable.
-    files: Option<StatCache>,
+    /// The manifest's file name (the stat cache written with it is named alike).
+    manifest_name: String,
 }
 
 impl Base {
@@ -99,6 +99,7 @@ impl Base {
         let path = Manifest::path_in(dir, name)
             .ok_or_else(|| format!("the index names an invalid manifest {name:?}"))?;
         let manifest = Manifest::read(&path).map_err(|e| format!("{e:#}"))?;
+        let manifest_name = name.to_string();
         let alive: u64 = metas.segments.iter().map(|s| u64::from(s.num_docs())).sum();
         if manifest.articles() != meta.articles
             || manifest.passages() != meta.passages
@@ -106,13 +107,11 @@ impl Base {
         {
             return Err("the article manifest does not match the index".into());
         }
-        let files = StatCache::beside_manifest(dir, name)
-            .and_then(|path| StatCache::read(&path, opts.max_file_bytes));
         Ok(Base {
             index,
             meta,
             manifest,
-            files,
+            manifest_name,
         })
     }
 
@@ -145,7 +144,8 @@ struct UpdateSink<'a> {
     old: &'a Manifest,
     writer: Option<IndexWriter>,
     threads: usize,
-    manifest: Manifest,
+    /// Articles added or changed, to enter into the manifest.
+    written: Vec<(String, Entry)>,
     counts: ChangeCounts,
 }
 
@@ -186,9 +186,8 @@ impl Sink for UpdateSink<'_> {
 
     fn article(&mut self, p: Prepared) -> Result<()> {
         let old = self.old.get(&p.id).copied();
-        if let Some(e) = old.filter(|e| e.hash == p.hash) {
+        if old.is_some_and(|e| e.hash == p.hash) {
             self.counts.unchanged += 1;
-            self.manifest.insert(&p.id, e);
             return Ok(());
         }
         match old {
@@ -208,24 +207,17 @@ impl Sink for UpdateSink<'_> {
             writer.add_document(d)?;
         }
         self.counts.passages_added += passages as usize;
-        self.manifest.insert(
-            &p.id,
-            Entry {
-                hash: p.hash,
-                passages,
-            },
-        );
+        let entry = Entry {
+            hash: p.hash,
+            passages,
+        };
+        self.written.push((p.id, entry));
         Ok(())
     }
 
-    fn cached(&mut self, id: &str) -> Result<()> {
-        let e = self
-            .old
-            .get(id)
-            .copied()
-            .with_context(|| format!("internal error: cached article {id} is not indexed"))?;
+    fn cached(&mut self, _id: &str) -> Result<()> {
+        // `stream` checked that the manifest holds every id of a cached file.
         self.counts.unchanged += 1;
-        self.manifest.insert(id, e);
         Ok(())
     }
 }
@@ -247,7 +239,7 @@ pub fn update(
         index,
         meta: old_meta,
         manifest: old,
-        files: cache,
+        manifest_name,
     } = base;
     config.spec.register_analyzers(index.tokenizers());
     let ctx = Ingest {
@@ -266,13 +258,16 @@ pub fn update(
         old: &old,
         writer: None,
         threads: 1,
-        manifest: Manifest::default(),
+        written: Vec::new(),
         counts: ChangeCounts::default(),
     };
-    let streamed = crate::ingest::stream(&ctx, files, bad, cache, &mut sink)?;
-    let mut removed: Vec<&str> = old
+    let old_cache = || CacheReader::open(&opts.dir, &manifest_name, opts.max_file_bytes);
+    let mut cache = CacheWriter::create(&opts.dir, opts.max_file_bytes);
+    let streamed = crate::ingest::stream(&ctx, files, bad, &old_cache, &mut cache, &mut sink)?;
+    let mut removed: Vec<String> = old
         .ids()
-        .filter(|id| sink.manifest.get(id).is_none())
+        .filter(|id| !streamed.seen.contains_key(*id))
+        .map(str::to_string)
         .collect();
     removed.sort();
     for id in &removed {
@@ -284,13 +279,20 @@ pub fn update(
     }
     let UpdateSink {
         writer,
-        manifest,
+        written,
         counts,
         ..
     } = sink;
+    let mut manifest = old;
+    for id in &removed {
+        manifest.remove(id);
+    }
+    for (id, entry) in written {
+        manifest.insert(&id, entry);
+    }
     if let Some(mut writer) = writer {
         let meta = IndexMeta::new(config, streamed.outlets, &manifest);
-        let names = commit(&mut writer, meta, &manifest, &streamed.cache, &opts.dir)?;
+        let names = commit(&mut writer, meta, &manifest, cache, &opts.dir)?;
         crate::index::remove_stale(&opts.dir, &names);
         compact(&index, &mut writer)?;
         // Merged-away segments stay on disk until collected.

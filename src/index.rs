@@ -18,7 +18,7 @@ use crate::groups::GroupPath;
 use crate::ingest::{Context as Ingest, Prepared, Sink};
 use crate::manifest::{Entry, Manifest};
 use crate::schema::{Config, ConfigSources, Fields};
-use crate::statcache::StatCache;
+use crate::statcache::CacheWriter;
 
 /// Bumped whenever an index built by an older Talash cannot be read correctly by this one.
 pub const FORMAT_VERSION: u32 = 2;
@@ -316,13 +316,13 @@ pub(crate) fn commit(
     writer: &mut IndexWriter,
     mut meta: IndexMeta,
     manifest: &Manifest,
-    cache: &StatCache,
+    cache: CacheWriter,
     dir: &Path,
 ) -> Result<(String, String)> {
     let mut prepared = writer.prepare_commit()?;
     let name = manifest.write(dir, prepared.opstamp())?;
     // Named after the same opstamp, so the manifest's name in the payload names it too.
-    let files = cache.write(dir, prepared.opstamp())?;
+    let files = cache.finish(prepared.opstamp())?;
     meta.manifest = Some(name.clone());
     prepared.set_payload(&serde_json::to_string(&meta)?);
     prepared.commit()?;
@@ -332,7 +332,7 @@ pub(crate) fn commit(
 /// Removes side files of older commits.
 pub(crate) fn remove_stale(dir: &Path, (manifest, files): &(String, String)) {
     Manifest::remove_stale(dir, manifest);
-    StatCache::remove_stale(dir, files);
+    CacheWriter::remove_stale(dir, files);
 }
 
 pub(crate) fn passage_doc(
@@ -608,11 +608,12 @@ fn build_into(
         passages: 0,
         progress,
     };
-    let streamed = crate::ingest::stream(&ctx, files, bad, None, &mut sink)?;
+    let mut cache = CacheWriter::create(dir, opts.max_file_bytes);
+    let streamed = crate::ingest::stream(&ctx, files, bad, &|| None, &mut cache, &mut sink)?;
     let (manifest, passages) = (sink.manifest, sink.passages);
     progress.finish();
     let meta = IndexMeta::new(config, streamed.outlets, &manifest);
-    let names = commit(&mut writer, meta, &manifest, &streamed.cache, dir)?;
+    let names = commit(&mut writer, meta, &manifest, cache, dir)?;
     writer.wait_merging_threads()?;
     let summary = IndexSummary {
         articles: manifest.articles(),

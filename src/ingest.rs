@@ -24,7 +24,7 @@ use crate::corpus::{self, Article, InputError};
 use crate::index::{outlet_key, passage_doc};
 use crate::manifest::{ArticleHash, Manifest};
 use crate::schema::{Config, Fields};
-use crate::statcache::{FileEntry, FileStat, HeldArticle, StatCache};
+use crate::statcache::{CacheReader, CacheWriter, FileEntry, FileStat, HeldArticle};
 
 /// What the workers need to prepare an article.
 pub(crate) struct Context<'a> {
@@ -78,10 +78,6 @@ impl Prepared {
             path: article.path,
         }
     }
-
-    fn place(&self) -> Place {
-        Place(self.path.clone(), self.line)
-    }
 }
 
 /// An article's passages as documents, with the number of passages per group.
@@ -108,15 +104,17 @@ fn article_docs(
     (docs, per_group.into_iter().collect())
 }
 
-/// Where an article id was first seen: its file, and its line in a JSONL collection.
-#[derive(Debug, Clone)]
-struct Place(PathBuf, Option<usize>);
+/// Where an article id was first seen: its file (an index into the corpus files), and its
+/// line in a JSONL collection.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Place(usize, Option<usize>);
 
-impl std::fmt::Display for Place {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl Place {
+    fn show(self, files: &[PathBuf]) -> String {
+        let path = files.get(self.0).map(|p| p.display().to_string());
         match self.1 {
-            Some(n) => write!(f, "{}:{n}", self.0.display()),
-            None => write!(f, "{}", self.0.display()),
+            Some(n) => format!("{}:{n}", path.unwrap_or_default()),
+            None => path.unwrap_or_default(),
         }
     }
 }
@@ -142,14 +140,15 @@ pub(crate) struct Streamed {
     pub articles: usize,
     pub files: usize,
     pub files_read: usize,
-    /// The stat cache to write with the commit.
-    pub cache: StatCache,
+    /// Every article id taken, with where.
+    pub seen: HashMap<String, Place>,
 }
 
 /// The per-run state of accepting articles in corpus order.
 struct Acceptor<'c, 'a> {
     ctx: &'c Context<'a>,
-    seen: HashMap<String, Place>,
+    files: &'c [PathBuf],
+    cache: &'c mut CacheWriter,
     out: Streamed,
     dups: Vec<InputError>,
     first_dup: Option<InputError>,
@@ -167,6 +166,7 @@ impl Acceptor<'_, '_> {
     /// Takes one article read from `tally`'s file (or the error reading it).
     fn take(
         &mut self,
+        file: usize,
         read: Result<Prepared, InputError>,
         tally: &mut FileTally,
         sink: &mut dyn Sink,
@@ -180,14 +180,15 @@ impl Acceptor<'_, '_> {
             }
             Err(e) => return Err(e.into()),
         };
-        if let Some(prev) = self.seen.get(&p.id) {
+        if let Some(prev) = self.out.seen.get(&p.id) {
             tally.clean = false;
             let e = InputError {
                 path: p.path.clone(),
                 line: p.line,
                 message: format!(
-                    "article id {:?} is already used by {prev}; ids must be unique",
-                    p.id
+                    "article id {:?} is already used by {}; ids must be unique",
+                    p.id,
+                    prev.show(self.files)
                 ),
             };
             match self.ctx.keep_going {
@@ -198,7 +199,7 @@ impl Acceptor<'_, '_> {
             }
             return Ok(());
         }
-        self.seen.insert(p.id.clone(), p.place());
+        self.out.seen.insert(p.id.clone(), Place(file, p.line));
         if !p.warnings.is_empty() {
             tally.clean = false;
         }
@@ -226,14 +227,19 @@ impl Acceptor<'_, '_> {
 
     /// Takes the articles of a file the cache vouches for, unless one of its ids was already
     /// seen (another file took it meanwhile): then the file is read, to report it properly.
-    fn take_cached(&mut self, path: &Path, entry: FileEntry, sink: &mut dyn Sink) -> Result<()> {
-        if entry.articles.iter().any(|a| self.seen.contains_key(&a.0)) {
+    fn take_cached(&mut self, file: usize, entry: FileEntry, sink: &mut dyn Sink) -> Result<()> {
+        let files = self.files;
+        let path = &files[file];
+        if entry
+            .articles
+            .iter()
+            .any(|a| self.out.seen.contains_key(&a.0))
+        {
             let stat = Some(entry.stat);
-            return self.take_file(path, stat, read_file(path, self.ctx), sink);
+            return self.take_file(file, stat, read_file(path, self.ctx), sink);
         }
         for HeldArticle(id, line) in &entry.articles {
-            self.seen
-                .insert(id.clone(), Place(path.to_path_buf(), *line));
+            self.out.seen.insert(id.clone(), Place(file, *line));
             self.out.articles += 1;
             sink.cached(id)?;
         }
@@ -243,42 +249,42 @@ impl Acceptor<'_, '_> {
                 .entry(outlet_key(o))
                 .or_insert_with(|| o.clone());
         }
-        self.out.cache.insert(path, entry);
+        self.cache.add(path, &entry);
         Ok(())
     }
 
     /// Takes the articles read from one file, and caches the file when it was clean.
     fn take_file(
         &mut self,
-        path: &Path,
+        file: usize,
         stat: Option<FileStat>,
         read: FileRead,
         sink: &mut dyn Sink,
     ) -> Result<()> {
+        let files = self.files;
+        let path = &files[file];
         self.out.files_read += 1;
         let mut tally = FileTally {
             clean: true,
             ..Default::default()
         };
         match read {
-            FileRead::Markdown(r) => self.take(r.map(|a| *a), &mut tally, sink)?,
+            FileRead::Markdown(r) => self.take(file, r.map(|a| *a), &mut tally, sink)?,
             FileRead::Jsonl => {
                 // A collection file: one article a line, read as a stream, here.
                 for read in corpus::jsonl::JsonlArticles::open(path)? {
                     let prepared = read.map(|a| Prepared::of(a, self.ctx));
-                    self.take(prepared, &mut tally, sink)?;
+                    self.take(file, prepared, &mut tally, sink)?;
                 }
             }
         }
-        if let Some(stat) =
-            stat.filter(|s| tally.clean && StatCache::cacheable(*s, self.ctx.started))
-        {
+        if let Some(stat) = stat.filter(|s| tally.clean && s.cacheable(self.ctx.started)) {
             let entry = FileEntry {
                 stat,
                 articles: tally.held,
                 outlets: tally.outlets,
             };
-            self.out.cache.insert(path, entry);
+            self.cache.add(path, &entry);
         }
         Ok(())
     }
@@ -302,42 +308,50 @@ fn read_file(path: &Path, ctx: &Context) -> FileRead {
 }
 
 /// Streams the article `files` (sorted, as discovered) into `sink`. `bad` holds the discovery
-/// errors (with `keep_going`). `cache` is the previous run's stat cache, if any.
+/// errors (with `keep_going`). `old_cache` opens the previous run's stat cache, if any; the new
+/// one goes to `cache`.
 pub(crate) fn stream(
     ctx: &Context,
     files: &[PathBuf],
     bad: Vec<InputError>,
-    mut cache: Option<StatCache>,
+    old_cache: &dyn Fn() -> Option<CacheReader>,
+    cache: &mut CacheWriter,
     sink: &mut dyn Sink,
 ) -> Result<Streamed> {
     // Which files must be read: those the cache does not vouch for, with their stats taken
-    // before reading (a change while reading then shows next time).
-    let mut cached: Vec<Option<FileEntry>> = Vec::with_capacity(files.len());
+    // before reading (a change while reading then shows next time). The cache is read twice
+    // as a stream (here, and below for the entries) rather than held in memory.
+    let fresh_in = |entry: Option<FileEntry>, stat: Option<FileStat>| {
+        let old = ctx.old?;
+        entry.filter(|e| Some(e.stat) == stat && e.articles.iter().all(|a| old.get(&a.0).is_some()))
+    };
+    let mut reader = old_cache();
     let mut stats = Vec::with_capacity(files.len());
     let mut to_read = Vec::new();
+    let mut fresh = Vec::with_capacity(files.len());
     for (i, f) in files.iter().enumerate() {
         let stat = FileStat::of(f);
-        let entry = match (&mut cache, stat, ctx.old) {
-            (Some(c), Some(s), Some(old)) => c
-                .take_fresh(f, s)
-                .filter(|e| e.articles.iter().all(|a| old.get(&a.0).is_some())),
-            _ => None,
-        };
-        if entry.is_none() {
+        let entry = reader.as_mut().and_then(|r| r.entry(f));
+        let is_fresh = fresh_in(entry, stat).is_some();
+        if !is_fresh {
             to_read.push(i);
         }
-        cached.push(entry);
+        fresh.push(is_fresh);
         stats.push(stat);
     }
-    drop(cache);
+    let mut reader = if to_read.len() < files.len() {
+        old_cache()
+    } else {
+        None
+    };
     sink.plan(to_read.len());
     let mut acc = Acceptor {
         ctx,
-        seen: HashMap::new(),
+        files,
+        cache,
         out: Streamed {
             bad,
             files: files.len(),
-            cache: StatCache::new(ctx.max_file_bytes),
             ..Default::default()
         },
         dups: Vec::new(),
@@ -346,10 +360,16 @@ pub(crate) fn stream(
     let mut next_cached = 0;
     let mut flush_cached = |acc: &mut Acceptor, upto: usize, sink: &mut dyn Sink| -> Result<()> {
         while next_cached < upto {
-            if let Some(entry) = cached[next_cached].take() {
-                acc.take_cached(&files[next_cached], entry, sink)?;
-            }
+            let i = next_cached;
             next_cached += 1;
+            if !fresh[i] {
+                continue;
+            }
+            match reader.as_mut().and_then(|r| r.entry(&files[i])) {
+                Some(entry) => acc.take_cached(i, entry, sink)?,
+                // The cache changed under us (it cannot: the index is locked); read the file.
+                None => acc.take_file(i, stats[i], read_file(&files[i], ctx), sink)?,
+            }
         }
         Ok(())
     };
@@ -360,7 +380,7 @@ pub(crate) fn stream(
         |k, read| {
             let i = to_read[k];
             flush_cached(&mut acc, i, sink)?;
-            acc.take_file(&files[i], stats[i], read, sink)
+            acc.take_file(i, stats[i], read, sink)
         },
     )?;
     flush_cached(&mut acc, files.len(), sink)?;

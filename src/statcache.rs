@@ -1,5 +1,5 @@
-//! The stat cache: what each corpus file held when it was last indexed, keyed by its path, size
-//! and modification time, so an update reads only the files that changed (as git's index does).
+//! The stat cache: what each corpus file held when it was last indexed, with its size and
+//! modification time, so an update reads only the files that changed (as git's index does).
 //!
 //! Article identity stays the id and content hash of the [`crate::manifest::Manifest`]; this
 //! cache only spares reading files whose size and mtime are what they were. A file whose stat
@@ -8,32 +8,32 @@
 //! cached (their mtime could repeat after a quick edit of the same size), nor are files that
 //! gave an error or a warning (so those are reported on every run, as before).
 //!
-//! It is a side file `talash-files-<opstamp>.jsonl` in the index folder, written and synced
+//! It is a side file `talash-files-<opstamp>.tsv` in the index folder, written and synced
 //! before the commit, exactly like the manifest `talash-articles-<opstamp>.tsv` that the commit
-//! payload names (the same opstamp names both), so both switch together.
+//! payload names (the same opstamp names both), so both switch together. Files are listed in
+//! corpus order (the order discovery sorts them in), so a run reads the old cache as a stream,
+//! in step with the corpus, and writes the new one as a stream: memory stays flat at any size.
+//! Paths are as given on the command line, so the cache records the working folder and is not
+//! used from another one.
 
-use std::collections::HashMap;
-use std::io::Write;
+use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use anyhow::{Context, Result, bail};
-use serde::{Deserialize, Serialize};
+use anyhow::{Context, Result};
 
 const PREFIX: &str = "talash-files-";
-const SUFFIX: &str = ".jsonl";
-const FORMAT: u32 = 1;
+const SUFFIX: &str = ".tsv";
+const HEADER: &str = "talash-files 1";
+const PARTIAL: &str = ".talash-files.partial";
 
 /// Files modified this recently before a run are read again by the next run.
 pub const RACY_SECS: u64 = 2;
 
 /// A file's size and modification time (nanoseconds since the Unix epoch).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FileStat {
-    #[serde(rename = "s")]
     pub size: u64,
-    /// (u64 nanoseconds last until 2554; serde's flattening cannot carry u128.)
-    #[serde(rename = "m")]
     pub mtime_ns: u64,
 }
 
@@ -49,231 +49,288 @@ impl FileStat {
             mtime_ns,
         })
     }
-}
 
-/// One article a file held: its id, and its line in a JSONL collection (for error messages).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct HeldArticle(pub String, pub Option<usize>);
-
-/// What one file held when it was indexed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FileEntry {
-    #[serde(flatten)]
-    pub stat: FileStat,
-    /// Its articles, in file order.
-    #[serde(rename = "a")]
-    pub articles: Vec<HeldArticle>,
-    /// The outlet names its articles give, in order of first appearance.
-    #[serde(rename = "o", default, skip_serializing_if = "Vec::is_empty")]
-    pub outlets: Vec<String>,
-}
-
-#[derive(Serialize, Deserialize)]
-struct Header {
-    talash_files: u32,
-    max_file_bytes: u64,
-}
-
-#[derive(Serialize, Deserialize)]
-struct Line {
-    #[serde(rename = "p")]
-    path: String,
-    #[serde(flatten)]
-    entry: FileEntry,
-}
-
-/// Absolute path → what the file held.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct StatCache {
-    max_file_bytes: u64,
-    files: HashMap<PathBuf, FileEntry>,
-}
-
-/// The key of a corpus path: absolute (so a run from another folder does not confuse
-/// `corpus/a.md` with another file of that name).
-pub fn key(path: &Path) -> PathBuf {
-    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
-}
-
-impl StatCache {
-    pub fn new(max_file_bytes: u64) -> StatCache {
-        StatCache {
-            max_file_bytes,
-            files: HashMap::new(),
-        }
-    }
-
-    /// Takes the entry of `path` out when its stat is still `stat`.
-    pub fn take_fresh(&mut self, path: &Path, stat: FileStat) -> Option<FileEntry> {
-        let k = key(path);
-        match self.files.get(&k) {
-            Some(e) if e.stat == stat => self.files.remove(&k),
-            _ => None,
-        }
-    }
-
-    pub fn insert(&mut self, path: &Path, entry: FileEntry) {
-        self.files.insert(key(path), entry);
-    }
-
-    pub fn len(&self) -> usize {
-        self.files.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.files.is_empty()
-    }
-
-    /// Whether a file stat taken now may be cached by a run that started at `started`.
-    pub fn cacheable(stat: FileStat, started: SystemTime) -> bool {
+    /// Whether this stat, taken by a run that started at `started`, may be cached.
+    pub fn cacheable(self, started: SystemTime) -> bool {
         let limit = started
             .checked_sub(Duration::from_secs(RACY_SECS))
             .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
             .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX));
-        stat.mtime_ns < limit
+        self.mtime_ns < limit
     }
+}
 
-    fn file_name(opstamp: u64) -> String {
-        format!("{PREFIX}{opstamp}{SUFFIX}")
-    }
+/// One article a file held: its id, and its line in a JSONL collection (for error messages).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeldArticle(pub String, pub Option<usize>);
 
-    fn is_cache_name(name: &str) -> bool {
-        name.strip_prefix(PREFIX)
-            .and_then(|r| r.strip_suffix(SUFFIX))
-            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
-    }
+/// What one file held when it was indexed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileEntry {
+    pub stat: FileStat,
+    /// Its articles, in file order.
+    pub articles: Vec<HeldArticle>,
+    /// The outlet names its articles give, in order of first appearance.
+    pub outlets: Vec<String>,
+}
 
-    /// The path of a cache named in a payload, refusing names that are not caches'.
-    pub fn path_in(dir: &Path, name: &str) -> Option<PathBuf> {
-        Self::is_cache_name(name).then(|| dir.join(name))
-    }
+/// The settings a cache is only valid under: the file size limit and the working folder.
+fn header(max_file_bytes: u64) -> Option<String> {
+    let cwd = std::env::current_dir().ok()?;
+    let cwd = cwd.to_str().filter(|c| !c.contains(['\t', '\n']))?;
+    Some(format!("{HEADER}\t{max_file_bytes}\t{cwd}"))
+}
 
-    /// The path of the cache written with the manifest `manifest` (the same commit's opstamp).
-    pub fn beside_manifest(dir: &Path, manifest: &str) -> Option<PathBuf> {
+fn clean(s: &str) -> bool {
+    !s.contains(['\t', '\n', '\r'])
+}
+
+/// The previous run's cache, read in step with the corpus files.
+pub struct CacheReader {
+    lines: std::io::Lines<BufReader<std::fs::File>>,
+    /// The next file entry's line (`F\t...`), not yet consumed.
+    pending: Option<String>,
+}
+
+impl CacheReader {
+    /// Opens the cache written with the manifest `manifest` in `dir`; `None` (read every file)
+    /// when it is missing, unreadable, or was made with other settings.
+    pub fn open(dir: &Path, manifest: &str, max_file_bytes: u64) -> Option<CacheReader> {
         let opstamp = manifest
             .strip_prefix("talash-articles-")?
             .strip_suffix(".tsv")?;
-        Self::path_in(dir, &format!("{PREFIX}{opstamp}{SUFFIX}"))
-    }
-
-    /// Reads a cache; `None` (read every file) when it is missing, damaged or was made with
-    /// another file size limit.
-    pub fn read(path: &Path, max_file_bytes: u64) -> Option<StatCache> {
-        let text = std::fs::read_to_string(path).ok()?;
-        Self::parse(&text)
-            .ok()
-            .filter(|c| c.max_file_bytes == max_file_bytes)
-    }
-
-    fn parse(text: &str) -> Result<StatCache> {
-        let mut lines = text.lines();
-        let header: Header = serde_json::from_str(lines.next().unwrap_or(""))?;
-        if header.talash_files != FORMAT {
-            bail!("unknown stat cache format {}", header.talash_files);
+        let path = dir.join(file_name_of(opstamp)?);
+        let mut lines = BufReader::new(std::fs::File::open(path).ok()?).lines();
+        let first = lines.next()?.ok()?;
+        if Some(first) != header(max_file_bytes) {
+            return None;
         }
-        let mut cache = StatCache::new(header.max_file_bytes);
-        for line in lines {
-            let l: Line = serde_json::from_str(line)?;
-            cache.files.insert(PathBuf::from(l.path), l.entry);
-        }
-        Ok(cache)
+        let pending = lines.next().and_then(Result::ok);
+        Some(CacheReader { lines, pending })
     }
 
-    /// Writes the cache for the commit of `opstamp` into `dir`, durably (temporary name,
-    /// synced, renamed), and returns its file name. Paths that are not UTF-8 are left out
-    /// (their files are simply read on every run).
-    pub fn write(&self, dir: &Path, opstamp: u64) -> Result<String> {
-        let name = Self::file_name(opstamp);
-        let tmp = dir.join(format!(".{name}.tmp"));
-        let mut paths: Vec<(&str, &FileEntry)> = self
-            .files
-            .iter()
-            .filter_map(|(p, e)| Some((p.to_str()?, e)))
-            .collect();
-        paths.sort_by(|a, b| a.0.cmp(b.0));
-        let header = Header {
-            talash_files: FORMAT,
-            max_file_bytes: self.max_file_bytes,
-        };
-        let mut out = serde_json::to_string(&header)?;
-        out.push('\n');
-        for (path, entry) in paths {
-            let line = Line {
-                path: path.to_string(),
-                entry: entry.clone(),
+    /// The entry of `path` if the cache holds it. Calls must come in corpus order; entries
+    /// of files before `path` that are gone are skipped. Damage ends the cache (`None` from
+    /// then on), which only means more files are read.
+    pub fn entry(&mut self, path: &Path) -> Option<FileEntry> {
+        loop {
+            let line = self.pending.as_deref()?;
+            let mut parts = line.splitn(4, '\t');
+            let (Some("F"), Some(size), Some(mtime), Some(p)) =
+                (parts.next(), parts.next(), parts.next(), parts.next())
+            else {
+                self.pending = None;
+                return None;
             };
-            out.push_str(&serde_json::to_string(&line)?);
-            out.push('\n');
+            match Path::new(p).cmp(path) {
+                std::cmp::Ordering::Greater => return None,
+                std::cmp::Ordering::Less => {
+                    self.skip_entry();
+                    continue;
+                }
+                std::cmp::Ordering::Equal => {}
+            }
+            let (Ok(size), Ok(mtime_ns)) = (size.parse(), mtime.parse()) else {
+                self.pending = None;
+                return None;
+            };
+            let stat = FileStat { size, mtime_ns };
+            return self.read_entry(stat);
         }
-        let write = || -> std::io::Result<()> {
-            let mut f = std::fs::File::create(&tmp)?;
-            f.write_all(out.as_bytes())?;
-            f.sync_all()?;
-            std::fs::rename(&tmp, dir.join(&name))
+    }
+
+    /// Moves past the pending file entry's lines.
+    fn skip_entry(&mut self) {
+        loop {
+            self.pending = self.lines.next().and_then(Result::ok);
+            match self.pending.as_deref() {
+                Some(l) if !l.starts_with("F\t") => continue,
+                _ => return,
+            }
+        }
+    }
+
+    fn read_entry(&mut self, stat: FileStat) -> Option<FileEntry> {
+        let mut entry = FileEntry {
+            stat,
+            articles: Vec::new(),
+            outlets: Vec::new(),
         };
-        write().with_context(|| format!("cannot write the stat cache {}", tmp.display()))?;
+        loop {
+            self.pending = self.lines.next().and_then(Result::ok);
+            let Some(line) = self.pending.as_deref() else {
+                break;
+            };
+            if let Some(rest) = line.strip_prefix("A\t") {
+                let (at, id) = rest.split_once('\t')?;
+                let at = match at {
+                    "" => None,
+                    n => Some(n.parse().ok()?),
+                };
+                entry.articles.push(HeldArticle(id.to_string(), at));
+            } else if let Some(name) = line.strip_prefix("O\t") {
+                entry.outlets.push(name.to_string());
+            } else {
+                break;
+            }
+        }
+        Some(entry)
+    }
+}
+
+/// The new cache, written as the corpus streams by into a partial file in the index folder,
+/// and named for its commit by [`CacheWriter::finish`].
+pub struct CacheWriter {
+    out: Option<BufWriter<std::fs::File>>,
+    dir: PathBuf,
+}
+
+impl CacheWriter {
+    /// Starts the cache in `dir`. If it cannot be written (or the working folder's name is
+    /// odd), the run goes on and writes an empty cache at the end.
+    pub fn create(dir: &Path, max_file_bytes: u64) -> CacheWriter {
+        let out = header(max_file_bytes).and_then(|h| {
+            let mut f = BufWriter::new(std::fs::File::create(dir.join(PARTIAL)).ok()?);
+            writeln!(f, "{h}").ok()?;
+            Some(f)
+        });
+        CacheWriter {
+            out,
+            dir: dir.to_path_buf(),
+        }
+    }
+
+    /// Records a file (calls in corpus order). Files whose path, ids or outlets hold a tab or
+    /// line break are left out: they are simply read on every run.
+    pub fn add(&mut self, path: &Path, entry: &FileEntry) {
+        let Some(out) = self.out.as_mut() else {
+            return;
+        };
+        let Some(p) = path.to_str().filter(|p| clean(p)) else {
+            return;
+        };
+        if !entry.outlets.iter().all(|o| clean(o)) || !entry.articles.iter().all(|a| clean(&a.0)) {
+            return;
+        }
+        let mut text = format!("F\t{}\t{}\t{p}\n", entry.stat.size, entry.stat.mtime_ns);
+        for HeldArticle(id, line) in &entry.articles {
+            let line = line.map(|n| n.to_string()).unwrap_or_default();
+            text.push_str(&format!("A\t{line}\t{id}\n"));
+        }
+        for o in &entry.outlets {
+            text.push_str(&format!("O\t{o}\n"));
+        }
+        if out.write_all(text.as_bytes()).is_err() {
+            self.out = None;
+        }
+    }
+
+    /// Writes the cache out durably under the name for the commit of `opstamp`.
+    pub fn finish(self, opstamp: u64) -> Result<String> {
+        let name = format!("{PREFIX}{opstamp}{SUFFIX}");
+        let partial = self.dir.join(PARTIAL);
+        let done = || -> std::io::Result<()> {
+            let mut out = match self.out {
+                Some(out) => out,
+                None => {
+                    // Could not be written as it went: an empty, valid-but-unusable cache.
+                    let mut f = BufWriter::new(std::fs::File::create(&partial)?);
+                    writeln!(f, "{HEADER}\t-")?;
+                    f
+                }
+            };
+            out.flush()?;
+            out.get_ref().sync_all()?;
+            std::fs::rename(&partial, self.dir.join(&name))
+        };
+        done().with_context(|| format!("cannot write the stat cache {}", partial.display()))?;
         Ok(name)
     }
 
-    /// Removes caches other than `keep` (and temporary ones). Errors are harmless and ignored.
+    /// Removes caches other than `keep`, and a partial one. Errors are harmless and ignored.
     pub fn remove_stale(dir: &Path, keep: &str) {
         let Ok(entries) = std::fs::read_dir(dir) else {
             return;
         };
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
-            let tmp = name
-                .strip_prefix('.')
-                .and_then(|n| n.strip_suffix(".tmp"))
-                .is_some_and(Self::is_cache_name);
-            if name != keep && (Self::is_cache_name(&name) || tmp) {
+            if name != keep && (is_cache_name(&name) || name == PARTIAL) {
                 let _ = std::fs::remove_file(entry.path());
             }
         }
     }
 }
 
+fn is_cache_name(name: &str) -> bool {
+    name.strip_prefix(PREFIX)
+        .and_then(|r| r.strip_suffix(SUFFIX))
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+fn file_name_of(opstamp: &str) -> Option<String> {
+    let name = format!("{PREFIX}{opstamp}{SUFFIX}");
+    is_cache_name(&name).then_some(name)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn round_trip_take_and_stale_removal() {
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("a.md");
-        std::fs::write(&file, "x").unwrap();
-        let stat = FileStat::of(&file).unwrap();
-        let mut c = StatCache::new(7);
-        let entry = FileEntry {
-            stat,
-            articles: vec![
-                HeldArticle("a".into(), None),
-                HeldArticle("b".into(), Some(3)),
-            ],
+    fn entry(size: u64, ids: &[&str]) -> FileEntry {
+        FileEntry {
+            stat: FileStat { size, mtime_ns: 42 },
+            articles: ids
+                .iter()
+                .map(|i| HeldArticle(i.to_string(), None))
+                .collect(),
             outlets: vec!["Dawn".into()],
-        };
-        c.insert(&file, entry.clone());
-        let old = c.write(dir.path(), 1).unwrap();
-        let name = c.write(dir.path(), 2).unwrap();
-        let path = StatCache::path_in(dir.path(), &name).unwrap();
-        let mut back = StatCache::read(&path, 7).unwrap();
-        assert_eq!(back, c);
-        assert!(StatCache::read(&path, 8).is_none(), "another size limit");
-        let other = FileStat {
-            size: stat.size + 1,
-            ..stat
-        };
-        assert!(back.take_fresh(&file, other).is_none());
-        assert_eq!(back.take_fresh(&file, stat), Some(entry));
-        assert!(back.is_empty());
-        StatCache::remove_stale(dir.path(), &name);
-        assert!(!dir.path().join(old).exists());
-        assert!(dir.path().join(&name).exists() && file.exists());
-        assert!(StatCache::path_in(dir.path(), "../x").is_none());
+        }
     }
 
     #[test]
-    fn recent_files_are_not_cacheable_and_damage_is_ignored() {
+    fn written_in_order_read_in_step_and_stale_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b, c) = (
+            Path::new("c/a.md"),
+            Path::new("c/b.md"),
+            Path::new("c/sub/c.md"),
+        );
+        let mut w = CacheWriter::create(dir.path(), 7);
+        w.add(a, &entry(1, &["a"]));
+        w.add(Path::new("c/bad\tname.md"), &entry(2, &["x"]));
+        let mut jsonl = entry(3, &["c1"]);
+        jsonl.articles.push(HeldArticle("c2".into(), Some(2)));
+        w.add(c, &jsonl);
+        let old = w.finish(1).unwrap();
+        let w = CacheWriter::create(dir.path(), 7);
+        let name = w.finish(2).unwrap();
+        assert_eq!(name, "talash-files-2.tsv");
+        CacheWriter::remove_stale(dir.path(), &old);
+        assert!(!dir.path().join(&name).exists());
+        let mut r = CacheReader::open(dir.path(), "talash-articles-1.tsv", 7).unwrap();
+        assert_eq!(r.entry(a), Some(entry(1, &["a"])));
+        assert_eq!(r.entry(b), None, "not cached");
+        assert_eq!(r.entry(c), Some(jsonl));
+        assert_eq!(r.entry(Path::new("c/z.md")), None);
+        assert!(CacheReader::open(dir.path(), "talash-articles-1.tsv", 8).is_none());
+        assert!(CacheReader::open(dir.path(), "talash-articles-9.tsv", 7).is_none());
+        assert!(CacheReader::open(dir.path(), "../x", 7).is_none());
+    }
+
+    #[test]
+    fn a_file_gone_from_the_corpus_is_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut w = CacheWriter::create(dir.path(), 7);
+        for (i, p) in ["a.md", "b.md", "c.md"].iter().enumerate() {
+            w.add(Path::new(p), &entry(i as u64, &[p]));
+        }
+        w.finish(3).unwrap();
+        let mut r = CacheReader::open(dir.path(), "talash-articles-3.tsv", 7).unwrap();
+        assert_eq!(r.entry(Path::new("c.md")), Some(entry(2, &["c.md"])));
+    }
+
+    #[test]
+    fn recent_files_are_not_cacheable() {
         let now = SystemTime::now();
         let ns = |t: SystemTime| t.duration_since(UNIX_EPOCH).unwrap().as_nanos() as u64;
         let recent = FileStat {
@@ -284,9 +341,7 @@ mod tests {
             size: 1,
             mtime_ns: ns(now - Duration::from_secs(60)),
         };
-        assert!(!StatCache::cacheable(recent, now));
-        assert!(StatCache::cacheable(old, now));
-        assert!(StatCache::parse("").is_err());
-        assert!(StatCache::parse("{\"talash_files\":1,\"max_file_bytes\":1}\nzz\n").is_err());
+        assert!(!recent.cacheable(now));
+        assert!(old.cacheable(now));
     }
 }

@@ -160,14 +160,19 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<InputError>) {
         Err(e) => return errors.push(err(e)),
     };
     for entry in entries {
-        let path = match entry {
-            Ok(entry) => entry.path(),
+        let (path, kind) = match entry {
+            Ok(entry) => (entry.path(), entry.file_type().ok()),
             Err(e) => {
                 errors.push(err(e));
                 continue;
             }
         };
-        if path.is_dir() {
+        // The entry's type needs no `stat` (180k files at 1M passages); links are followed.
+        let is_dir = match kind {
+            Some(k) if !k.is_symlink() => k.is_dir(),
+            _ => path.is_dir(),
+        };
+        if is_dir {
             if !path
                 .file_name()
                 .is_some_and(|n| n.to_string_lossy().starts_with('.'))

@@ -13,8 +13,8 @@
 //! payload names (the same opstamp names both), so both switch together. Files are listed in
 //! corpus order (the order discovery sorts them in), so a run reads the old cache as a stream,
 //! in step with the corpus, and writes the new one as a stream: memory stays flat at any size.
-//! Paths are as given on the command line, so the cache records the working folder and is not
-//! used from another one.
+//! Paths are as given on the command line, so the cache records the working folder, and its
+//! relative paths are not trusted from another one.
 
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -74,11 +74,15 @@ pub struct FileEntry {
     pub outlets: Vec<String>,
 }
 
-/// The settings a cache is only valid under: the file size limit and the working folder.
+/// The settings a cache is only valid under (the file size limit), and the working folder its
+/// relative paths are relative to.
 fn header(max_file_bytes: u64) -> Option<String> {
+    Some(format!("{HEADER}\t{max_file_bytes}\t{}", cwd()?))
+}
+
+fn cwd() -> Option<String> {
     let cwd = std::env::current_dir().ok()?;
-    let cwd = cwd.to_str().filter(|c| !c.contains(['\t', '\n']))?;
-    Some(format!("{HEADER}\t{max_file_bytes}\t{cwd}"))
+    cwd.to_str().filter(|c| clean(c)).map(str::to_string)
 }
 
 fn clean(s: &str) -> bool {
@@ -90,6 +94,8 @@ pub struct CacheReader {
     lines: std::io::Lines<BufReader<std::fs::File>>,
     /// The next file entry's line (`F\t...`), not yet consumed.
     pending: Option<String>,
+    /// Whether the cache was written from the current working folder.
+    same_cwd: bool,
 }
 
 impl CacheReader {
@@ -102,11 +108,18 @@ impl CacheReader {
         let path = dir.join(file_name_of(opstamp)?);
         let mut lines = BufReader::new(std::fs::File::open(path).ok()?).lines();
         let first = lines.next()?.ok()?;
-        if Some(first) != header(max_file_bytes) {
+        let rest = first.strip_prefix(HEADER)?.strip_prefix('\t')?;
+        let (max, cwd_then) = rest.split_once('\t')?;
+        if max != max_file_bytes.to_string() {
             return None;
         }
+        let same_cwd = cwd().is_some_and(|c| c == cwd_then);
         let pending = lines.next().and_then(Result::ok);
-        Some(CacheReader { lines, pending })
+        Some(CacheReader {
+            lines,
+            pending,
+            same_cwd,
+        })
     }
 
     /// The entry of `path` if the cache holds it. Calls must come in corpus order; entries
@@ -122,7 +135,12 @@ impl CacheReader {
                 self.pending = None;
                 return None;
             };
-            match Path::new(p).cmp(path) {
+            // Equal bytes are the common case, and much cheaper than comparing components.
+            let order = match path.as_os_str().as_encoded_bytes() == p.as_bytes() {
+                true => std::cmp::Ordering::Equal,
+                false => Path::new(p).cmp(path),
+            };
+            match order {
                 std::cmp::Ordering::Greater => return None,
                 std::cmp::Ordering::Less => {
                     self.skip_entry();
@@ -135,7 +153,8 @@ impl CacheReader {
                 return None;
             };
             let stat = FileStat { size, mtime_ns };
-            return self.read_entry(stat);
+            let entry = self.read_entry(stat);
+            return entry.filter(|_| self.same_cwd || path.is_absolute());
         }
     }
 
@@ -212,13 +231,28 @@ impl CacheWriter {
         if !entry.outlets.iter().all(|o| clean(o)) || !entry.articles.iter().all(|a| clean(&a.0)) {
             return;
         }
-        let mut text = format!("F\t{}\t{}\t{p}\n", entry.stat.size, entry.stat.mtime_ns);
+        // Pieces pushed, not formatted: this runs for every file of every run.
+        let mut text = String::with_capacity(64 + p.len());
+        text.push_str("F\t");
+        text.push_str(&entry.stat.size.to_string());
+        text.push('\t');
+        text.push_str(&entry.stat.mtime_ns.to_string());
+        text.push('\t');
+        text.push_str(p);
+        text.push('\n');
         for HeldArticle(id, line) in &entry.articles {
-            let line = line.map(|n| n.to_string()).unwrap_or_default();
-            text.push_str(&format!("A\t{line}\t{id}\n"));
+            text.push_str("A\t");
+            if let Some(n) = line {
+                text.push_str(&n.to_string());
+            }
+            text.push('\t');
+            text.push_str(id);
+            text.push('\n');
         }
         for o in &entry.outlets {
-            text.push_str(&format!("O\t{o}\n"));
+            text.push_str("O\t");
+            text.push_str(o);
+            text.push('\n');
         }
         if out.write_all(text.as_bytes()).is_err() {
             self.out = None;

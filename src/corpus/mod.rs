@@ -144,9 +144,31 @@ pub fn discover_all(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<InputError>) {
             }),
         }
     }
-    files.sort();
+    // Path order (component by component), with each path's key built once: comparing
+    // components is costly, and a corpus can hold hundreds of thousands of files.
+    files.sort_by_cached_key(|p| path_order_key(p));
     files.dedup();
     (files, errors)
+}
+
+/// Bytes that sort as `Path`'s own order: each component with its kind first and a NUL
+/// after it (NUL occurs in no component, so a shorter name sorts first, as in `Path::cmp`).
+fn path_order_key(path: &Path) -> Vec<u8> {
+    use std::path::Component;
+    let mut key = Vec::with_capacity(path.as_os_str().len() + 8);
+    for c in path.components() {
+        let (kind, bytes): (u8, &[u8]) = match c {
+            Component::Prefix(p) => (0, p.as_os_str().as_encoded_bytes()),
+            Component::RootDir => (1, b""),
+            Component::CurDir => (2, b""),
+            Component::ParentDir => (3, b""),
+            Component::Normal(n) => (4, n.as_encoded_bytes()),
+        };
+        key.push(kind);
+        key.extend_from_slice(bytes);
+        key.push(0);
+    }
+    key
 }
 
 fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<InputError>) {
@@ -341,6 +363,30 @@ mod tests {
         let ps = passages(&a, &rules(), 1);
         let ids: Vec<String> = ps.iter().map(|p| p.id.to_string()).collect();
         assert_eq!(ids, vec!["a#1", "a#2", "a#3"]);
+    }
+
+    #[test]
+    fn path_order_key_sorts_as_paths_do() {
+        let mut paths: Vec<PathBuf> = [
+            "c/a-b.md",
+            "c/a/b.md",
+            "c/a.md",
+            "c/ab",
+            "/x/y",
+            "./c/z",
+            "../c",
+            "c/a/b/c.md",
+            "c",
+            "c/é.md",
+            "c/z.md",
+        ]
+        .iter()
+        .map(PathBuf::from)
+        .collect();
+        let mut by_key = paths.clone();
+        paths.sort();
+        by_key.sort_by_cached_key(|p| path_order_key(p));
+        assert_eq!(by_key, paths);
     }
 
     #[test]

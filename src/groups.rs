@@ -134,10 +134,8 @@ pub struct Gazetteer {
     lookup: HashMap<String, usize>,
 }
 
-/// A word of text: its range and its comparable form (apostrophes and a possessive 's removed).
+/// A word of text: its comparable form (apostrophes and a possessive 's removed).
 struct Word {
-    start: usize,
-    end: usize,
     form: String,
 }
 
@@ -146,22 +144,40 @@ fn words(text: &str) -> Vec<Word> {
     let mut at = 0;
     while let Some((start, end)) = next_word(text, at) {
         at = end;
-        let raw = &text[start..end];
-        // A possessive 's is dropped (three characters at least), then any apostrophe; one
-        // allocation a word, as indexing tags every passage.
-        let mut base = raw;
-        let mut rev = raw.char_indices().rev();
-        if let (Some((_, last)), Some((i, apos))) = (rev.next(), rev.next())
-            && (last == 's' || last == 'S')
-            && is_apostrophe(apos)
-            && raw.chars().nth(2).is_some()
-        {
-            base = &raw[..i];
-        }
-        let form: String = base.chars().filter(|&c| !is_apostrophe(c)).collect();
-        out.push(Word { start, end, form });
+        let form = form(&text[start..end]).into_owned();
+        out.push(Word { form });
     }
     out
+}
+
+/// A word's comparable form: a possessive 's is dropped (three characters at least), then any
+/// apostrophe. Borrowed unless an apostrophe must be removed from inside (indexing tags every
+/// passage, so most words allocate nothing).
+fn form(raw: &str) -> std::borrow::Cow<'_, str> {
+    let mut base = raw;
+    let mut rev = raw.char_indices().rev();
+    if let (Some((_, last)), Some((i, apos))) = (rev.next(), rev.next())
+        && (last == 's' || last == 'S')
+        && is_apostrophe(apos)
+        && raw.chars().nth(2).is_some()
+    {
+        base = &raw[..i];
+    }
+    match base.chars().any(is_apostrophe) {
+        false => std::borrow::Cow::Borrowed(base),
+        true => std::borrow::Cow::Owned(base.chars().filter(|&c| !is_apostrophe(c)).collect()),
+    }
+}
+
+/// `word` lowercased into `buf` (as `str::to_lowercase`, without allocating for ASCII).
+fn lowercase_into(word: &str, buf: &mut String) {
+    buf.clear();
+    if word.is_ascii() {
+        buf.push_str(word);
+        buf.make_ascii_lowercase();
+    } else {
+        buf.push_str(&word.to_lowercase());
+    }
 }
 
 /// The form used to compare names case-insensitively and for `--group` lookups.
@@ -275,16 +291,36 @@ impl Gazetteer {
 
     /// Every group name mentioned in `text`, longest match first, without overlaps.
     pub fn mentions(&self, text: &str, mode: MatchMode) -> Vec<Mention> {
-        let ws = words(text);
+        // Word ranges only: most words start no pattern, and need no form or allocation.
+        let mut spans = Vec::new();
+        let mut at = 0;
+        while let Some(span) = next_word(text, at) {
+            at = span.1;
+            spans.push(span);
+        }
         let mut out = Vec::new();
+        let mut key = String::new();
         let mut i = 0;
-        while i < ws.len() {
-            match self.longest_match(text, &ws, i, mode) {
+        while i < spans.len() {
+            let (start, end) = spans[i];
+            lowercase_into(&form(&text[start..end]), &mut key);
+            let found = self.by_first_word.get(key.as_str()).and_then(|candidates| {
+                let longest = candidates.first().map_or(0, |p| p.words.len());
+                let ws: Vec<Word> = spans[i..(i + longest).min(spans.len())]
+                    .iter()
+                    .map(|&(start, end)| Word {
+                        form: form(&text[start..end]).into_owned(),
+                    })
+                    .collect();
+                let shouted = |len| shouted(text, &spans, i, len);
+                Self::longest_match(candidates, &ws, mode, shouted)
+            });
+            match found {
                 Some((group, len)) => {
                     out.push(Mention {
                         group,
-                        start: ws[i].start,
-                        end: ws[i + len - 1].end,
+                        start,
+                        end: spans[i + len - 1].1,
                     });
                     i += len;
                 }
@@ -294,16 +330,14 @@ impl Gazetteer {
         out
     }
 
-    /// The longest name starting at word `i` of `text`.
+    /// The longest of `candidates` matching the words `ws`. An ambiguous acronym in text also
+    /// needs `shouted(its length)` to be false (see [`shouted`]).
     fn longest_match(
-        &self,
-        text: &str,
-        all: &[Word],
-        i: usize,
+        candidates: &[Pattern],
+        ws: &[Word],
         mode: MatchMode,
+        shouted: impl Fn(usize) -> bool,
     ) -> Option<(usize, usize)> {
-        let ws = &all[i..];
-        let candidates = self.by_first_word.get(&ws[0].form.to_lowercase())?;
         candidates
             .iter()
             .find(|p| {
@@ -312,9 +346,7 @@ impl Gazetteer {
                         .iter()
                         .zip(ws)
                         .all(|(pw, w)| word_matches(pw, &w.form, p.case, mode))
-                    && !(p.case == Case::Exact
-                        && mode == MatchMode::Text
-                        && shouted(text, all, i, p.words.len()))
+                    && !(p.case == Case::Exact && mode == MatchMode::Text && shouted(p.words.len()))
             })
             .map(|p| (p.group, p.words.len()))
     }
@@ -367,14 +399,14 @@ impl Gazetteer {
 /// Whether the words around `all[i..i + len]` are in capitals, as in a wire headline ("CREDIT
 /// POLICY IS ON HOLD"): there case says nothing, so an ambiguous acronym ("IS") is only the
 /// ordinary word. A name with lower-case neighbours, or standing alone, is not shouted.
-fn shouted(text: &str, all: &[Word], i: usize, len: usize) -> bool {
-    let capitals = |w: &Word| {
-        let s = &text[w.start..w.end];
+fn shouted(text: &str, spans: &[(usize, usize)], i: usize, len: usize) -> bool {
+    let capitals = |&(start, end): &(usize, usize)| {
+        let s = &text[start..end];
         s.chars().filter(|c| c.is_alphabetic()).count() >= 2 && !s.chars().any(char::is_lowercase)
     };
-    let before = i.checked_sub(1).and_then(|j| all.get(j));
-    let after = all.get(i + len);
-    let neighbours: Vec<&Word> = before.into_iter().chain(after).collect();
+    let before = i.checked_sub(1).and_then(|j| spans.get(j));
+    let after = spans.get(i + len);
+    let neighbours: Vec<&(usize, usize)> = before.into_iter().chain(after).collect();
     !neighbours.is_empty() && neighbours.into_iter().all(capitals)
 }
 

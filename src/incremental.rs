@@ -1,9 +1,10 @@
 //! Incremental indexing: re-index only the articles that were added or changed since the
 //! last run, and delete the passages of articles that are gone.
 //!
-//! The index's [`Manifest`] says which articles it holds and a hash of each; the corpus is read
-//! and hashed in full (cheap next to indexing), compared with it, and only the difference is
-//! written, in one commit that also records the new manifest. Anything that changes how *every*
+//! The index's [`Manifest`] says which articles it holds and a hash of each; the corpus is
+//! streamed and hashed (files whose size and mtime the stat cache ([`crate::statcache`]) vouches for are not even
+//! read), compared with it, and only the difference is written, in one commit that also
+//! records the new manifest and stat cache. Anything that changes how *every*
 //! article is indexed (schema, gazetteer, boilerplate rules, passage size, Talash version)
 //! makes [`Base::open`] refuse, and the caller rebuilds in full.
 //!
@@ -14,8 +15,8 @@
 //! stored field norms, which are exact only for fields of up to about 40 tokens; see
 //! docs/BENCHMARKS.md for how far scores can drift, and `talash-index --full` for exact ones.
 
-use std::collections::HashSet;
-use std::time::Instant;
+use std::path::PathBuf;
+use std::time::{Instant, SystemTime};
 
 use anyhow::{Context, Result};
 use tantivy::index::SegmentId;
@@ -23,13 +24,15 @@ use tantivy::indexer::NoMergePolicy;
 use tantivy::schema::Schema;
 use tantivy::{Index, IndexWriter, Term};
 
-use crate::corpus::{Article, InputError};
+use crate::corpus::InputError;
 use crate::index::{
-    FORMAT_VERSION, IndexMeta, IndexOptions, IndexSummary, RunKind, add_article, commit,
-    lock_error, outlets, schema_json, talash_format,
+    FORMAT_VERSION, IndexMeta, IndexOptions, IndexSummary, RunKind, commit, lock_error,
+    schema_json, talash_format,
 };
-use crate::manifest::{ArticleHash, Entry, Manifest};
+use crate::ingest::{Context as Ingest, Prepared, Sink};
+use crate::manifest::{Entry, Manifest};
 use crate::schema::{Config, Fields};
+use crate::statcache::{CacheReader, CacheWriter};
 
 /// What an incremental run found and did, in articles (and passages written or deleted).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -47,6 +50,8 @@ pub struct Base {
     index: Index,
     meta: IndexMeta,
     manifest: Manifest,
+    /// The manifest's file name (the stat cache written with it is named alike).
+    manifest_name: String,
 }
 
 impl Base {
@@ -94,6 +99,7 @@ impl Base {
         let path = Manifest::path_in(dir, name)
             .ok_or_else(|| format!("the index names an invalid manifest {name:?}"))?;
         let manifest = Manifest::read(&path).map_err(|e| format!("{e:#}"))?;
+        let manifest_name = name.to_string();
         let alive: u64 = metas.segments.iter().map(|s| u64::from(s.num_docs())).sum();
         if manifest.articles() != meta.articles
             || manifest.passages() != meta.passages
@@ -105,6 +111,7 @@ impl Base {
             index,
             meta,
             manifest,
+            manifest_name,
         })
     }
 
@@ -130,112 +137,165 @@ impl Base {
     }
 }
 
-/// The difference between the index's manifest and the corpus.
-struct Plan<'a> {
-    /// Articles to index, with their hashes, and whether each replaces an indexed version.
-    to_index: Vec<(&'a Article, ArticleHash, bool)>,
-    removed: Vec<String>,
-    unchanged: usize,
+/// An update's sink: unchanged articles are kept, changed ones replaced, new ones added; the
+/// writer is opened only once something changes.
+struct UpdateSink<'a> {
+    index: &'a Index,
+    opts: &'a IndexOptions,
+    fields: &'a Fields,
+    old: &'a Manifest,
+    writer: Option<IndexWriter>,
+    threads: usize,
+    /// Articles added or changed, to enter into the manifest.
+    written: Vec<(String, Entry)>,
+    counts: ChangeCounts,
 }
 
-impl<'a> Plan<'a> {
-    fn new(old: &Manifest, articles: &'a [Article]) -> Plan<'a> {
-        let mut to_index = Vec::new();
-        let mut unchanged = 0;
-        for a in articles {
-            let hash = ArticleHash::of(a);
-            match old.get(&a.id) {
-                Some(e) if e.hash == hash => unchanged += 1,
-                Some(_) => to_index.push((a, hash, true)),
-                None => to_index.push((a, hash, false)),
+impl UpdateSink<'_> {
+    fn writer(&mut self) -> Result<&IndexWriter> {
+        if self.writer.is_none() {
+            let writer: IndexWriter = self
+                .index
+                .writer_with_num_threads(self.threads, self.opts.memory_bytes)
+                .map_err(|e| lock_error(e, &self.opts.dir))?;
+            writer.set_merge_policy(Box::new(NoMergePolicy));
+            self.writer = Some(writer);
+        }
+        self.writer
+            .as_ref()
+            .context("internal error: no index writer")
+    }
+
+    fn delete(&mut self, id: &str) -> Result<()> {
+        let term = Term::from_field_text(self.fields.article_id, id);
+        self.writer()?.delete_term(term);
+        if let Some(old) = self.old.get(id) {
+            self.counts.passages_deleted += old.passages as usize;
+        }
+        Ok(())
+    }
+}
+
+impl Sink for UpdateSink<'_> {
+    fn plan(&mut self, files_to_read: usize) {
+        // A few articles fit one thread and one new segment; many are worth all threads.
+        self.threads = if files_to_read < 1000 {
+            1
+        } else {
+            self.opts.threads.max(1)
+        };
+    }
+
+    fn article(&mut self, p: Prepared) -> Result<()> {
+        let old = self.old.get(&p.id).copied();
+        if old.is_some_and(|e| e.hash == p.hash) {
+            self.counts.unchanged += 1;
+            return Ok(());
+        }
+        match old {
+            Some(_) => {
+                self.counts.changed += 1;
+                self.delete(&p.id)?;
             }
+            None => self.counts.added += 1,
         }
-        let present: HashSet<&str> = articles.iter().map(|a| a.id.as_str()).collect();
-        let mut removed: Vec<String> = old
-            .ids()
-            .filter(|id| !present.contains(id))
-            .map(str::to_string)
-            .collect();
-        removed.sort();
-        Plan {
-            to_index,
-            removed,
-            unchanged,
+        let docs = p
+            .docs
+            .with_context(|| format!("internal error: no documents for article {}", p.id))?;
+        let passages = u32::try_from(docs.len())
+            .with_context(|| format!("article {} has too many passages", p.id))?;
+        let writer = self.writer()?;
+        for d in docs {
+            writer.add_document(d)?;
         }
+        self.counts.passages_added += passages as usize;
+        let entry = Entry {
+            hash: p.hash,
+            passages,
+        };
+        self.written.push((p.id, entry));
+        Ok(())
     }
 
-    fn is_empty(&self) -> bool {
-        self.to_index.is_empty() && self.removed.is_empty()
-    }
-
-    fn counts(&self) -> ChangeCounts {
-        let changed = self.to_index.iter().filter(|t| t.2).count();
-        ChangeCounts {
-            added: self.to_index.len() - changed,
-            changed,
-            removed: self.removed.len(),
-            unchanged: self.unchanged,
-            ..Default::default()
-        }
+    fn cached(&mut self, _id: &str) -> Result<()> {
+        // `stream` checked that the manifest holds every id of a cached file.
+        self.counts.unchanged += 1;
+        Ok(())
     }
 }
 
-/// Brings the index at `opts.dir` up to date with `articles`, writing only the difference.
+/// Brings the index at `opts.dir` up to date with the corpus `files`, writing only the
+/// difference.
+#[allow(clippy::too_many_arguments)]
 pub fn update(
     config: &Config,
     opts: &IndexOptions,
     base: Base,
-    articles: &[Article],
-    skipped: Vec<InputError>,
+    files: &[PathBuf],
+    bad: Vec<InputError>,
     fields: &Fields,
     started: Instant,
+    wall_start: SystemTime,
 ) -> Result<IndexSummary> {
     let Base {
         index,
         meta: old_meta,
-        mut manifest,
+        manifest: old,
+        manifest_name,
     } = base;
-    let plan = Plan::new(&manifest, articles);
-    let outlets = outlets(articles);
-    let mut counts = plan.counts();
-    let mut summary = IndexSummary {
-        skipped,
-        warnings: articles.iter().flat_map(|a| a.warnings.clone()).collect(),
-        ..Default::default()
+    config.spec.register_analyzers(index.tokenizers());
+    let ctx = Ingest {
+        config,
+        fields,
+        old: Some(&old),
+        max_file_bytes: opts.max_file_bytes,
+        keep_going: opts.keep_going,
+        workers: crate::index::workers(opts),
+        started: wall_start,
     };
-    if !plan.is_empty() || outlets != old_meta.outlets {
-        config.spec.register_analyzers(index.tokenizers());
-        // A few articles fit one thread and one new segment; many are worth all threads.
-        let threads = if plan.to_index.len() < 1000 {
-            1
-        } else {
-            opts.threads.max(1)
-        };
-        let mut writer: IndexWriter = index
-            .writer_with_num_threads(threads, opts.memory_bytes)
-            .map_err(|e| lock_error(e, &opts.dir))?;
-        writer.set_merge_policy(Box::new(NoMergePolicy));
-        let replaced = plan.to_index.iter().filter(|t| t.2).map(|t| &t.0.id);
-        for id in plan.removed.iter().chain(replaced) {
-            writer.delete_term(Term::from_field_text(fields.article_id, id));
-            if let Some(old) = manifest.remove(id) {
-                counts.passages_deleted += old.passages as usize;
-            }
-        }
-        for (article, hash, _) in &plan.to_index {
-            let passages = add_article(&mut writer, config, fields, article, &mut summary)?;
-            counts.passages_added += passages as usize;
-            manifest.insert(
-                &article.id,
-                Entry {
-                    hash: *hash,
-                    passages,
-                },
-            );
-        }
-        let meta = IndexMeta::new(config, outlets, &manifest);
-        let name = commit(&mut writer, meta, &manifest, &opts.dir)?;
-        Manifest::remove_stale(&opts.dir, &name);
+    let mut sink = UpdateSink {
+        index: &index,
+        opts,
+        fields,
+        old: &old,
+        writer: None,
+        threads: 1,
+        written: Vec::new(),
+        counts: ChangeCounts::default(),
+    };
+    let old_cache = || CacheReader::open(&opts.dir, &manifest_name, opts.max_file_bytes);
+    let mut cache = CacheWriter::create(&opts.dir, opts.max_file_bytes);
+    let streamed = crate::ingest::stream(&ctx, files, bad, &old_cache, &mut cache, &mut sink)?;
+    let mut removed: Vec<String> = old
+        .ids()
+        .filter(|id| !streamed.seen.contains_key(*id))
+        .map(str::to_string)
+        .collect();
+    removed.sort();
+    for id in &removed {
+        sink.delete(id)?;
+    }
+    sink.counts.removed = removed.len();
+    if sink.writer.is_some() || streamed.outlets != old_meta.outlets {
+        sink.writer()?;
+    }
+    let UpdateSink {
+        writer,
+        written,
+        counts,
+        ..
+    } = sink;
+    let mut manifest = old;
+    for id in &removed {
+        manifest.remove(id);
+    }
+    for (id, entry) in written {
+        manifest.insert(&id, entry);
+    }
+    if let Some(mut writer) = writer {
+        let meta = IndexMeta::new(config, streamed.outlets, &manifest);
+        let names = commit(&mut writer, meta, &manifest, cache, &opts.dir)?;
+        crate::index::remove_stale(&opts.dir, &names);
         compact(&index, &mut writer)?;
         // Merged-away segments stay on disk until collected.
         writer
@@ -246,12 +306,18 @@ pub fn update(
             .wait_merging_threads()
             .context("cannot finish merging segments")?;
     }
-    summary.articles = manifest.articles();
-    summary.passages = manifest.passages();
-    summary.run = RunKind::Incremental(counts);
-    summary.elapsed = started.elapsed();
-    summary.index_bytes = crate::index::dir_size(&opts.dir);
-    Ok(summary)
+    Ok(IndexSummary {
+        articles: manifest.articles(),
+        passages: manifest.passages(),
+        per_group: streamed.per_group,
+        skipped: streamed.bad,
+        warnings: streamed.warnings,
+        elapsed: started.elapsed(),
+        index_bytes: crate::index::dir_size(&opts.dir),
+        run: RunKind::Incremental(counts),
+        files: streamed.files,
+        files_read: streamed.files_read,
+    })
 }
 
 /// Segments with fewer documents than this count as small (tantivy's LogMergePolicy treats

@@ -15,8 +15,10 @@ use tantivy::{Index, IndexWriter, TantivyDocument, doc};
 
 use crate::corpus::{self, Article, InputError};
 use crate::groups::GroupPath;
-use crate::manifest::{ArticleHash, Entry, Manifest};
+use crate::ingest::{Context as Ingest, Prepared, Sink};
+use crate::manifest::{Entry, Manifest};
 use crate::schema::{Config, ConfigSources, Fields, JsonlUnit};
+use crate::statcache::CacheWriter;
 
 /// Bumped whenever an index built by an older Talash cannot be read correctly by this one.
 pub const FORMAT_VERSION: u32 = 2;
@@ -259,6 +261,10 @@ pub struct IndexSummary {
     pub elapsed: Duration,
     pub index_bytes: u64,
     pub run: RunKind,
+    /// Article files in the corpus, and how many of them were read (an update reads only
+    /// files whose size or mtime changed; see [`crate::statcache`]).
+    pub files: usize,
+    pub files_read: usize,
 }
 
 /// Reads every article under the corpus paths. Unless `keep_going`, the first bad file is the
@@ -320,58 +326,33 @@ pub fn read_corpus_limited(
     Ok((articles, bad))
 }
 
-/// Indexes one article's passages; returns how many.
-pub(crate) fn add_article(
-    writer: &mut IndexWriter,
-    config: &Config,
-    fields: &Fields,
-    article: &Article,
-    summary: &mut IndexSummary,
-) -> Result<u32> {
-    let passages = corpus::passages_for(article, &config.boilerplate, &config.spec.passages);
-    // The title is the same for every passage: tag it once (tagging is per-word work).
-    let title_groups = config.gazetteer.tag(&article.title, "");
-    for p in &passages {
-        let mut groups = config.gazetteer.tag("", &p.text);
-        groups.extend(title_groups.iter().cloned());
-        groups.sort();
-        groups.dedup();
-        for g in &groups {
-            *summary.per_group.entry(g.to_string()).or_default() += 1;
-        }
-        writer.add_document(passage_doc(fields, article, p, &groups))?;
-    }
-    u32::try_from(passages.len())
-        .with_context(|| format!("article {} has too many passages", article.id))
-}
-
-/// Outlet facet key → the name first written for it, over the whole corpus.
-pub(crate) fn outlets(articles: &[Article]) -> BTreeMap<String, String> {
-    let mut outlets = BTreeMap::new();
-    for o in articles.iter().filter_map(|a| a.outlet.as_ref()) {
-        outlets.entry(outlet_key(o)).or_insert_with(|| o.clone());
-    }
-    outlets
-}
-
-/// Commits the writer's changes with Talash's metadata and the article manifest, which is
-/// written into `dir` first, so the one tantivy commit switches both. Returns the manifest's
-/// file name.
+/// Commits the writer's changes with Talash's metadata, the article manifest and the stat
+/// cache, which are written into `dir` first, so the one tantivy commit switches all three.
+/// Returns the manifest's and the cache's file names.
 pub(crate) fn commit(
     writer: &mut IndexWriter,
     mut meta: IndexMeta,
     manifest: &Manifest,
+    cache: CacheWriter,
     dir: &Path,
-) -> Result<String> {
+) -> Result<(String, String)> {
     let mut prepared = writer.prepare_commit()?;
     let name = manifest.write(dir, prepared.opstamp())?;
+    // Named after the same opstamp, so the manifest's name in the payload names it too.
+    let files = cache.finish(prepared.opstamp())?;
     meta.manifest = Some(name.clone());
     prepared.set_payload(&serde_json::to_string(&meta)?);
     prepared.commit()?;
-    Ok(name)
+    Ok((name, files))
 }
 
-fn passage_doc(
+/// Removes side files of older commits.
+pub(crate) fn remove_stale(dir: &Path, (manifest, files): &(String, String)) {
+    Manifest::remove_stale(dir, manifest);
+    CacheWriter::remove_stale(dir, files);
+}
+
+pub(crate) fn passage_doc(
     fields: &Fields,
     article: &Article,
     passage: &corpus::Passage,
@@ -419,8 +400,8 @@ pub(crate) fn dir_size(dir: &Path) -> u64 {
 }
 
 /// Opens the index at `dir` for writing when it is a Talash index with the same tantivy
-/// schema; creates it when `dir` is absent or empty. Returns `None` when the schema differs
-/// (the caller then builds beside it and swaps).
+/// schema. Returns `None` when the schema differs and when `dir` is absent or empty (the
+/// caller then builds beside it and swaps it in).
 fn open_for_writing(dir: &Path, schema: &Schema) -> Result<Option<Index>> {
     let is_empty = |d: &Path| {
         std::fs::read_dir(d)
@@ -428,8 +409,9 @@ fn open_for_writing(dir: &Path, schema: &Schema) -> Result<Option<Index>> {
             .unwrap_or(false)
     };
     if !dir.exists() || is_empty(dir) {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-        return Ok(Some(Index::create_in_dir(dir, schema.clone())?));
+        // A new index is built beside and moved in once committed, so a run that fails
+        // (the corpus is streamed, so that can happen after indexing began) leaves nothing.
+        return Ok(None);
     }
     if !dir.join("meta.json").is_file() {
         bail!(
@@ -479,29 +461,33 @@ pub fn build(config: &Config, opts: &IndexOptions) -> Result<IndexSummary> {
 }
 
 /// [`build`], reporting each article to `progress` (the indexer's bar).
+///
+/// The corpus is streamed (see [`crate::ingest`]): each article is read, cut, tagged and
+/// added in turn, so memory is bounded by the writer heap, not the corpus. A bad file found
+/// late still fails the run before the commit, and the previous index stays as it was.
 pub fn build_with_progress(
     config: &Config,
     opts: &IndexOptions,
     progress: &dyn crate::progress::Progress,
 ) -> Result<IndexSummary> {
     let started = Instant::now();
+    let wall_start = std::time::SystemTime::now();
     let _lock = crate::lock::IndexLock::acquire(&opts.dir)?;
     let recovered = crate::recover::before_writing(&opts.dir)?;
-    let (articles, skipped) =
-        read_corpus_limited(&opts.corpus, opts.keep_going, opts.max_file_bytes)?;
+    let (files, bad) = discover(&opts.corpus, opts.keep_going)?;
     let (schema, fields) = config.spec.build();
     let full_reason = match crate::incremental::Base::open(config, opts, &schema) {
         Ok(base) => {
             // Updates write only what changed, quickly: no bar for them.
             let mut summary = crate::incremental::update(
-                config, opts, base, &articles, skipped, &fields, started,
+                config, opts, base, &files, bad, &fields, started, wall_start,
             )?;
             summary.warnings.splice(0..0, recovered);
             return Ok(summary);
         }
         Err(reason) => reason,
     };
-    progress.start(articles.len());
+    progress.start(files.len());
     let (index, swap_from) = match open_for_writing(&opts.dir, &schema)? {
         Some(index) => (index, None),
         None => {
@@ -514,41 +500,168 @@ pub fn build_with_progress(
             (Index::create_in_dir(&fresh, schema.clone())?, Some(fresh))
         }
     };
-    config.spec.register_analyzers(index.tokenizers());
-    let mut writer: IndexWriter = index
-        .writer_with_num_threads(opts.threads.max(1), opts.memory_bytes)
-        .map_err(|e| lock_error(e, &opts.dir))?;
-    writer.delete_all_documents()?;
-    let mut summary = IndexSummary {
-        skipped,
-        warnings: recovered,
-        run: RunKind::Full {
-            reason: full_reason,
-        },
-        ..Default::default()
+    let written_to = swap_from.as_deref().unwrap_or(&opts.dir).to_path_buf();
+    let built = build_into(
+        config,
+        opts,
+        (&index, &written_to),
+        &fields,
+        &files,
+        bad,
+        progress,
+        wall_start,
+    );
+    let (mut summary, names) = match built {
+        Ok(done) => done,
+        Err(e) => {
+            // Nothing was committed; a new index built beside is not worth keeping.
+            if let Some(fresh) = &swap_from {
+                let _ = std::fs::remove_dir_all(fresh);
+            }
+            return Err(e);
+        }
     };
-    let mut manifest = Manifest::default();
-    for article in &articles {
-        summary.warnings.extend(article.warnings.iter().cloned());
-        let passages = add_article(&mut writer, config, &fields, article, &mut summary)?;
-        let hash = ArticleHash::of(article);
-        manifest.insert(&article.id, Entry { hash, passages });
-        summary.articles += 1;
-        summary.passages += passages as usize;
-        progress.article(passages as usize);
-    }
-    progress.finish();
-    let meta = IndexMeta::new(config, outlets(&articles), &manifest);
-    let written_to = swap_from.as_deref().unwrap_or(&opts.dir);
-    let manifest_name = commit(&mut writer, meta, &manifest, written_to)?;
-    writer.wait_merging_threads()?;
     if let Some(fresh) = swap_from {
         swap_in(&fresh, &opts.dir)?;
     }
-    Manifest::remove_stale(&opts.dir, &manifest_name);
+    remove_stale(&opts.dir, &names);
+    summary.warnings.splice(0..0, recovered);
+    summary.run = RunKind::Full {
+        reason: full_reason,
+    };
     summary.elapsed = started.elapsed();
     summary.index_bytes = dir_size(&opts.dir);
     Ok(summary)
+}
+
+/// The article files of the corpus, and the paths that could not be read (only with
+/// `keep_going`; otherwise the first is the error).
+fn discover(paths: &[PathBuf], keep_going: bool) -> Result<(Vec<PathBuf>, Vec<InputError>)> {
+    let (files, bad) = corpus::discover_all(paths);
+    if let Some(first) = bad.first()
+        && !keep_going
+    {
+        return Err(first.clone().into());
+    }
+    if files.is_empty() && bad.is_empty() {
+        let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        bail!(
+            "no article files (*.md, *.jsonl) found in {}; see corpus/README.md for the formats",
+            shown.join(", ")
+        );
+    }
+    Ok((files, bad))
+}
+
+/// Talash's own bookkeeping per corpus file while indexing (the sorted file list, the ids
+/// seen, the manifest): an unchanged update at 1M passages, which holds just those, peaks at
+/// ~80 MB RSS for 180k files, ~60 MB of it bookkeeping.
+const BOOKKEEPING_PER_FILE: usize = 320;
+
+/// tantivy's writer heap: the `--memory` budget less Talash's bookkeeping for `files` files,
+/// so that the whole run, not only tantivy's arenas, stays near the budget; never under the
+/// 16 MB per thread tantivy needs.
+pub(crate) fn writer_heap(opts: &IndexOptions, files: usize, threads: usize) -> usize {
+    let floor = 16 * 1024 * 1024 * threads.max(1);
+    let heap = opts
+        .memory_bytes
+        .saturating_sub(files.saturating_mul(BOOKKEEPING_PER_FILE))
+        .max(floor);
+    heap.min(opts.memory_bytes)
+}
+
+/// Threads that read and prepare articles: as many as indexing threads (on a small machine
+/// they take turns on the cores with tantivy's threads).
+pub(crate) fn workers(opts: &IndexOptions) -> usize {
+    opts.threads.max(1)
+}
+
+/// A full build's sink: every article into the writer, and into a new manifest.
+struct FullSink<'a> {
+    writer: &'a IndexWriter,
+    manifest: Manifest,
+    passages: usize,
+    progress: &'a dyn crate::progress::Progress,
+}
+
+impl Sink for FullSink<'_> {
+    fn article(&mut self, p: Prepared) -> Result<()> {
+        let docs = p.docs.unwrap_or_default();
+        let passages = u32::try_from(docs.len())
+            .with_context(|| format!("article {} has too many passages", p.id))?;
+        for d in docs {
+            self.writer.add_document(d)?;
+        }
+        self.manifest.insert(
+            &p.id,
+            Entry {
+                hash: p.hash,
+                passages,
+            },
+        );
+        self.passages += passages as usize;
+        self.progress.article(passages as usize);
+        Ok(())
+    }
+
+    fn cached(&mut self, id: &str) -> Result<()> {
+        bail!("internal error: a full build was offered the cached article {id}")
+    }
+}
+
+/// Indexes every article of `files` into `index` and commits; returns the summary and the
+/// names of the side files written with the commit.
+#[allow(clippy::too_many_arguments)]
+fn build_into(
+    config: &Config,
+    opts: &IndexOptions,
+    (index, dir): (&Index, &Path),
+    fields: &Fields,
+    files: &[PathBuf],
+    bad: Vec<InputError>,
+    progress: &dyn crate::progress::Progress,
+    wall_start: std::time::SystemTime,
+) -> Result<(IndexSummary, (String, String))> {
+    config.spec.register_analyzers(index.tokenizers());
+    let threads = opts.threads.max(1);
+    let heap = writer_heap(opts, files.len(), threads);
+    let mut writer: IndexWriter = index
+        .writer_with_num_threads(threads, heap)
+        .map_err(|e| lock_error(e, &opts.dir))?;
+    writer.delete_all_documents()?;
+    let ctx = Ingest {
+        config,
+        fields,
+        old: None,
+        max_file_bytes: opts.max_file_bytes,
+        keep_going: opts.keep_going,
+        workers: workers(opts),
+        started: wall_start,
+    };
+    let mut sink = FullSink {
+        writer: &writer,
+        manifest: Manifest::default(),
+        passages: 0,
+        progress,
+    };
+    let mut cache = CacheWriter::create(dir, opts.max_file_bytes);
+    let streamed = crate::ingest::stream(&ctx, files, bad, &|| None, &mut cache, &mut sink)?;
+    let (manifest, passages) = (sink.manifest, sink.passages);
+    progress.finish();
+    let meta = IndexMeta::new(config, streamed.outlets, &manifest);
+    let names = commit(&mut writer, meta, &manifest, cache, dir)?;
+    writer.wait_merging_threads()?;
+    let summary = IndexSummary {
+        articles: manifest.articles(),
+        passages,
+        per_group: streamed.per_group,
+        skipped: streamed.bad,
+        warnings: streamed.warnings,
+        files: streamed.files,
+        files_read: streamed.files_read,
+        ..Default::default()
+    };
+    Ok((summary, names))
 }
 
 /// `.NAME.talash-WHAT` beside the index folder `NAME` (`--index .` is resolved first, so the
@@ -583,5 +696,37 @@ pub(crate) fn lock_error(e: tantivy::TantivyError, dir: &Path) -> anyhow::Error 
         ),
         other => anyhow::Error::new(other)
             .context(format!("cannot write the index at {}", dir.display())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_writer_heap_leaves_room_for_bookkeeping_within_the_budget() {
+        let mb = 1024 * 1024;
+        let opts = |memory| IndexOptions {
+            corpus: vec![],
+            dir: PathBuf::from("i"),
+            keep_going: false,
+            memory_bytes: memory * mb,
+            threads: 2,
+            max_file_bytes: corpus::MAX_FILE_BYTES,
+            full: false,
+        };
+        assert_eq!(writer_heap(&opts(256), 0, 2), 256 * mb);
+        let at_1m = writer_heap(&opts(256), 180_256, 2);
+        assert!(at_1m < 256 * mb - 50 * mb && at_1m > 150 * mb, "{at_1m}");
+        assert_eq!(
+            writer_heap(&opts(64), 1_000_000, 2),
+            32 * mb,
+            "tantivy's floor"
+        );
+        assert_eq!(
+            writer_heap(&opts(16), 0, 2),
+            16 * mb,
+            "never above the budget"
+        );
     }
 }

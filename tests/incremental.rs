@@ -320,3 +320,85 @@ fn long_passages_rank_as_a_full_rebuild_with_scores_within_one_percent() {
     }
     assert_eq!(passage_ids(&idx), passage_ids(&fresh));
 }
+
+/// Sets a file's mtime `secs_ago` seconds in the past (files written just before a run are
+/// never trusted by the stat cache, so tests age them).
+fn age(path: &Path, secs_ago: u64) {
+    let t = std::time::SystemTime::now() - std::time::Duration::from_secs(secs_ago);
+    std::fs::File::options()
+        .write(true)
+        .open(path)
+        .unwrap()
+        .set_modified(t)
+        .unwrap();
+}
+
+fn age_all(dir: &Path, secs_ago: u64) {
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        age(&e.path(), secs_ago);
+    }
+}
+
+/// The stat cache: an update reads only files whose size or mtime changed, and still answers
+/// as a full rebuild; a file whose stat is unchanged is trusted until touched.
+#[test]
+fn updates_read_only_files_whose_stat_changed() {
+    let t = temp();
+    let corpus = t.path().join("c");
+    write_corpus(&corpus);
+    age_all(&corpus, 3600);
+    let idx = t.path().join("idx");
+    index_ok(&corpus, &idx, &[]);
+    let out = index_ok(&corpus, &idx, &[]);
+    assert!(out.contains("5 unchanged articles"), "{out}");
+    assert!(out.contains("read 0 of 5 files"), "{out}");
+
+    // Changed content: read, re-indexed, then trusted again.
+    let c = corpus.join("c.md");
+    let text = std::fs::read_to_string(&c).unwrap();
+    std::fs::write(&c, text.replace("growing", "shrinking")).unwrap();
+    age(&c, 1800);
+    let out = index_ok(&corpus, &idx, &[]);
+    assert!(out.contains("0 added, 1 changed, 0 removed"), "{out}");
+    assert!(out.contains("read 1 of 5 files"), "{out}");
+    let out = index_ok(&corpus, &idx, &[]);
+    assert!(out.contains("read 0 of 5 files"), "{out}");
+
+    // Added and removed files.
+    write_article(
+        &corpus,
+        "f.md",
+        "id = \"f\"\ntitle = \"Airport attack\"\noutlet = \"Wire\"\ndate = 2024-06-01",
+        "An attack near Kabul airport killed four guards.\n",
+    );
+    age(&corpus.join("f.md"), 1800);
+    std::fs::remove_file(corpus.join("b.md")).unwrap();
+    let out = index_ok(&corpus, &idx, &[]);
+    assert!(out.contains("1 added, 0 changed, 1 removed"), "{out}");
+    assert!(out.contains("read 1 of 5 files"), "{out}");
+    assert_same_answers(&idx, &fresh_build(&corpus, t.path(), "fresh"));
+
+    // Same size, mtime put back: trusted, not read. Touching it makes the next run read it.
+    let d = corpus.join("d.md");
+    let before = std::fs::metadata(&d).unwrap().modified().unwrap();
+    let text = std::fs::read_to_string(&d).unwrap();
+    std::fs::write(&d, text.replace("Islamabad", "Islamabat")).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&d)
+        .unwrap()
+        .set_modified(before)
+        .unwrap();
+    let out = index_ok(&corpus, &idx, &[]);
+    assert!(
+        out.contains("0 changed") && out.contains("read 0 of 5"),
+        "{out}"
+    );
+    age(&d, 600);
+    let out = index_ok(&corpus, &idx, &[]);
+    assert!(
+        out.contains("1 changed") && out.contains("read 1 of 5"),
+        "{out}"
+    );
+    assert_same_answers(&idx, &fresh_build(&corpus, t.path(), "fresh2"));
+}

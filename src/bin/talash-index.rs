@@ -14,7 +14,9 @@ use talash::schema::{Config, ConfigSources, JsonlUnit};
 /// furniture, cuts paragraphs into passages, tags each with the groups it names, and writes a
 /// tantivy index. Re-running updates the index: only articles added or changed since the last
 /// run are indexed, and removed ones are deleted (a changed schema, gazetteer, boilerplate or
-/// passage size rebuilds everything). Searches keep working meanwhile.
+/// passage size rebuilds everything). An update reads only files whose size or modification
+/// time changed since the last run (touch a file, or use --full, to have it read again).
+/// Searches keep working meanwhile.
 #[derive(Parser, Debug)]
 #[command(
     name = "talash-index",
@@ -57,7 +59,8 @@ struct Args {
     /// --keep-going) as probably not one article.
     #[arg(long, default_value_t = 16, value_name = "MB", value_parser = clap::value_parser!(u64).range(1..=65536))]
     max_file_mb: u64,
-    /// Rebuild every article instead of updating the index with what changed.
+    /// Rebuild every article, reading every file, instead of updating the index with what
+    /// changed.
     #[arg(long)]
     full: bool,
     /// Print nothing but errors (no progress bar, no summary).
@@ -148,7 +151,8 @@ fn report(s: &IndexSummary, opts: &IndexOptions, quiet: bool) {
         ),
         RunKind::Incremental(c) => eprintln!(
             "Updated {} in {secs:.2} s: {} added, {} changed, {} removed, {} unchanged articles \
-             ({} passages written, {} deleted); it holds {} articles, {} passages ({size})",
+             ({} passages written, {} deleted); it holds {} articles, {} passages ({size}); \
+             read {} of {} files",
             opts.dir.display(),
             c.added,
             c.changed,
@@ -158,6 +162,8 @@ fn report(s: &IndexSummary, opts: &IndexOptions, quiet: bool) {
             c.passages_deleted,
             s.articles,
             s.passages,
+            s.files_read,
+            s.files,
         ),
     }
     if !s.per_group.is_empty() {

@@ -1,0 +1,518 @@
+//! Streaming the corpus into the index: files are read, hashed, cut into passages, tagged and
+//! turned into tantivy documents by a pool of worker threads, and handed to the indexer one
+//! article at a time **in corpus order**, so memory stays bounded by the writer heap and a
+//! window of files, while the results (duplicate-id errors, outlet names, the manifest) are
+//! exactly those of reading the corpus in order.
+//!
+//! Errors keep their meaning: without `--keep-going` a bad file fails the run, and as documents
+//! are only committed at the end, nothing of a failed run is ever committed. A read error wins
+//! over a duplicate id found earlier (as when the whole corpus was read before checking ids).
+//!
+//! With a [`StatCache`] from the previous run, files whose size and mtime are unchanged are not
+//! read at all: their articles are taken from the cache (ids) and the manifest (hashes).
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, mpsc};
+use std::time::SystemTime;
+
+use anyhow::Result;
+use tantivy::TantivyDocument;
+
+use crate::corpus::{self, Article, InputError};
+use crate::index::{outlet_key, passage_doc};
+use crate::manifest::{ArticleHash, Manifest};
+use crate::schema::{Config, Fields};
+use crate::statcache::{CacheReader, CacheWriter, FileEntry, FileStat, HeldArticle};
+
+/// What the workers need to prepare an article.
+pub(crate) struct Context<'a> {
+    pub config: &'a Config,
+    pub fields: &'a Fields,
+    /// The previous run's manifest: articles whose hash it holds need no documents.
+    pub old: Option<&'a Manifest>,
+    pub max_file_bytes: u64,
+    pub keep_going: bool,
+    pub workers: usize,
+    /// When the run started (files modified shortly before are not cached).
+    pub started: SystemTime,
+}
+
+/// One article, read and ready to index.
+pub(crate) struct Prepared {
+    pub id: String,
+    pub path: PathBuf,
+    /// Its line in a JSONL collection (which names it in errors).
+    pub line: Option<usize>,
+    pub outlet: Option<String>,
+    pub hash: ArticleHash,
+    pub warnings: Vec<String>,
+    /// Its passages' documents; `None` when the previous index holds this very content.
+    pub docs: Option<Vec<TantivyDocument>>,
+    /// Passages per group, of `docs`.
+    pub groups: Vec<(String, usize)>,
+}
+
+impl Prepared {
+    /// Hashes the article and, unless `old` already holds it, builds its documents.
+    fn of(article: Article, ctx: &Context) -> Prepared {
+        let hash = ArticleHash::of(&article);
+        let indexed = ctx.old.and_then(|m| m.get(&article.id)).map(|e| e.hash);
+        let (docs, groups) = match indexed == Some(hash) {
+            true => (None, Vec::new()),
+            false => {
+                let (docs, groups) = article_docs(ctx.config, ctx.fields, &article);
+                (Some(docs), groups)
+            }
+        };
+        let line = corpus::jsonl::is_jsonl_file(&article.path).then_some(article.body_line);
+        Prepared {
+            line,
+            outlet: article.outlet,
+            hash,
+            warnings: article.warnings,
+            docs,
+            groups,
+            id: article.id,
+            path: article.path,
+        }
+    }
+}
+
+/// An article's passages as documents, with the number of passages per group.
+fn article_docs(
+    config: &Config,
+    fields: &Fields,
+    article: &Article,
+) -> (Vec<TantivyDocument>, Vec<(String, usize)>) {
+    let passages = corpus::passages_for(article, &config.boilerplate, &config.spec.passages);
+    // The title is the same for every passage: tag it once (tagging is per-word work).
+    let title_groups = config.gazetteer.tag(&article.title, "");
+    let mut per_group: BTreeMap<String, usize> = BTreeMap::new();
+    let mut docs = Vec::with_capacity(passages.len());
+    for p in &passages {
+        let mut groups = config.gazetteer.tag("", &p.text);
+        groups.extend(title_groups.iter().cloned());
+        groups.sort();
+        groups.dedup();
+        for g in &groups {
+            *per_group.entry(g.to_string()).or_default() += 1;
+        }
+        docs.push(passage_doc(fields, article, p, &groups));
+    }
+    (docs, per_group.into_iter().collect())
+}
+
+/// Where an article id was first seen: its file (an index into the corpus files), and its
+/// line in a JSONL collection.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Place(usize, Option<usize>);
+
+impl Place {
+    fn show(self, files: &[PathBuf]) -> String {
+        let path = files.get(self.0).map(|p| p.display().to_string());
+        match self.1 {
+            Some(n) => format!("{}:{n}", path.unwrap_or_default()),
+            None => path.unwrap_or_default(),
+        }
+    }
+}
+
+/// Where the accepted articles go (a fresh index, or an update of one).
+pub(crate) trait Sink {
+    /// How many files will be read (the others are vouched for by the stat cache).
+    fn plan(&mut self, _files_to_read: usize) {}
+    /// An article read from the corpus, accepted (its id is not a duplicate).
+    fn article(&mut self, article: Prepared) -> Result<()>;
+    /// An article of a file the stat cache vouches for: unchanged since the last run.
+    fn cached(&mut self, id: &str) -> Result<()>;
+}
+
+/// What streaming the corpus found, besides what went to the sink.
+#[derive(Debug, Default)]
+pub(crate) struct Streamed {
+    pub bad: Vec<InputError>,
+    pub warnings: Vec<String>,
+    /// Outlet facet key → the name first written for it, in corpus order.
+    pub outlets: BTreeMap<String, String>,
+    pub per_group: BTreeMap<String, usize>,
+    pub articles: usize,
+    pub files: usize,
+    pub files_read: usize,
+    /// Every article id taken, with where.
+    pub seen: HashMap<String, Place>,
+}
+
+/// The per-run state of accepting articles in corpus order.
+struct Acceptor<'c, 'a> {
+    ctx: &'c Context<'a>,
+    files: &'c [PathBuf],
+    cache: &'c mut CacheWriter,
+    out: Streamed,
+    dups: Vec<InputError>,
+    first_dup: Option<InputError>,
+}
+
+/// What one file gave, for the cache: its articles and outlets, and whether it was clean.
+#[derive(Default)]
+struct FileTally {
+    held: Vec<HeldArticle>,
+    outlets: Vec<String>,
+    clean: bool,
+}
+
+impl Acceptor<'_, '_> {
+    /// Takes one article read from `tally`'s file (or the error reading it).
+    fn take(
+        &mut self,
+        file: usize,
+        read: Result<Prepared, InputError>,
+        tally: &mut FileTally,
+        sink: &mut dyn Sink,
+    ) -> Result<()> {
+        let p = match read {
+            Ok(p) => p,
+            Err(e) if self.ctx.keep_going => {
+                tally.clean = false;
+                self.out.bad.push(e);
+                return Ok(());
+            }
+            Err(e) => return Err(e.into()),
+        };
+        if let Some(prev) = self.out.seen.get(&p.id) {
+            tally.clean = false;
+            let e = InputError {
+                path: p.path.clone(),
+                // A Markdown duplicate points at its `id =` line (read again, only for this).
+                line: p.line.or_else(|| crate::corpus::id_line(&p.path)),
+                message: format!(
+                    "article id {:?} is already used by {}; ids must be unique",
+                    p.id,
+                    prev.show(self.files)
+                ),
+            };
+            match self.ctx.keep_going {
+                true => self.dups.push(e),
+                false => {
+                    self.first_dup.get_or_insert(e);
+                }
+            }
+            return Ok(());
+        }
+        self.out.seen.insert(p.id.clone(), Place(file, p.line));
+        if !p.warnings.is_empty() {
+            tally.clean = false;
+        }
+        self.out.warnings.extend(p.warnings.iter().cloned());
+        if let Some(o) = &p.outlet {
+            self.out
+                .outlets
+                .entry(outlet_key(o))
+                .or_insert_with(|| o.clone());
+            if !tally.outlets.contains(o) {
+                tally.outlets.push(o.clone());
+            }
+        }
+        for (g, n) in &p.groups {
+            *self.out.per_group.entry(g.clone()).or_default() += n;
+        }
+        tally.held.push(HeldArticle(p.id.clone(), p.line));
+        self.out.articles += 1;
+        if self.first_dup.is_none() {
+            // After a duplicate without --keep-going the run fails: indexing more is waste.
+            sink.article(p)?;
+        }
+        Ok(())
+    }
+
+    /// Takes the articles of a file the cache vouches for, unless one of its ids was already
+    /// seen (another file took it meanwhile): then the file is read, to report it properly.
+    fn take_cached(&mut self, file: usize, entry: FileEntry, sink: &mut dyn Sink) -> Result<()> {
+        let files = self.files;
+        let path = &files[file];
+        if entry
+            .articles
+            .iter()
+            .any(|a| self.out.seen.contains_key(&a.0))
+        {
+            let stat = Some(entry.stat);
+            return self.take_file(file, stat, read_file(path, self.ctx), sink);
+        }
+        for HeldArticle(id, line) in &entry.articles {
+            self.out.seen.insert(id.clone(), Place(file, *line));
+            self.out.articles += 1;
+            sink.cached(id)?;
+        }
+        for o in &entry.outlets {
+            self.out
+                .outlets
+                .entry(outlet_key(o))
+                .or_insert_with(|| o.clone());
+        }
+        self.cache.add(path, &entry);
+        Ok(())
+    }
+
+    /// Takes the articles read from one file, and caches the file when it was clean.
+    fn take_file(
+        &mut self,
+        file: usize,
+        stat: Option<FileStat>,
+        read: FileRead,
+        sink: &mut dyn Sink,
+    ) -> Result<()> {
+        let files = self.files;
+        let path = &files[file];
+        self.out.files_read += 1;
+        let mut tally = FileTally {
+            clean: true,
+            ..Default::default()
+        };
+        match read {
+            FileRead::Markdown(r) => self.take(file, r.map(|a| *a), &mut tally, sink)?,
+            FileRead::Jsonl => {
+                // A collection file: one article a line, read as a stream, here.
+                for read in corpus::jsonl::JsonlArticles::open(path)? {
+                    let prepared = read.map(|a| Prepared::of(a, self.ctx));
+                    self.take(file, prepared, &mut tally, sink)?;
+                }
+            }
+        }
+        if let Some(stat) = stat.filter(|s| tally.clean && s.cacheable(self.ctx.started)) {
+            let entry = FileEntry {
+                stat,
+                articles: tally.held,
+                outlets: tally.outlets,
+            };
+            self.cache.add(path, &entry);
+        }
+        Ok(())
+    }
+}
+
+/// One file's articles, as a worker leaves them.
+enum FileRead {
+    Markdown(Result<Box<Prepared>, InputError>),
+    /// Collections are streamed by the accepting thread (they may be large).
+    Jsonl,
+}
+
+fn read_file(path: &Path, ctx: &Context) -> FileRead {
+    if corpus::jsonl::is_jsonl_file(path) {
+        return FileRead::Jsonl;
+    }
+    FileRead::Markdown(
+        corpus::read_article_limited(path, ctx.max_file_bytes)
+            .map(|a| Box::new(Prepared::of(a, ctx))),
+    )
+}
+
+/// Streams the article `files` (sorted, as discovered) into `sink`. `bad` holds the discovery
+/// errors (with `keep_going`). `old_cache` opens the previous run's stat cache, if any; the new
+/// one goes to `cache`.
+pub(crate) fn stream(
+    ctx: &Context,
+    files: &[PathBuf],
+    bad: Vec<InputError>,
+    old_cache: &dyn Fn() -> Option<CacheReader>,
+    cache: &mut CacheWriter,
+    sink: &mut dyn Sink,
+) -> Result<Streamed> {
+    // Which files must be read: those the cache does not vouch for, with their stats taken
+    // before reading (a change while reading then shows next time). The cache is read twice
+    // as a stream (here, and below for the entries) rather than held in memory.
+    let fresh_in = |entry: Option<FileEntry>, stat: Option<FileStat>| {
+        let old = ctx.old?;
+        entry.filter(|e| Some(e.stat) == stat && e.articles.iter().all(|a| old.get(&a.0).is_some()))
+    };
+    let mut reader = old_cache();
+    let stats = stat_all(files, ctx.workers);
+    let mut to_read = Vec::new();
+    let mut fresh = Vec::with_capacity(files.len());
+    for (i, f) in files.iter().enumerate() {
+        let stat = stats[i];
+        let entry = reader.as_mut().and_then(|r| r.entry(f));
+        let is_fresh = fresh_in(entry, stat).is_some();
+        if !is_fresh {
+            to_read.push(i);
+        }
+        fresh.push(is_fresh);
+    }
+    let mut reader = if to_read.len() < files.len() {
+        old_cache()
+    } else {
+        None
+    };
+    sink.plan(to_read.len());
+    let mut acc = Acceptor {
+        ctx,
+        files,
+        cache,
+        out: Streamed {
+            bad,
+            files: files.len(),
+            ..Default::default()
+        },
+        dups: Vec::new(),
+        first_dup: None,
+    };
+    let mut next_cached = 0;
+    let mut flush_cached = |acc: &mut Acceptor, upto: usize, sink: &mut dyn Sink| -> Result<()> {
+        while next_cached < upto {
+            let i = next_cached;
+            next_cached += 1;
+            if !fresh[i] {
+                continue;
+            }
+            match reader.as_mut().and_then(|r| r.entry(&files[i])) {
+                Some(entry) => acc.take_cached(i, entry, sink)?,
+                // The cache changed under us (it cannot: the index is locked); read the file.
+                None => acc.take_file(i, stats[i], read_file(&files[i], ctx), sink)?,
+            }
+        }
+        Ok(())
+    };
+    ordered_map(
+        &to_read,
+        ctx.workers,
+        |&i| read_file(&files[i], ctx),
+        |k, read| {
+            let i = to_read[k];
+            flush_cached(&mut acc, i, sink)?;
+            acc.take_file(i, stats[i], read, sink)
+        },
+    )?;
+    flush_cached(&mut acc, files.len(), sink)?;
+    if let Some(e) = acc.first_dup {
+        return Err(e.into());
+    }
+    let mut out = acc.out;
+    out.bad.extend(acc.dups);
+    if out.articles == 0 && !out.bad.is_empty() {
+        crate::recover::refuse_empty_run(&[], &out.bad)?;
+    }
+    Ok(out)
+}
+
+/// The stats of `files`, taken on `workers` threads (a `stat` is a system call; at 1M passages
+/// an update makes 180k of them, and little else).
+fn stat_all(files: &[PathBuf], workers: usize) -> Vec<Option<FileStat>> {
+    let chunk = files.len().div_ceil(workers.max(1)).max(1);
+    std::thread::scope(|s| {
+        let parts: Vec<_> = files
+            .chunks(chunk)
+            .map(|part| s.spawn(move || part.iter().map(|f| FileStat::of(f)).collect::<Vec<_>>()))
+            .collect();
+        parts
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
+}
+
+/// Runs `work` on every item on `workers` threads and hands each result to `take` in item
+/// order, with at most a window of results waiting, so memory stays bounded. An error from
+/// `take` stops the workers and is returned.
+pub(crate) fn ordered_map<T: Sync, R: Send>(
+    items: &[T],
+    workers: usize,
+    work: impl Fn(&T) -> R + Sync,
+    mut take: impl FnMut(usize, R) -> Result<()>,
+) -> Result<()> {
+    if workers <= 1 || items.len() < 2 {
+        for (i, item) in items.iter().enumerate() {
+            take(i, work(item))?;
+        }
+        return Ok(());
+    }
+    let window = 16 * workers;
+    // A worker needs a token to start an item; the taker returns one per item taken.
+    let (token_tx, token_rx) = mpsc::sync_channel::<()>(window);
+    for _ in 0..window {
+        let _ = token_tx.send(());
+    }
+    let next = Mutex::new((token_rx, 0usize));
+    let stop = AtomicBool::new(false);
+    let (tx, rx) = mpsc::channel::<(usize, R)>();
+    std::thread::scope(|s| {
+        for _ in 0..workers {
+            let tx = tx.clone();
+            let (next, stop, work) = (&next, &stop, &work);
+            s.spawn(move || {
+                loop {
+                    let i = {
+                        let mut guard = next.lock().unwrap_or_else(|p| p.into_inner());
+                        if guard.0.recv().is_err() || stop.load(Ordering::Relaxed) {
+                            return;
+                        }
+                        guard.1 += 1;
+                        guard.1 - 1
+                    };
+                    let Some(item) = items.get(i) else { return };
+                    if tx.send((i, work(item))).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        let mut waiting = BTreeMap::new();
+        let mut expected = 0;
+        let result = (|| {
+            for (i, r) in rx.iter() {
+                waiting.insert(i, r);
+                while let Some(r) = waiting.remove(&expected) {
+                    take(expected, r)?;
+                    expected += 1;
+                    let _ = token_tx.send(());
+                }
+            }
+            Ok(())
+        })();
+        stop.store(true, Ordering::Relaxed);
+        drop(token_tx);
+        drop(rx);
+        result
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ordered_map_keeps_order_and_stops_on_error() {
+        let items: Vec<u32> = (0..500).collect();
+        for workers in [1, 2, 4] {
+            let mut got = Vec::new();
+            ordered_map(
+                &items,
+                workers,
+                |x| x * 2,
+                |i, r| {
+                    got.push((i, r));
+                    Ok(())
+                },
+            )
+            .unwrap();
+            let want: Vec<(usize, u32)> = items.iter().map(|&x| (x as usize, x * 2)).collect();
+            assert_eq!(got, want);
+            let mut taken = 0;
+            let r = ordered_map(
+                &items,
+                workers,
+                |x| *x,
+                |_, r| {
+                    taken += 1;
+                    if r == 10 {
+                        anyhow::bail!("stop at 10");
+                    }
+                    Ok(())
+                },
+            );
+            assert!(r.is_err());
+            assert_eq!(taken, 11);
+        }
+    }
+}

@@ -228,34 +228,34 @@ fn sigkill_at_any_moment_keeps_the_last_commit() {
     }
 }
 
-/// A first run killed before its commit leaves a created but empty index: searches say so and
-/// how to rebuild, and the next run completes it.
+/// A first run builds its index beside the final folder and moves it in only after its
+/// commit, so a first run killed before its commit leaves no index at all: searches say how to
+/// build one, and the next run builds it with no clean-up.
 #[test]
 fn a_first_run_killed_before_its_commit() {
     let t = temp("first");
     let c = t.path().join("c");
     big_corpus(&c, "alphagen");
     let idx = t.path().join("idx");
+    let beside = t.path().join(".idx.talash-new");
     let mut child = spawn_indexer(&c, &idx, &[]);
     let deadline = Instant::now() + Duration::from_secs(60);
-    while !idx.join("meta.json").exists() {
+    while !beside.join("meta.json").exists() {
         assert!(
             Instant::now() < deadline,
-            "the indexer never created the index"
+            "the indexer never created the index beside the final folder"
         );
         std::thread::sleep(Duration::from_millis(2));
     }
     child.kill().unwrap();
     child.wait().unwrap();
     // Killed milliseconds after creating the index, seconds before its commit.
-    assert!(!talash::recover::is_committed_index(&idx));
+    assert!(!talash::recover::is_committed_index(&beside));
+    assert!(!idx.exists(), "nothing is moved in before the commit");
     let r = run(TALASH, &["--index", idx.to_str().unwrap(), "search", "x"]);
     assert_eq!(r.code, 1);
     assert!(
-        r.stderr
-            .contains("was never completed (its first indexing run was interrupted)")
-            && r.stderr
-                .contains("rebuild it with: talash-index --full --index"),
+        r.stderr.contains("no index at") && r.stderr.contains("build one with `talash-index"),
         "{}",
         r.stderr
     );

@@ -541,6 +541,14 @@ fn batch(engine: &Engine, args: BatchArgs, stdout: &mut dyn Write) -> anyhow::Re
             args.run_tag
         )));
     }
+    let aggregate = match (args.docid, args.aggregate) {
+        (DocIdKind::Passage, Some(_)) => {
+            return Err(usage(
+                "--aggregate scores articles: use it with --docid article".to_string(),
+            ));
+        }
+        (_, agg) => agg.unwrap_or(Aggregate::Max),
+    };
     let cli_filters: FilterArgs = args.filters.into();
     // A bad filter on the command line is every query's problem: a usage error up front.
     engine.resolve_filters(&cli_filters)?;
@@ -567,14 +575,6 @@ fn batch(engine: &Engine, args: BatchArgs, stdout: &mut dyn Write) -> anyhow::Re
             return Ok(ExitCode::FAILURE);
         }
     }
-    let aggregate = match (args.docid, args.aggregate) {
-        (DocIdKind::Passage, Some(_)) => {
-            return Err(usage(
-                "--aggregate scores articles: use it with --docid article".to_string(),
-            ));
-        }
-        (_, agg) => agg.unwrap_or(Aggregate::Max),
-    };
     let opts = BatchOptions {
         format: args.format,
         docid: args.docid,

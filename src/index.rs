@@ -279,19 +279,7 @@ pub fn read_corpus_limited(
     keep_going: bool,
     max_file_bytes: u64,
 ) -> Result<(Vec<Article>, Vec<InputError>)> {
-    let (files, mut bad) = corpus::discover_all(paths);
-    if let Some(first) = bad.first()
-        && !keep_going
-    {
-        return Err(first.clone().into());
-    }
-    if files.is_empty() && bad.is_empty() {
-        let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-        bail!(
-            "no article files (*.md, *.jsonl) found in {}; see corpus/README.md for the formats",
-            shown.join(", ")
-        );
-    }
+    let (files, mut bad) = discover(paths, keep_going)?;
     let mut articles = Vec::new();
     let mut take = |read: Result<Article, InputError>| {
         match read {

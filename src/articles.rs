@@ -15,7 +15,8 @@ use anyhow::{Context, Result};
 use serde::Serialize;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::StrColumn;
-use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
+use tantivy::query::Query;
+use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 
 use crate::search::{Engine, Filters, Hit};
 
@@ -264,28 +265,27 @@ pub struct ArticleHit {
 }
 
 impl Engine {
-    /// The top articles for a query: every matching passage is scored and folded into its
-    /// article (see the module doc), so the ranking is exact.
+    /// The top articles for `query` over `searcher`: every matching passage is scored and
+    /// folded into its article (see the module doc), so the ranking is exact.
     pub fn rank_articles(
         &self,
-        text: &str,
-        filters: &Filters,
+        searcher: &Searcher,
+        query: &dyn Query,
         agg: Aggregate,
-        limit: usize,
         offset: usize,
+        limit: usize,
     ) -> Result<Vec<RankedArticle>> {
-        let query = self.filtered(self.parse_query(text)?, filters);
-        let searcher = self.searcher();
         let field = searcher
             .schema()
             .get_field_name(self.open.fields.article_id);
         let collected = searcher
-            .search(&*query, &ArticleCollector::new(field))
+            .search(query, &ArticleCollector::new(field))
             .context("article search failed")?;
         Ok(rank(collected, agg, offset, limit))
     }
 
-    /// [`Engine::rank_articles`] with each article's best passage read for display.
+    /// The top articles for a user query with filters, each with its best passage read for
+    /// display.
     pub fn search_articles(
         &self,
         text: &str,
@@ -294,9 +294,13 @@ impl Engine {
         limit: usize,
         offset: usize,
     ) -> Result<Vec<ArticleHit>> {
-        let ranked = self.rank_articles(text, filters, agg, limit, offset)?;
+        // One parse, and one searcher for ranking and reading: the best passages' addresses
+        // belong to the searcher that found them.
+        let user = self.parse_query(text)?;
+        let snippets = self.snippet_generator(&*user)?;
+        let query = self.filtered(user, filters);
         let searcher = self.searcher();
-        let snippets = self.snippet_generator(&*self.parse_query(text)?)?;
+        let ranked = self.rank_articles(&searcher, &*query, agg, offset, limit)?;
         ranked
             .into_iter()
             .enumerate()

@@ -183,24 +183,31 @@ impl Manifest {
     /// Removes manifests other than `keep` (older commits', or one written by a run that died
     /// before its commit). Failing to remove one is harmless, so errors are ignored.
     pub fn remove_stale(dir: &Path, keep: &str) {
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return;
-        };
-        for entry in entries.flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
+        remove_files_named(dir, |name| {
             let tmp = name
                 .strip_prefix('.')
                 .and_then(|n| n.strip_suffix(".tmp"))
                 .is_some_and(Self::is_manifest_name);
-            if name != keep && (Self::is_manifest_name(&name) || tmp) {
-                let _ = std::fs::remove_file(entry.path());
-            }
-        }
+            name != keep && (Self::is_manifest_name(name) || tmp)
+        });
     }
 
     /// The path of a manifest named in a payload, refusing names that are not manifests'.
     pub fn path_in(dir: &Path, name: &str) -> Option<PathBuf> {
         Self::is_manifest_name(name).then(|| dir.join(name))
+    }
+}
+
+/// Removes the files directly in `dir` whose names `stale` picks. For side files of old
+/// commits: failing to remove one is harmless, so errors are ignored.
+pub(crate) fn remove_files_named(dir: &Path, stale: impl Fn(&str) -> bool) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        if stale(&entry.file_name().to_string_lossy()) {
+            let _ = std::fs::remove_file(entry.path());
+        }
     }
 }
 

@@ -283,15 +283,9 @@ impl CacheWriter {
 
     /// Removes caches other than `keep`, and a partial one. Errors are harmless and ignored.
     pub fn remove_stale(dir: &Path, keep: &str) {
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return;
-        };
-        for entry in entries.flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if name != keep && (is_cache_name(&name) || name == PARTIAL) {
-                let _ = std::fs::remove_file(entry.path());
-            }
-        }
+        crate::manifest::remove_files_named(dir, |name| {
+            name != keep && (is_cache_name(name) || name == PARTIAL)
+        });
     }
 }
 

@@ -19,7 +19,7 @@ use tantivy::schema::Value;
 use tantivy::{DocAddress, Searcher, TantivyDocument};
 
 use super::{BatchQuery, QueryFilters};
-use crate::articles::{Aggregate, ArticleCollector};
+use crate::articles::Aggregate;
 use crate::corpus::InputError;
 use crate::search::{Engine, FilterArgs, Filters, Hit};
 
@@ -287,13 +287,8 @@ fn top_articles(
     limit: usize,
     agg: Aggregate,
 ) -> Result<Vec<Ranked>> {
-    let field = searcher
-        .schema()
-        .get_field_name(engine.open.fields.article_id);
-    let collected = searcher
-        .search(query, &ArticleCollector::new(field))
-        .context("search failed")?;
-    Ok(crate::articles::rank(collected, agg, 0, limit)
+    Ok(engine
+        .rank_articles(searcher, query, agg, 0, limit)?
         .into_iter()
         .map(|a| Ranked {
             key: a.article_id,

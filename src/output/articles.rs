@@ -6,12 +6,7 @@ use std::io::Write;
 use anyhow::Result;
 
 use crate::articles::ArticleHit;
-use crate::output::terminal::{Style, highlight, meta_line};
-
-const BOLD: &str = "\x1b[1m";
-const DIM: &str = "\x1b[2m";
-const ID: &str = "\x1b[35m";
-const GROUP: &str = "\x1b[36m";
+use crate::output::terminal::{BOLD, DIM, ID, Style, highlight, meta_with_groups};
 
 pub fn write_terminal(out: &mut dyn Write, hits: &[ArticleHit], style: Style) -> Result<()> {
     for (i, a) in hits.iter().enumerate() {
@@ -35,12 +30,7 @@ pub fn write_terminal(out: &mut dyn Write, hits: &[ArticleHit], style: Style) ->
             )
         )?;
         writeln!(out, "    {}", style.paint(BOLD, &p.title))?;
-        let groups = if p.groups.is_empty() {
-            String::new()
-        } else {
-            format!(" · groups: {}", style.paint(GROUP, &p.groups.join(", ")))
-        };
-        writeln!(out, "    {}{}", meta_line(p), groups)?;
+        writeln!(out, "    {}", meta_with_groups(p, style))?;
         writeln!(
             out,
             "    best {} {}",

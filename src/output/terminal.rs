@@ -49,6 +49,16 @@ pub fn highlight(snippet: &str, ranges: &[(usize, usize)], style: Style) -> Stri
     out
 }
 
+/// The meta line followed by the passage's groups, when it names any.
+pub(crate) fn meta_with_groups(h: &Hit, style: Style) -> String {
+    if h.groups.is_empty() {
+        meta_line(h)
+    } else {
+        let groups = style.paint(GROUP, &h.groups.join(", "));
+        format!("{} · groups: {groups}", meta_line(h))
+    }
+}
+
 pub(crate) fn meta_line(h: &Hit) -> String {
     let mut parts = Vec::new();
     parts.push(h.outlet.clone().unwrap_or_else(|| "outlet unknown".into()));
@@ -122,12 +132,7 @@ pub fn write_hits_with(
             writeln!(out, "    {}", style.paint(BOLD, &h.title))?;
         }
         if has(HitField::Meta) {
-            let groups = if h.groups.is_empty() {
-                String::new()
-            } else {
-                format!(" · groups: {}", style.paint(GROUP, &h.groups.join(", ")))
-            };
-            writeln!(out, "    {}{}", meta_line(h), groups)?;
+            writeln!(out, "    {}", meta_with_groups(h, style))?;
         }
         if has(HitField::Snippet) {
             writeln!(out, "    {}", highlight(&h.snippet, &h.highlights, style))?;

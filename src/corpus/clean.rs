@@ -46,10 +46,21 @@ impl Rule {
     /// [`Boilerplate::from_recorded_toml`] reads rules validated when the index was built.
     fn is_match(&self, line: &str) -> bool {
         self.compiled
-            .get_or_init(|| Regex::new(&self.source).ok())
+            .get_or_init(|| compile(&self.source).ok())
             .as_ref()
             .is_some_and(|r| r.is_match(line))
     }
+}
+
+/// Compiles a rule with room for its lazy DFA. A counted repetition of a Unicode class (the
+/// shipped `[\w .&-]{2,60}`) makes a DFA larger than the regex crate's default 2 MB cache, and
+/// the search then falls back to a backtracker that clears its visited set for every line: that
+/// one rule cost 40 times the others together (15 ms against 0.3 ms on the 10k benchmark corpus).
+/// The cache grows only as states are built, so the limit costs nothing where it is not needed.
+fn compile(pattern: &str) -> Result<Regex, regex::Error> {
+    regex::RegexBuilder::new(pattern)
+        .dfa_size_limit(16 << 20)
+        .build()
 }
 
 /// The validated rule set.
@@ -64,7 +75,7 @@ impl Boilerplate {
             toml::from_str(text).map_err(|e| anyhow!("{origin}: invalid rules: {e}"))?;
         let mut rules = Vec::new();
         for (i, spec) in file.rules.into_iter().enumerate() {
-            let pattern = Regex::new(&spec.pattern).map_err(|e| {
+            let pattern = compile(&spec.pattern).map_err(|e| {
                 anyhow!(
                     "{origin}: rule {} ({:?}): invalid pattern: {e}",
                     i + 1,

@@ -346,47 +346,66 @@ impl Gazetteer {
 
     /// Every group name mentioned in `text`, longest match first, without overlaps.
     pub fn mentions(&self, text: &str, mode: MatchMode) -> Vec<Mention> {
-        // Word ranges only: most words start no pattern, and need no form or allocation.
-        let mut spans = Vec::new();
+        let mut out = Vec::new();
+        let mut key = String::new();
+        let mut prev = None;
         let mut at = 0;
         while let Some(span) = next_word(text, at) {
             at = span.1;
-            spans.push(span);
-        }
-        let mut out = Vec::new();
-        let mut key = String::new();
-        let mut i = 0;
-        while i < spans.len() {
-            let (start, end) = spans[i];
-            if !self.starts.may_start(&text[start..end]) {
-                i += 1;
-                continue;
-            }
-            lowercase_into(&form(&text[start..end]), &mut key);
-            let found = self.by_first_word.get(key.as_str()).and_then(|candidates| {
-                let longest = candidates.first().map_or(0, |p| p.words.len());
-                let ws: Vec<Word> = spans[i..(i + longest).min(spans.len())]
-                    .iter()
-                    .map(|&(start, end)| Word {
-                        form: form(&text[start..end]).into_owned(),
-                    })
-                    .collect();
-                let shouted = |len| shouted(text, &spans, i, len);
-                Self::longest_match(candidates, &ws, mode, shouted)
-            });
-            match found {
-                Some((group, len)) => {
-                    out.push(Mention {
-                        group,
-                        start,
-                        end: spans[i + len - 1].1,
-                    });
-                    i += len;
+            // Most words start no pattern: they need no form, allocation or lookup.
+            let word = &text[span.0..span.1];
+            if self.starts.may_start(word) {
+                lowercase_into(&form(word), &mut key);
+                if let Some(candidates) = self.by_first_word.get(key.as_str())
+                    && let Some(last) = self.match_at(text, prev, span, candidates, mode, &mut out)
+                {
+                    at = last.1;
+                    prev = Some(last);
+                    continue;
                 }
-                None => i += 1,
             }
+            prev = Some(span);
         }
         out
+    }
+
+    /// Tries `candidates` on the words from `first` on; on a match, records it in `out` and
+    /// returns its last word. `prev` is the word before, which [`shouted`] looks at.
+    fn match_at(
+        &self,
+        text: &str,
+        prev: Option<(usize, usize)>,
+        first: (usize, usize),
+        candidates: &[Pattern],
+        mode: MatchMode,
+        out: &mut Vec<Mention>,
+    ) -> Option<(usize, usize)> {
+        let longest = candidates.first().map_or(0, |p| p.words.len());
+        // The word before, the words a pattern may span, and the word after them.
+        let mut spans: Vec<(usize, usize)> = prev.into_iter().collect();
+        let i = spans.len();
+        spans.push(first);
+        while spans.len() < i + longest + 1 {
+            let Some(next) = next_word(text, spans[spans.len() - 1].1) else {
+                break;
+            };
+            spans.push(next);
+        }
+        let ws: Vec<Word> = spans[i..(i + longest).min(spans.len())]
+            .iter()
+            .map(|&(start, end)| Word {
+                form: form(&text[start..end]).into_owned(),
+            })
+            .collect();
+        let shouted = |len| shouted(text, &spans, i, len);
+        let (group, len) = Self::longest_match(candidates, &ws, mode, shouted)?;
+        let last = spans[i + len - 1];
+        out.push(Mention {
+            group,
+            start: first.0,
+            end: last.1,
+        });
+        Some(last)
     }
 
     /// The longest of `candidates` matching the words `ws`. An ambiguous acronym in text also

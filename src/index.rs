@@ -549,10 +549,9 @@ const BOOKKEEPING_PER_FILE: usize = 320;
 /// tantivy's writer heap: three quarters of the `--memory` budget less Talash's bookkeeping
 /// for `files` files, so that the whole run, not only tantivy's arenas, stays near the
 /// budget; never under the 16 MB per thread tantivy needs. The quarter held back is for the
-/// documents in flight between the threads and for what the allocator holds beyond the live
-/// bytes: mimalloc backs tantivy's arenas with transparent huge pages, which saves a fifth of
-/// indexing CPU but touched 427 MB at 1M passages under a 256 MB budget with the whole budget
-/// given to tantivy, and 325 MB with a quarter held back.
+/// documents in flight between the threads, the analyzers' stem memos and what the allocator
+/// holds beyond the live bytes: with the whole budget given to tantivy, a 1M-passage build
+/// under a 256 MB budget peaked at 352 MB (glibc's allocator), at the limit of budget + 100 MB.
 pub(crate) fn writer_heap(opts: &IndexOptions, files: usize, threads: usize) -> usize {
     let floor = 16 * 1024 * 1024 * threads.max(1);
     let heap = (opts.memory_bytes / 4 * 3)

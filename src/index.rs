@@ -340,22 +340,14 @@ pub(crate) fn remove_stale(dir: &Path, (manifest, files): &(String, String)) {
     CacheWriter::remove_stale(dir, files);
 }
 
-pub(crate) fn passage_doc(
-    fields: &Fields,
-    article: &Article,
-    passage: &corpus::Passage,
-    groups: &[GroupPath],
-) -> TantivyDocument {
+/// The fields every passage of `article` shares (ids, title, outlet, date, author, kind),
+/// built once per article: the outlet's key and the date's text and facet are not worth
+/// recomputing for each passage. [`passage_doc`] adds a passage's own fields to a clone.
+pub(crate) fn article_doc(fields: &Fields, article: &Article) -> TantivyDocument {
     let mut d = doc!(
-        fields.passage_id => passage.id.to_string(),
         fields.article_id => article.id.clone(),
-        fields.passage_no => u64::from(passage.id.n()),
         fields.title => article.title.clone(),
-        fields.text => passage.text.clone(),
     );
-    for g in groups {
-        d.add_facet(fields.group, g.facet());
-    }
     if let Some(o) = &article.outlet {
         d.add_facet(fields.outlet, outlet_facet(&outlet_key(o)));
         d.add_text(fields.outlet_name, o);
@@ -371,6 +363,23 @@ pub(crate) fn passage_doc(
     }
     if let Some(k) = &article.kind {
         d.add_text(fields.kind, k);
+    }
+    d
+}
+
+/// One passage's document: its article's shared fields, then its own.
+pub(crate) fn passage_doc(
+    fields: &Fields,
+    article: &TantivyDocument,
+    passage: corpus::Passage,
+    groups: &[GroupPath],
+) -> TantivyDocument {
+    let mut d = article.clone();
+    d.add_text(fields.passage_id, passage.id.to_string());
+    d.add_u64(fields.passage_no, u64::from(passage.id.n()));
+    d.add_text(fields.text, passage.text);
+    for g in groups {
+        d.add_facet(fields.group, g.facet());
     }
     d
 }

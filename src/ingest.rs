@@ -21,7 +21,7 @@ use anyhow::Result;
 use tantivy::TantivyDocument;
 
 use crate::corpus::{self, Article, InputError};
-use crate::index::{outlet_key, passage_doc};
+use crate::index::{article_doc, outlet_key, passage_doc};
 use crate::manifest::{ArticleHash, Manifest};
 use crate::schema::{Config, Fields};
 use crate::statcache::{CacheReader, CacheWriter, FileEntry, FileStat, HeldArticle};
@@ -91,7 +91,8 @@ fn article_docs(
     let title_groups = config.gazetteer.tag(&article.title, "");
     let mut per_group: BTreeMap<String, usize> = BTreeMap::new();
     let mut docs = Vec::with_capacity(passages.len());
-    for p in &passages {
+    let shared = article_doc(fields, article);
+    for p in passages {
         let mut groups = config.gazetteer.tag("", &p.text);
         groups.extend(title_groups.iter().cloned());
         groups.sort();
@@ -99,7 +100,7 @@ fn article_docs(
         for g in &groups {
             *per_group.entry(g.to_string()).or_default() += 1;
         }
-        docs.push(passage_doc(fields, article, p, &groups));
+        docs.push(passage_doc(fields, &shared, p, &groups));
     }
     (docs, per_group.into_iter().collect())
 }

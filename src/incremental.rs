@@ -32,7 +32,7 @@ use crate::index::{
 use crate::ingest::{Context as Ingest, Prepared, Sink};
 use crate::manifest::{Entry, Manifest};
 use crate::schema::{Config, Fields};
-use crate::statcache::{CacheReader, CacheWriter};
+use crate::statcache::{CacheReader, CacheWriter, FileStat};
 
 /// What an incremental run found and did, in articles (and passages written or deleted).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -231,7 +231,7 @@ pub fn update(
     config: &Config,
     opts: &IndexOptions,
     base: Base,
-    files: &[PathBuf],
+    (files, stats): (&[PathBuf], &[Option<FileStat>]),
     bad: Vec<InputError>,
     fields: &Fields,
     started: Instant,
@@ -265,7 +265,8 @@ pub fn update(
     };
     let old_cache = || CacheReader::open(&opts.dir, &manifest_name, opts.max_file_bytes);
     let mut cache = CacheWriter::create(&opts.dir, opts.max_file_bytes);
-    let streamed = crate::ingest::stream(&ctx, files, bad, &old_cache, &mut cache, &mut sink)?;
+    let streamed =
+        crate::ingest::stream(&ctx, (files, stats), bad, &old_cache, &mut cache, &mut sink)?;
     let mut removed: Vec<String> = old
         .ids()
         .filter(|id| !streamed.seen.contains_key(*id))

@@ -18,7 +18,7 @@ use crate::groups::GroupPath;
 use crate::ingest::{Context as Ingest, Prepared, Sink};
 use crate::manifest::{Entry, Manifest};
 use crate::schema::{Config, ConfigSources, Fields, JsonlUnit};
-use crate::statcache::CacheWriter;
+use crate::statcache::{CacheWriter, FileStat};
 
 /// Bumped whenever an index built by an older Talash cannot be read correctly by this one.
 pub const FORMAT_VERSION: u32 = 2;
@@ -462,13 +462,20 @@ pub fn build_with_progress(
     let wall_start = std::time::SystemTime::now();
     let _lock = crate::lock::IndexLock::acquire(&opts.dir)?;
     let recovered = crate::recover::before_writing(&opts.dir)?;
-    let (files, bad) = discover(&opts.corpus, opts.keep_going)?;
+    let (files, stats, bad) = discover_with_stats(opts)?;
     let (schema, fields) = config.spec.build();
     let full_reason = match crate::incremental::Base::open(config, opts, &schema) {
         Ok(base) => {
             // Updates write only what changed, quickly: no bar for them.
             let mut summary = crate::incremental::update(
-                config, opts, base, &files, bad, &fields, started, wall_start,
+                config,
+                opts,
+                base,
+                (&files, &stats),
+                bad,
+                &fields,
+                started,
+                wall_start,
             )?;
             summary.warnings.splice(0..0, recovered);
             return Ok(summary);
@@ -494,7 +501,7 @@ pub fn build_with_progress(
         opts,
         (&index, &written_to),
         &fields,
-        &files,
+        (&files, &stats),
         bad,
         progress,
         wall_start,
@@ -526,6 +533,27 @@ pub fn build_with_progress(
 /// `keep_going`; otherwise the first is the error).
 fn discover(paths: &[PathBuf], keep_going: bool) -> Result<(Vec<PathBuf>, Vec<InputError>)> {
     let (files, bad) = corpus::discover_all(paths);
+    refuse_bad_discovery(paths, &files, bad, keep_going).map(|bad| (files, bad))
+}
+
+/// [`discover`] with each file's stat, taken by a parallel walk (see [`crate::walk`]).
+#[allow(clippy::type_complexity)]
+fn discover_with_stats(
+    opts: &IndexOptions,
+) -> Result<(Vec<PathBuf>, Vec<Option<FileStat>>, Vec<InputError>)> {
+    let found = crate::walk::discover(&opts.corpus, workers(opts));
+    let bad = refuse_bad_discovery(&opts.corpus, &found.files, found.errors, opts.keep_going)?;
+    Ok((found.files, found.stats, bad))
+}
+
+/// The discovery errors to report, or the error that ends the run: the first one (without
+/// `keep_going`), or finding no article file at all.
+fn refuse_bad_discovery(
+    paths: &[PathBuf],
+    files: &[PathBuf],
+    bad: Vec<InputError>,
+    keep_going: bool,
+) -> Result<Vec<InputError>> {
     if let Some(first) = bad.first()
         && !keep_going
     {
@@ -538,7 +566,7 @@ fn discover(paths: &[PathBuf], keep_going: bool) -> Result<(Vec<PathBuf>, Vec<In
             shown.join(", ")
         );
     }
-    Ok((files, bad))
+    Ok(bad)
 }
 
 /// Talash's own bookkeeping per corpus file while indexing (the sorted file list, the ids
@@ -605,7 +633,7 @@ fn build_into(
     opts: &IndexOptions,
     (index, dir): (&Index, &Path),
     fields: &Fields,
-    files: &[PathBuf],
+    (files, stats): (&[PathBuf], &[Option<FileStat>]),
     bad: Vec<InputError>,
     progress: &dyn crate::progress::Progress,
     wall_start: std::time::SystemTime,
@@ -633,7 +661,8 @@ fn build_into(
         progress,
     };
     let mut cache = CacheWriter::create(dir, opts.max_file_bytes);
-    let streamed = crate::ingest::stream(&ctx, files, bad, &|| None, &mut cache, &mut sink)?;
+    let streamed =
+        crate::ingest::stream(&ctx, (files, stats), bad, &|| None, &mut cache, &mut sink)?;
     let (manifest, passages) = (sink.manifest, sink.passages);
     progress.finish();
     let meta = IndexMeta::new(config, streamed.outlets, &manifest);

@@ -313,21 +313,20 @@ fn read_file(path: &Path, ctx: &Context) -> FileRead {
 /// one goes to `cache`.
 pub(crate) fn stream(
     ctx: &Context,
-    files: &[PathBuf],
+    (files, stats): (&[PathBuf], &[Option<FileStat>]),
     bad: Vec<InputError>,
     old_cache: &dyn Fn() -> Option<CacheReader>,
     cache: &mut CacheWriter,
     sink: &mut dyn Sink,
 ) -> Result<Streamed> {
     // Which files must be read: those the cache does not vouch for, with their stats taken
-    // before reading (a change while reading then shows next time). The cache is read twice
+    // by the walk, before reading (a change while reading then shows next time). The cache is read twice
     // as a stream (here, and below for the entries) rather than held in memory.
     let fresh_in = |entry: Option<FileEntry>, stat: Option<FileStat>| {
         let old = ctx.old?;
         entry.filter(|e| Some(e.stat) == stat && e.articles.iter().all(|a| old.get(&a.0).is_some()))
     };
     let mut reader = old_cache();
-    let stats = stat_all(files, ctx.workers);
     let mut to_read = Vec::new();
     let mut fresh = Vec::with_capacity(files.len());
     for (i, f) in files.iter().enumerate() {
@@ -393,22 +392,6 @@ pub(crate) fn stream(
         crate::recover::refuse_empty_run(&[], &out.bad)?;
     }
     Ok(out)
-}
-
-/// The stats of `files`, taken on `workers` threads (a `stat` is a system call; at 1M passages
-/// an update makes 180k of them, and little else).
-fn stat_all(files: &[PathBuf], workers: usize) -> Vec<Option<FileStat>> {
-    let chunk = files.len().div_ceil(workers.max(1)).max(1);
-    std::thread::scope(|s| {
-        let parts: Vec<_> = files
-            .chunks(chunk)
-            .map(|part| s.spawn(move || part.iter().map(|f| FileStat::of(f)).collect::<Vec<_>>()))
-            .collect();
-        parts
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    })
 }
 
 /// Runs `work` on every item on `workers` threads and hands each result to `take` in item

@@ -41,7 +41,11 @@ impl FileStat {
     /// The stat of `path`, or `None` when it cannot be taken (the file is then read, and
     /// reading reports the problem).
     pub fn of(path: &Path) -> Option<FileStat> {
-        let meta = std::fs::metadata(path).ok()?;
+        Self::from_metadata(&std::fs::metadata(path).ok()?)
+    }
+
+    /// The stat in `meta`, if it is a regular file's.
+    pub fn from_metadata(meta: &std::fs::Metadata) -> Option<FileStat> {
         let mtime = meta.modified().ok()?.duration_since(UNIX_EPOCH).ok()?;
         let mtime_ns = u64::try_from(mtime.as_nanos()).ok()?;
         meta.is_file().then_some(FileStat {

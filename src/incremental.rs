@@ -32,7 +32,7 @@ use crate::index::{
 use crate::ingest::{Context as Ingest, Prepared, Sink};
 use crate::manifest::{Entry, Manifest};
 use crate::schema::{Config, Fields};
-use crate::statcache::{CacheReader, CacheWriter, FileStat};
+use crate::statcache::{CacheWriter, FileStat, OldCache};
 
 /// What an incremental run found and did, in articles (and passages written or deleted).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -263,10 +263,16 @@ pub fn update(
         written: Vec::new(),
         counts: ChangeCounts::default(),
     };
-    let old_cache = || CacheReader::open(&opts.dir, &manifest_name, opts.max_file_bytes);
-    let mut cache = CacheWriter::create(&opts.dir, opts.max_file_bytes);
-    let streamed =
-        crate::ingest::stream(&ctx, (files, stats), bad, &old_cache, &mut cache, &mut sink)?;
+    let old_cache = OldCache::open(&opts.dir, &manifest_name, opts.max_file_bytes);
+    let mut cache = CacheWriter::deferred(&opts.dir, opts.max_file_bytes);
+    let streamed = crate::ingest::stream(
+        &ctx,
+        (files, stats),
+        bad,
+        old_cache.as_ref(),
+        &mut cache,
+        &mut sink,
+    )?;
     let mut removed: Vec<String> = old
         .ids()
         .filter(|id| !streamed.seen.contains_key(*id))

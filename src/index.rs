@@ -661,8 +661,7 @@ fn build_into(
         progress,
     };
     let mut cache = CacheWriter::create(dir, opts.max_file_bytes);
-    let streamed =
-        crate::ingest::stream(&ctx, (files, stats), bad, &|| None, &mut cache, &mut sink)?;
+    let streamed = crate::ingest::stream(&ctx, (files, stats), bad, None, &mut cache, &mut sink)?;
     let (manifest, passages) = (sink.manifest, sink.passages);
     progress.finish();
     let meta = IndexMeta::new(config, streamed.outlets, &manifest);

@@ -11,7 +11,7 @@
 //! With a [`StatCache`] from the previous run, files whose size and mtime are unchanged are not
 //! read at all: their articles are taken from the cache (ids) and the manifest (hashes).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, mpsc};
@@ -24,7 +24,7 @@ use crate::corpus::{self, Article, InputError};
 use crate::index::{outlet_key, passage_doc};
 use crate::manifest::{ArticleHash, Manifest};
 use crate::schema::{Config, Fields};
-use crate::statcache::{CacheReader, CacheWriter, FileEntry, FileStat, HeldArticle};
+use crate::statcache::{CacheWriter, Cached, FileEntry, FileStat, HeldArticle, OldCache};
 
 /// What the workers need to prepare an article.
 pub(crate) struct Context<'a> {
@@ -152,6 +152,8 @@ struct Acceptor<'c, 'a> {
     out: Streamed,
     dups: Vec<InputError>,
     first_dup: Option<InputError>,
+    /// Outlet names of cached files already entered into `out.outlets`.
+    outlet_names: HashSet<String>,
 }
 
 /// What one file gave, for the cache: its articles and outlets, and whether it was clean.
@@ -228,29 +230,32 @@ impl Acceptor<'_, '_> {
 
     /// Takes the articles of a file the cache vouches for, unless one of its ids was already
     /// seen (another file took it meanwhile): then the file is read, to report it properly.
-    fn take_cached(&mut self, file: usize, entry: FileEntry, sink: &mut dyn Sink) -> Result<()> {
+    fn take_cached(&mut self, file: usize, entry: Cached, sink: &mut dyn Sink) -> Result<()> {
         let files = self.files;
         let path = &files[file];
         if entry
-            .articles
-            .iter()
-            .any(|a| self.out.seen.contains_key(&a.0))
+            .articles()
+            .any(|(id, _)| self.out.seen.contains_key(id))
         {
-            let stat = Some(entry.stat);
+            let stat = Some(entry.stat());
             return self.take_file(file, stat, read_file(path, self.ctx), sink);
         }
-        for HeldArticle(id, line) in &entry.articles {
-            self.out.seen.insert(id.clone(), Place(file, *line));
+        for (id, line) in entry.articles() {
+            self.out.seen.insert(id.to_string(), Place(file, line));
             self.out.articles += 1;
             sink.cached(id)?;
         }
-        for o in &entry.outlets {
-            self.out
-                .outlets
-                .entry(outlet_key(o))
-                .or_insert_with(|| o.clone());
+        for o in entry.outlets() {
+            // Most files name an outlet already met: skip making its key again.
+            if !self.outlet_names.contains(o) {
+                self.outlet_names.insert(o.to_string());
+                self.out
+                    .outlets
+                    .entry(outlet_key(o))
+                    .or_insert_with(|| o.to_string());
+            }
         }
-        self.cache.add(path, &entry);
+        self.cache.keep(&entry);
         Ok(())
     }
 
@@ -308,41 +313,29 @@ fn read_file(path: &Path, ctx: &Context) -> FileRead {
     )
 }
 
-/// Streams the article `files` (sorted, as discovered) into `sink`. `bad` holds the discovery
-/// errors (with `keep_going`). `old_cache` opens the previous run's stat cache, if any; the new
-/// one goes to `cache`.
+/// Streams the article `files` (sorted, as discovered, with their stats) into `sink`. `bad`
+/// holds the discovery errors (with `keep_going`). `old_cache` is the previous run's stat
+/// cache, if any; the new one goes to `cache`.
 pub(crate) fn stream(
     ctx: &Context,
     (files, stats): (&[PathBuf], &[Option<FileStat>]),
     bad: Vec<InputError>,
-    old_cache: &dyn Fn() -> Option<CacheReader>,
+    old_cache: Option<&OldCache>,
     cache: &mut CacheWriter,
     sink: &mut dyn Sink,
 ) -> Result<Streamed> {
     // Which files must be read: those the cache does not vouch for, with their stats taken
-    // by the walk, before reading (a change while reading then shows next time). The cache is read twice
-    // as a stream (here, and below for the entries) rather than held in memory.
-    let fresh_in = |entry: Option<FileEntry>, stat: Option<FileStat>| {
-        let old = ctx.old?;
-        entry.filter(|e| Some(e.stat) == stat && e.articles.iter().all(|a| old.get(&a.0).is_some()))
+    // by the walk, before reading (a change while reading then shows next time).
+    let vouched = |i: usize, cursor: &mut usize| -> Option<Cached> {
+        let (old, cache) = (ctx.old?, old_cache?);
+        let entry = cache.find(cursor, &files[i])?;
+        let fresh = Some(entry.stat()) == stats.get(i).copied().flatten()
+            && entry.articles().all(|(id, _)| old.get(id).is_some());
+        fresh.then_some(entry)
     };
-    let mut reader = old_cache();
-    let mut to_read = Vec::new();
-    let mut fresh = Vec::with_capacity(files.len());
-    for (i, f) in files.iter().enumerate() {
-        let stat = stats[i];
-        let entry = reader.as_mut().and_then(|r| r.entry(f));
-        let is_fresh = fresh_in(entry, stat).is_some();
-        if !is_fresh {
-            to_read.push(i);
-        }
-        fresh.push(is_fresh);
-    }
-    let mut reader = if to_read.len() < files.len() {
-        old_cache()
-    } else {
-        None
-    };
+    let mut cursor = 0;
+    let cached: Vec<Option<Cached>> = (0..files.len()).map(|i| vouched(i, &mut cursor)).collect();
+    let to_read: Vec<usize> = (0..files.len()).filter(|&i| cached[i].is_none()).collect();
     sink.plan(to_read.len());
     let mut acc = Acceptor {
         ctx,
@@ -351,23 +344,21 @@ pub(crate) fn stream(
         out: Streamed {
             bad,
             files: files.len(),
+            seen: HashMap::with_capacity(files.len()),
             ..Default::default()
         },
         dups: Vec::new(),
         first_dup: None,
+        outlet_names: HashSet::new(),
     };
+    let stat_of = |i: usize| stats.get(i).copied().flatten();
     let mut next_cached = 0;
     let mut flush_cached = |acc: &mut Acceptor, upto: usize, sink: &mut dyn Sink| -> Result<()> {
         while next_cached < upto {
             let i = next_cached;
             next_cached += 1;
-            if !fresh[i] {
-                continue;
-            }
-            match reader.as_mut().and_then(|r| r.entry(&files[i])) {
-                Some(entry) => acc.take_cached(i, entry, sink)?,
-                // The cache changed under us (it cannot: the index is locked); read the file.
-                None => acc.take_file(i, stats[i], read_file(&files[i], ctx), sink)?,
+            if let Some(entry) = cached[i] {
+                acc.take_cached(i, entry, sink)?;
             }
         }
         Ok(())
@@ -379,7 +370,7 @@ pub(crate) fn stream(
         |k, read| {
             let i = to_read[k];
             flush_cached(&mut acc, i, sink)?;
-            acc.take_file(i, stats[i], read, sink)
+            acc.take_file(i, stat_of(i), read, sink)
         },
     )?;
     flush_cached(&mut acc, files.len(), sink)?;

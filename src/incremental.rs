@@ -29,7 +29,7 @@ use crate::index::{
     FORMAT_VERSION, IndexMeta, IndexOptions, IndexSummary, RunKind, commit, lock_error,
     schema_json, talash_format,
 };
-use crate::ingest::{Context as Ingest, Prepared, Sink};
+use crate::ingest::{Context as Ingest, Prepared, Sink, Streamed};
 use crate::manifest::{Entry, Manifest};
 use crate::schema::{Config, Fields};
 use crate::statcache::{CacheWriter, FileStat, OldCache};
@@ -273,17 +273,23 @@ pub fn update(
         &mut cache,
         &mut sink,
     )?;
-    let mut removed: Vec<String> = old
-        .ids()
-        .filter(|id| !streamed.seen.contains_key(*id))
-        .map(str::to_string)
-        .collect();
+    let mut removed: Vec<String> = streamed.seen.unseen().map(str::to_string).collect();
     removed.sort();
+    // What the summary needs, apart from the ids seen (which borrow the old manifest).
+    let Streamed {
+        bad,
+        warnings,
+        outlets,
+        per_group,
+        files: files_found,
+        files_read,
+        ..
+    } = streamed;
     for id in &removed {
         sink.delete(id)?;
     }
     sink.counts.removed = removed.len();
-    if sink.writer.is_some() || streamed.outlets != old_meta.outlets {
+    if sink.writer.is_some() || outlets != old_meta.outlets {
         sink.writer()?;
     }
     let UpdateSink {
@@ -300,7 +306,7 @@ pub fn update(
         manifest.insert(&id, entry);
     }
     if let Some(mut writer) = writer {
-        let meta = IndexMeta::new(config, streamed.outlets, &manifest);
+        let meta = IndexMeta::new(config, outlets, &manifest);
         let names = commit(&mut writer, meta, &manifest, cache, &opts.dir)?;
         crate::index::remove_stale(&opts.dir, &names);
         compact(&index, &mut writer)?;
@@ -316,14 +322,14 @@ pub fn update(
     Ok(IndexSummary {
         articles: manifest.articles(),
         passages: manifest.passages(),
-        per_group: streamed.per_group,
-        skipped: streamed.bad,
-        warnings: streamed.warnings,
+        per_group,
+        skipped: bad,
+        warnings,
         elapsed: started.elapsed(),
         index_bytes: crate::index::dir_size(&opts.dir),
         run: RunKind::Incremental(counts),
-        files: streamed.files,
-        files_read: streamed.files_read,
+        files: files_found,
+        files_read,
     })
 }
 

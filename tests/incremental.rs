@@ -402,3 +402,96 @@ fn updates_read_only_files_whose_stat_changed() {
     );
     assert_same_answers(&idx, &fresh_build(&corpus, t.path(), "fresh2"));
 }
+
+/// Ids met in files the stat cache vouches for and in files read are one set: an article that
+/// moves to a new file is the same article, a new file reusing a cached file's id is a
+/// duplicate whichever comes first in the corpus, and many updates in a row (each rewriting
+/// only what changed of the manifest and the cache) still answer as a full rebuild.
+#[test]
+fn ids_of_cached_and_read_files_are_checked_together() {
+    let t = temp();
+    let corpus = t.path().join("c");
+    write_corpus(&corpus);
+    age_all(&corpus, 3600);
+    let idx = t.path().join("idx");
+    index_ok(&corpus, &idx, &[]);
+
+    // Moved: a.md becomes z.md (read), same article: nothing changes in the index.
+    std::fs::rename(corpus.join("a.md"), corpus.join("z.md")).unwrap();
+    age(&corpus.join("z.md"), 1800);
+    let out = index_ok(&corpus, &idx, &[]);
+    assert!(
+        out.contains("0 added, 0 changed, 0 removed, 5 unchanged"),
+        "{out}"
+    );
+    assert!(out.contains("read 1 of 5 files"), "{out}");
+
+    // A new file before the cached c.md takes its id: c.md is the duplicate.
+    let dup = |name: &str, id: &str| {
+        write_article(
+            &corpus,
+            name,
+            &format!("id = \"{id}\"\ntitle = \"Copy\"\noutlet = \"Wire\""),
+            "A copy of another article.\n",
+        );
+        age(&corpus.join(name), 1800);
+    };
+    dup("0.md", "c");
+    let r = index_into(&corpus, &idx, &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("c.md")
+            && r.stderr.contains("already used by")
+            && r.stderr.contains("0.md"),
+        "{}",
+        r.stderr
+    );
+    let r = index_into(&corpus, &idx, &["--keep-going"]);
+    assert!(r.stderr.contains("c.md"), "{}", r.stderr);
+    assert!(r.stderr.contains("1 changed"), "{}", r.stderr);
+    std::fs::remove_file(corpus.join("0.md")).unwrap();
+
+    // A new file after the cached b.md takes its id: the new file is the duplicate.
+    dup("y.md", "b");
+    let r = index_into(&corpus, &idx, &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("y.md")
+            && r.stderr.contains("already used by")
+            && r.stderr.contains("b.md"),
+        "{}",
+        r.stderr
+    );
+    std::fs::remove_file(corpus.join("y.md")).unwrap();
+
+    // Several updates in a row: change, add, remove, then put things back.
+    let out = index_ok(&corpus, &idx, &[]);
+    assert!(out.contains("0 added, 1 changed, 0 removed"), "{out}");
+    for round in 0..3 {
+        let name = format!("n{round}.md");
+        write_article(
+            &corpus,
+            &name,
+            &format!("id = \"n{round}\"\ntitle = \"New {round}\"\noutlet = \"Wire\""),
+            "Officials met near the border after the attack.\n",
+        );
+        age(&corpus.join(&name), 1800);
+        let d = corpus.join("d.md");
+        let text = std::fs::read_to_string(&d).unwrap();
+        std::fs::write(&d, format!("{text}\nUpdate {round}.\n")).unwrap();
+        age(&d, 1000 - round);
+        if round > 0 {
+            std::fs::remove_file(corpus.join(format!("n{}.md", round - 1))).unwrap();
+        }
+        let out = index_ok(&corpus, &idx, &[]);
+        let removed = if round > 0 { 1 } else { 0 };
+        assert!(
+            out.contains(&format!("1 added, 1 changed, {removed} removed")),
+            "{out}"
+        );
+        assert!(out.contains("read 2 of"), "{out}");
+        let out = index_ok(&corpus, &idx, &[]);
+        assert!(out.contains("read 0 of"), "{out}");
+    }
+    assert_same_answers(&idx, &fresh_build(&corpus, t.path(), "fresh"));
+}

@@ -50,8 +50,8 @@ pub struct Base {
     index: Index,
     meta: IndexMeta,
     manifest: Manifest,
-    /// The manifest's file name (the stat cache written with it is named alike).
-    manifest_name: String,
+    /// The stat cache written with the manifest, if it can be used.
+    cache: Option<OldCache>,
 }
 
 impl Base {
@@ -99,7 +99,7 @@ impl Base {
         let path = Manifest::path_in(dir, name)
             .ok_or_else(|| format!("the index names an invalid manifest {name:?}"))?;
         let manifest = Manifest::read(&path).map_err(|e| format!("{e:#}"))?;
-        let manifest_name = name.to_string();
+        let cache = OldCache::open(dir, name, opts.max_file_bytes);
         let alive: u64 = metas.segments.iter().map(|s| u64::from(s.num_docs())).sum();
         if manifest.articles() != meta.articles
             || manifest.passages() != meta.passages
@@ -111,7 +111,7 @@ impl Base {
             index,
             meta,
             manifest,
-            manifest_name,
+            cache,
         })
     }
 
@@ -241,7 +241,7 @@ pub fn update(
         index,
         meta: old_meta,
         manifest: old,
-        manifest_name,
+        cache: old_cache,
     } = base;
     config.spec.register_analyzers(index.tokenizers());
     let ctx = Ingest {
@@ -263,8 +263,7 @@ pub fn update(
         written: Vec::new(),
         counts: ChangeCounts::default(),
     };
-    let old_cache = OldCache::open(&opts.dir, &manifest_name, opts.max_file_bytes);
-    let mut cache = CacheWriter::deferred(&opts.dir, opts.max_file_bytes);
+    let mut cache = CacheWriter::deferred(&opts.dir, opts.max_file_bytes, old_cache.as_ref());
     let streamed = crate::ingest::stream(
         &ctx,
         (files, stats),

@@ -323,21 +323,38 @@ pub(crate) fn commit(
     manifest: &Manifest,
     cache: CacheWriter,
     dir: &Path,
-) -> Result<(String, String)> {
+) -> Result<SideFiles> {
     let mut prepared = writer.prepare_commit()?;
-    let name = manifest.write(dir, prepared.opstamp())?;
-    // Named after the same opstamp, so the manifest's name in the payload names it too.
-    let files = cache.finish(prepared.opstamp())?;
+    let opstamp = prepared.opstamp();
+    // Both written (and synced) at once.
+    let (manifest, files) = std::thread::scope(|s| {
+        let name = s.spawn(|| manifest.write(dir, opstamp));
+        // Named after the same opstamp, so the manifest's name in the payload names it too.
+        let files = cache.finish(opstamp);
+        let name = name.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (name, files)
+    });
+    let ((name, base), (files, files_base)) = (manifest?, files?);
     meta.manifest = Some(name.clone());
     prepared.set_payload(&serde_json::to_string(&meta)?);
     prepared.commit()?;
-    Ok((name, files))
+    Ok(SideFiles {
+        manifests: [Some(name), base].into_iter().flatten().collect(),
+        caches: [Some(files), files_base].into_iter().flatten().collect(),
+    })
+}
+
+/// The side files of a commit: its manifest and stat cache, each with the whole file it
+/// changes when written as a delta. All of them are kept; older ones are stale.
+pub(crate) struct SideFiles {
+    manifests: Vec<String>,
+    caches: Vec<String>,
 }
 
 /// Removes side files of older commits.
-pub(crate) fn remove_stale(dir: &Path, (manifest, files): &(String, String)) {
-    Manifest::remove_stale(dir, manifest);
-    CacheWriter::remove_stale(dir, files);
+pub(crate) fn remove_stale(dir: &Path, keep: &SideFiles) {
+    Manifest::remove_stale(dir, &keep.manifests);
+    CacheWriter::remove_stale(dir, &keep.caches);
 }
 
 pub(crate) fn passage_doc(
@@ -462,9 +479,17 @@ pub fn build_with_progress(
     let wall_start = std::time::SystemTime::now();
     let _lock = crate::lock::IndexLock::acquire(&opts.dir)?;
     let recovered = crate::recover::before_writing(&opts.dir)?;
-    let (files, stats, bad) = discover_with_stats(opts)?;
     let (schema, fields) = config.spec.build();
-    let full_reason = match crate::incremental::Base::open(config, opts, &schema) {
+    // The previous index, its manifest and stat cache are read while the corpus is walked
+    // (at 1M passages each takes a good part of an update).
+    let (found, base) = std::thread::scope(|s| {
+        let base = s.spawn(|| crate::incremental::Base::open(config, opts, &schema));
+        let found = discover_with_stats(opts);
+        let base = base.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (found, base)
+    });
+    let (files, stats, bad) = found?;
+    let full_reason = match base {
         Ok(base) => {
             // Updates write only what changed, quickly: no bar for them.
             let mut summary = crate::incremental::update(
@@ -637,7 +662,7 @@ fn build_into(
     bad: Vec<InputError>,
     progress: &dyn crate::progress::Progress,
     wall_start: std::time::SystemTime,
-) -> Result<(IndexSummary, (String, String))> {
+) -> Result<(IndexSummary, SideFiles)> {
     config.spec.register_analyzers(index.tokenizers());
     let threads = opts.threads.max(1);
     let heap = writer_heap(opts, files.len(), threads);

@@ -24,6 +24,13 @@ use xxhash_rust::xxh3::{Xxh3, xxh3_128};
 use crate::corpus::Article;
 
 const HEADER: &str = "talash-articles 1";
+/// The header of a manifest written as the changes to another (see [`Manifest::write`]).
+const DELTA_HEADER: &str = "talash-articles-delta 1";
+/// A delta is written while the changes since the last whole manifest number at most this
+/// share of it (one in eight); then the whole manifest is written again.
+const DELTA_SHARE: usize = 8;
+/// A delta's last line: without it, a delta cut short at a line break could lose changes.
+const DELTA_END: &str = "end\n";
 const PREFIX: &str = "talash-articles-";
 const SUFFIX: &str = ".tsv";
 
@@ -89,8 +96,10 @@ pub struct Entry {
 /// to a small map in front of it, and writing copies unchanged lines as they were.
 #[derive(Debug, Clone, Default)]
 pub struct Manifest {
-    /// The text of the manifest file read (empty for a new manifest).
+    /// The text of the whole manifest file read (empty for a new manifest).
     text: String,
+    /// That file's name, when read from one.
+    base_name: Option<String>,
     /// Its articles, sorted by id.
     base: Vec<BaseLine>,
     /// `base` by id: each id's XXH3-128 and its position. An update looks up every article
@@ -102,6 +111,10 @@ pub struct Manifest {
     collided: bool,
     /// Changes since: an entry, or `None` for an article removed.
     changes: HashMap<String, Option<Entry>>,
+    /// The changes that a delta read held (see [`Manifest::position`]): each id with its
+    /// number among the articles it set, or `None` if it removed it.
+    read_changes: HashMap<String, Option<usize>>,
+    read_set: Vec<String>,
     articles: usize,
     passages: usize,
 }
@@ -128,12 +141,22 @@ impl Manifest {
     }
 
     fn base_get(&self, id: &str) -> Option<&BaseLine> {
-        self.base.get(self.position(id)?)
+        self.base.get(self.base_position(id)?)
     }
 
-    /// Where `id` is among the articles of the manifest file read (changes made since are
-    /// not looked at): a number below [`Manifest::read_len`].
+    /// Where `id` is among the articles of the manifest as read (changes made since are not
+    /// looked at): a number below [`Manifest::read_len`]. The whole manifest's articles come
+    /// first, then those a delta set.
     pub(crate) fn position(&self, id: &str) -> Option<usize> {
+        if !self.read_changes.is_empty()
+            && let Some(change) = self.read_changes.get(id)
+        {
+            return change.map(|n| self.base.len() + n);
+        }
+        self.base_position(id)
+    }
+
+    fn base_position(&self, id: &str) -> Option<usize> {
         let key = xxh3_128(id.as_bytes());
         let &(_, at) = self.by_id.find(key as u64, |&(k, i)| {
             k == key
@@ -146,14 +169,24 @@ impl Manifest {
         Some(at as usize)
     }
 
-    /// How many articles the manifest file read held.
+    /// The number of positions (some hold no article: those a delta changed or removed).
     pub(crate) fn read_len(&self) -> usize {
-        self.base.len()
+        self.base.len() + self.read_set.len()
     }
 
-    /// The id at `position` among the articles of the manifest file read.
+    /// The id at `position` among the articles of the manifest as read, if one is there.
     pub(crate) fn id_at(&self, position: usize) -> Option<&str> {
-        self.base.get(position).map(|b| self.base_id(b))
+        match self.base.get(position) {
+            Some(b) => {
+                let id = self.base_id(b);
+                let changed = !self.read_changes.is_empty() && self.read_changes.contains_key(id);
+                (!changed).then_some(id)
+            }
+            None => self
+                .read_set
+                .get(position - self.base.len())
+                .map(String::as_str),
+        }
     }
 
     pub fn insert(&mut self, id: &str, entry: Entry) {
@@ -166,7 +199,10 @@ impl Manifest {
     pub fn remove(&mut self, id: &str) -> Option<Entry> {
         let old = self.forget(id);
         if old.is_some() {
-            self.changes.insert(id.to_string(), None);
+            match self.base_get(id) {
+                Some(_) => self.changes.insert(id.to_string(), None),
+                None => self.changes.remove(id),
+            };
         }
         old
     }
@@ -244,11 +280,77 @@ impl Manifest {
             .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
     }
 
-    /// Reads a manifest; any damage is an error (the caller then rebuilds in full).
+    /// Reads a manifest (a whole one, or the changes to one); any damage is an error (the
+    /// caller then rebuilds in full).
     pub fn read(path: &Path) -> Result<Manifest> {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read {}", path.display()))?;
-        Self::parse(text).with_context(|| format!("{} is damaged", path.display()))
+        if text.starts_with(DELTA_HEADER) {
+            return Self::read_delta(path, &text)
+                .with_context(|| format!("{} is damaged", path.display()));
+        }
+        let mut m = Self::parse(text).with_context(|| format!("{} is damaged", path.display()))?;
+        m.base_name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .map(str::to_string);
+        Ok(m)
+    }
+
+    /// Reads a delta: the whole manifest it names, with its changes applied.
+    fn read_delta(path: &Path, text: &str) -> Result<Manifest> {
+        let (first, body) = text.split_once('\n').context("it has no header line")?;
+        let base_name = first
+            .strip_prefix(DELTA_HEADER)
+            .and_then(|r| r.strip_prefix('\t'))
+            .filter(|n| Self::is_manifest_name(n))
+            .context("its header names no manifest")?;
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let base = dir.join(base_name);
+        let base_text = std::fs::read_to_string(&base)
+            .with_context(|| format!("cannot read the manifest it changes, {}", base.display()))?;
+        if base_text.starts_with(DELTA_HEADER) {
+            bail!(
+                "the manifest it changes, {}, is a delta too",
+                base.display()
+            );
+        }
+        let mut m =
+            Self::parse(base_text).with_context(|| format!("{} is damaged", base.display()))?;
+        m.base_name = Some(base_name.to_string());
+        let body = body
+            .strip_suffix(DELTA_END)
+            .context("it does not end with its end line (cut short?)")?;
+        for (i, line) in body.split_terminator('\n').enumerate() {
+            let n = i + 2;
+            match line.strip_prefix("-\t-\t") {
+                Some(id) => {
+                    if m.base_get(id).is_none() || m.remove(id).is_none() {
+                        bail!("line {n} removes an article the manifest it changes does not hold");
+                    }
+                }
+                None => {
+                    let (id_at, entry) =
+                        parse_line(line).with_context(|| format!("line {n} is malformed"))?;
+                    m.insert(&line[id_at..], entry);
+                }
+            }
+        }
+        let mut set: Vec<&String> = (m.changes.iter())
+            .filter_map(|(id, e)| e.map(|_| id))
+            .collect();
+        set.sort();
+        m.read_set = set.into_iter().cloned().collect();
+        let numbered = m
+            .read_set
+            .iter()
+            .enumerate()
+            .map(|(n, id)| (id.clone(), Some(n)));
+        let removed = (m.changes.iter())
+            .filter(|(_, e)| e.is_none())
+            .map(|(id, _)| (id.clone(), None));
+        m.read_changes = numbered.chain(removed).collect();
+        Ok(m)
     }
 
     /// Parses a manifest's text. Lines are sorted by id (as [`Manifest::write`] writes them),
@@ -294,30 +396,30 @@ impl Manifest {
             base,
             by_id,
             collided,
+            base_name: None,
             changes: HashMap::new(),
+            read_changes: HashMap::new(),
+            read_set: Vec::new(),
         })
     }
 
     /// Writes the manifest for the commit of `opstamp` into `dir`, durably (written to a
-    /// temporary name, synced, renamed), and returns its file name. Lines of articles that did
-    /// not change since it was read are copied as they were.
-    pub fn write(&self, dir: &Path, opstamp: u64) -> Result<String> {
+    /// temporary name, synced, renamed). Returns its file name, and the name of the whole
+    /// manifest it changes when it is written as a delta: an update that changes a few
+    /// articles of 180k writes those few lines, not 9 MB, until the changes since the whole
+    /// manifest was written reach [`DELTA_SHARE`]. A whole manifest copies the lines of
+    /// articles that did not change as they were.
+    pub fn write(&self, dir: &Path, opstamp: u64) -> Result<(String, Option<String>)> {
         let name = Self::file_name(opstamp);
         let tmp = dir.join(format!(".{name}.tmp"));
-        let mut out = String::with_capacity(self.text.len() + 64 * self.changes.len() + 32);
-        out.push_str(HEADER);
-        out.push('\n');
-        for (id, e, line) in self.sorted() {
-            match line {
-                Some(line) => out.push_str(line),
-                // Article ids hold no tab or newline (see corpus::article::validate_id).
-                None => {
-                    use std::fmt::Write as _;
-                    let _ = write!(out, "{:032x}\t{}\t{id}", e.hash.0, e.passages);
-                }
-            }
-            out.push('\n');
-        }
+        let delta = self
+            .base_name
+            .as_ref()
+            .filter(|b| **b != name && self.changes.len() * DELTA_SHARE <= self.base.len());
+        let out = match delta {
+            Some(base) => self.delta_text(base),
+            None => self.whole_text(),
+        };
         let write = || -> std::io::Result<()> {
             let mut f = std::fs::File::create(&tmp)?;
             f.write_all(out.as_bytes())?;
@@ -325,18 +427,46 @@ impl Manifest {
             std::fs::rename(&tmp, dir.join(&name))
         };
         write().with_context(|| format!("cannot write the article manifest {}", tmp.display()))?;
-        Ok(name)
+        Ok((name, delta.cloned()))
     }
 
-    /// Removes manifests other than `keep` (older commits', or one written by a run that died
-    /// before its commit). Failing to remove one is harmless, so errors are ignored.
-    pub fn remove_stale(dir: &Path, keep: &str) {
+    fn whole_text(&self) -> String {
+        let mut out = String::with_capacity(self.text.len() + 64 * self.changes.len() + 32);
+        out.push_str(HEADER);
+        out.push('\n');
+        for (id, e, line) in self.sorted() {
+            match line {
+                Some(line) => out.push_str(line),
+                None => push_line(&mut out, id, Some(e)),
+            }
+            out.push('\n');
+        }
+        out
+    }
+
+    /// The changes since the whole manifest `base` was written, sorted by id.
+    fn delta_text(&self, base: &str) -> String {
+        let mut out = format!("{DELTA_HEADER}\t{base}\n");
+        let mut changes: Vec<(&String, &Option<Entry>)> = self.changes.iter().collect();
+        changes.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        for (id, e) in changes {
+            push_line(&mut out, id, *e);
+            out.push('\n');
+        }
+        out.push_str(DELTA_END);
+        out
+    }
+
+    /// Removes manifests other than those in `keep` (the last commit's, and the whole one it
+    /// changes): older commits', or one written by a run that died before its commit.
+    /// Failing to remove one is harmless, so errors are ignored.
+    pub fn remove_stale(dir: &Path, keep: &[String]) {
         remove_files_named(dir, |name| {
             let tmp = name
                 .strip_prefix('.')
                 .and_then(|n| n.strip_suffix(".tmp"))
                 .is_some_and(Self::is_manifest_name);
-            name != keep && (Self::is_manifest_name(name) || tmp)
+            !keep.iter().any(|k| k == name) && (Self::is_manifest_name(name) || tmp)
         });
     }
 
@@ -344,6 +474,17 @@ impl Manifest {
     pub fn path_in(dir: &Path, name: &str) -> Option<PathBuf> {
         Self::is_manifest_name(name).then(|| dir.join(name))
     }
+}
+
+/// Appends a manifest line without its line break: `HASH\tPASSAGES\tID`, or `-\t-\tID` for
+/// an article removed (in a delta). Article ids hold no tab or newline (see
+/// corpus::article::validate_id).
+fn push_line(out: &mut String, id: &str, entry: Option<Entry>) {
+    use std::fmt::Write as _;
+    let _ = match entry {
+        Some(e) => write!(out, "{:032x}\t{}\t{id}", e.hash.0, e.passages),
+        None => write!(out, "-\t-\t{id}"),
+    };
 }
 
 /// One manifest line: `HASH\tPASSAGES\tID`; returns where the id starts, and the entry.
@@ -458,14 +599,15 @@ mod tests {
                 passages: 1,
             },
         );
-        let old = m.write(dir.path(), 4).unwrap();
-        let name = m.write(dir.path(), 9).unwrap();
+        let old = m.write(dir.path(), 4).unwrap().0;
+        let (name, base) = m.write(dir.path(), 9).unwrap();
+        assert_eq!(base, None, "a new manifest is written whole");
         assert_eq!(name, "talash-articles-9.tsv");
         std::fs::write(dir.path().join("meta.json"), "{}").unwrap();
         let back = Manifest::read(&Manifest::path_in(dir.path(), &name).unwrap()).unwrap();
         assert_eq!(back, m);
         assert_eq!((back.articles(), back.passages()), (2, 4));
-        Manifest::remove_stale(dir.path(), &name);
+        Manifest::remove_stale(dir.path(), std::slice::from_ref(&name));
         assert!(!dir.path().join(old).exists());
         assert!(dir.path().join(&name).exists());
         assert!(dir.path().join("meta.json").exists());
@@ -498,7 +640,7 @@ mod tests {
         for (i, id) in ["b", "d", "f", "h"].iter().enumerate() {
             m.insert(id, e(i as u128, 2));
         }
-        let name = m.write(dir.path(), 1).unwrap();
+        let name = m.write(dir.path(), 1).unwrap().0;
         let path = dir.path().join(&name);
         let mut back = Manifest::read(&path).unwrap();
         assert_eq!(back, m);
@@ -523,7 +665,7 @@ mod tests {
         let mut ids: Vec<&str> = back.ids().collect();
         ids.sort();
         assert_eq!(ids, ["a", "b", "d", "h"]);
-        let again = Manifest::read(&dir.path().join(back.write(dir.path(), 2).unwrap())).unwrap();
+        let again = Manifest::read(&dir.path().join(back.write(dir.path(), 2).unwrap().0)).unwrap();
         assert_eq!(again, back);
         let text = std::fs::read_to_string(dir.path().join("talash-articles-2.tsv")).unwrap();
         let ids: Vec<&str> = text
@@ -534,5 +676,81 @@ mod tests {
         assert_eq!(ids, ["a", "b", "d", "h"], "sorted by id");
         std::fs::write(&path, "talash-articles 1\n01\t1\tb\n01\t1\ta\n").unwrap();
         assert!(Manifest::read(&path).is_err(), "out of order is damage");
+    }
+
+    #[test]
+    fn small_changes_are_written_as_deltas_until_they_grow() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let e = |h: u128| Entry {
+            hash: ArticleHash(h),
+            passages: 2,
+        };
+        let mut m = Manifest::default();
+        for i in 0..80 {
+            m.insert(&format!("id{i:03}"), e(i));
+        }
+        let (whole, _) = m.write(d, 1).unwrap();
+        let read = |name: &str| Manifest::read(&d.join(name)).unwrap();
+        // Changed, added, removed, and an article added then removed again.
+        let mut m = read(&whole);
+        m.insert("id005", e(500));
+        m.insert("new", e(7));
+        m.remove("id010");
+        m.insert("gone", e(8));
+        m.remove("gone");
+        let (delta, base) = m.write(d, 2).unwrap();
+        assert_eq!(base.as_deref(), Some(whole.as_str()));
+        let text = std::fs::read_to_string(d.join(&delta)).unwrap();
+        assert_eq!(text.lines().count(), 5, "header, 3 changes, end: {text}");
+        // Cut short at a line break: damage.
+        let cut = d.join("talash-articles-7.tsv");
+        std::fs::write(&cut, text.strip_suffix("end\n").unwrap()).unwrap();
+        assert!(Manifest::read(&cut).is_err());
+        let back = read(&delta);
+        assert_eq!(back, m);
+        assert_eq!((back.articles(), back.passages()), (80, 160));
+        assert_eq!(back.get("id010"), None);
+        // Positions cover what the delta set, and none of what it changed or removed.
+        let mut at: Vec<&str> = (0..back.read_len()).filter_map(|p| back.id_at(p)).collect();
+        at.sort();
+        let mut ids: Vec<&str> = back.ids().collect();
+        ids.sort();
+        assert_eq!(at, ids);
+        for id in ["id005", "new", "id000"] {
+            assert_eq!(back.id_at(back.position(id).unwrap()), Some(id), "{id}");
+        }
+        assert_eq!(back.position("id010"), None);
+        // The next delta holds every change since the whole manifest, on the same base.
+        let mut m = back;
+        m.remove("new");
+        m.insert("id020", e(2000));
+        let (delta2, base) = m.write(d, 3).unwrap();
+        assert_eq!(base.as_deref(), Some(whole.as_str()));
+        assert_eq!(read(&delta2), m);
+        Manifest::remove_stale(d, &[delta2.clone(), whole.clone()]);
+        assert!(!d.join(&delta).exists() && d.join(&whole).exists());
+        // Changes beyond one in eight: whole again.
+        let mut m = read(&delta2);
+        for i in 30..40 {
+            m.remove(&format!("id{i:03}"));
+        }
+        let (whole2, base) = m.write(d, 4).unwrap();
+        assert_eq!(base, None);
+        assert!(
+            std::fs::read_to_string(d.join(&whole2))
+                .unwrap()
+                .starts_with(HEADER)
+        );
+        assert_eq!(read(&whole2), m);
+        // A delta whose base is gone, or that removes what its base lacks, is damage.
+        std::fs::remove_file(d.join(&whole)).unwrap();
+        assert!(Manifest::read(&d.join(&delta2)).is_err());
+        let bad = format!("{DELTA_HEADER}\t{whole2}\n-\t-\tnot-there\nend\n");
+        std::fs::write(d.join("talash-articles-5.tsv"), bad).unwrap();
+        assert!(Manifest::read(&d.join("talash-articles-5.tsv")).is_err());
+        let bad = format!("{DELTA_HEADER}\t../x\n");
+        std::fs::write(d.join("talash-articles-6.tsv"), bad).unwrap();
+        assert!(Manifest::read(&d.join("talash-articles-6.tsv")).is_err());
     }
 }

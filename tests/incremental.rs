@@ -495,3 +495,112 @@ fn ids_of_cached_and_read_files_are_checked_together() {
     }
     assert_same_answers(&idx, &fresh_build(&corpus, t.path(), "fresh"));
 }
+
+/// The files of `dir` whose names start with `prefix`.
+fn files_named(dir: &Path, prefix: &str) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(prefix))
+        .collect();
+    names.sort();
+    names
+}
+
+/// Copies the files directly in `from` into `to`.
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap().flatten() {
+        if e.file_type().unwrap().is_file() {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+/// Small updates of a larger corpus write the manifest and the stat cache as deltas on the
+/// last whole ones (compacted once the changes grow), and still answer as a full rebuild;
+/// a run that wrote its deltas but died before its commit leaves an index whose next update
+/// is right too.
+#[test]
+fn small_updates_write_deltas_and_a_lost_commit_is_harmless() {
+    let t = temp();
+    let corpus = t.path().join("c");
+    write_corpus(&corpus);
+    for i in 0..70 {
+        write_article(
+            &corpus,
+            &format!("m{i:02}.md"),
+            &format!("id = \"m{i:02}\"\ntitle = \"Market report {i}\"\noutlet = \"Wire\""),
+            &format!("Traders in Karachi reported prices for day {i}.\n"),
+        );
+    }
+    age_all(&corpus, 3600);
+    let idx = t.path().join("idx");
+    index_ok(&corpus, &idx, &[]);
+    let delta_header = |prefix: &str| {
+        let names = files_named(&idx, prefix);
+        names.iter().any(|n| {
+            std::fs::read_to_string(idx.join(n))
+                .unwrap()
+                .starts_with(&format!("{}-delta", prefix.trim_end_matches('-')))
+        })
+    };
+    for round in 0..4u64 {
+        let name = format!("new{round}.md");
+        write_article(
+            &corpus,
+            &name,
+            &format!("id = \"new{round}\"\ntitle = \"Border news {round}\"\noutlet = \"Wire\""),
+            "Officials met in Quetta after the attack.\n",
+        );
+        age(&corpus.join(&name), 1800);
+        let m = corpus.join(format!("m{round:02}.md"));
+        let text = std::fs::read_to_string(&m).unwrap();
+        std::fs::write(&m, text.replace("prices", "higher prices")).unwrap();
+        age(&m, 1700);
+        std::fs::remove_file(corpus.join(format!("m{:02}.md", 69 - round))).unwrap();
+        if round == 2 {
+            // A run that writes its side files and dies before committing: simulated by
+            // keeping a copy of the index from before it, with the run's side files added.
+            let before = t.path().join("before");
+            copy_dir(&idx, &before);
+            index_ok(&corpus, &idx, &[]);
+            for n in files_named(&idx, "talash-") {
+                if !before.join(&n).exists() {
+                    std::fs::copy(idx.join(&n), before.join(&n)).unwrap();
+                }
+            }
+            std::fs::remove_dir_all(&idx).unwrap();
+            std::fs::rename(&before, &idx).unwrap();
+        }
+        let out = index_ok(&corpus, &idx, &[]);
+        assert!(
+            out.contains("1 added, 1 changed, 1 removed"),
+            "round {round}: {out}"
+        );
+        assert!(out.contains("read 2 of"), "round {round}: {out}");
+        if round < 2 {
+            assert!(
+                delta_header("talash-articles-"),
+                "round {round}: no manifest delta"
+            );
+            assert!(
+                delta_header("talash-files-"),
+                "round {round}: no cache delta"
+            );
+        }
+        // The last commit's side files and the whole ones they change, nothing older.
+        assert!(files_named(&idx, "talash-articles-").len() <= 2);
+        assert!(files_named(&idx, "talash-files-").len() <= 2);
+        let out = index_ok(&corpus, &idx, &[]);
+        assert!(out.contains("read 0 of"), "round {round}: {out}");
+        assert!(
+            out.contains("0 added, 0 changed, 0 removed"),
+            "round {round}: {out}"
+        );
+    }
+    // 12 changes of 75 articles: past one in eight, so written whole again.
+    assert!(!delta_header("talash-articles-"), "not compacted");
+    assert_same_answers(&idx, &fresh_build(&corpus, t.path(), "fresh"));
+}

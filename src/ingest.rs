@@ -12,7 +12,6 @@
 //! read at all: their articles are taken from the cache (ids) and the manifest (hashes).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, mpsc};
@@ -25,7 +24,7 @@ use crate::corpus::{self, Article, InputError};
 use crate::index::{outlet_key, passage_doc};
 use crate::manifest::{ArticleHash, Manifest};
 use crate::schema::{Config, Fields};
-use crate::statcache::{CacheWriter, Cached, FileEntry, FileStat, HeldArticle, OldCache};
+use crate::statcache::{CacheWriter, Cached, EntryRef, FileEntry, FileStat, HeldArticle, OldCache};
 
 /// What the workers need to prepare an article.
 pub(crate) struct Context<'a> {
@@ -388,8 +387,10 @@ pub(crate) fn stream<'a>(
     // by the walk, before reading (a change while reading then shows next time).
     // Each vouched file's articles' positions in the previous manifest (all must be there)
     // go to `positions`, looked up once here.
+    // (Handles and u32 bounds keep this table of every file small: its memory is fresh, and
+    // at 1M passages page faults are a good part of an update's system time.)
     let mut positions: Vec<usize> = Vec::with_capacity(files.len());
-    let mut vouched = |i: usize, cursor: &mut usize| -> Option<(Cached, Range<usize>)> {
+    let mut vouched = |i: usize, cursor: &mut usize| -> Option<(EntryRef, u32, u32)> {
         let (old, cache) = (ctx.old?, old_cache?);
         let entry = cache.find(cursor, &files[i])?;
         if Some(entry.stat()) != stats.get(i).copied().flatten() {
@@ -403,10 +404,11 @@ pub(crate) fn stream<'a>(
             };
             positions.push(at);
         }
-        Some((entry, start..positions.len()))
+        let bound = |n: usize| u32::try_from(n).ok();
+        Some((entry.handle(), bound(start)?, bound(positions.len())?))
     };
     let mut cursor = 0;
-    let cached: Vec<Option<(Cached, Range<usize>)>> =
+    let cached: Vec<Option<(EntryRef, u32, u32)>> =
         (0..files.len()).map(|i| vouched(i, &mut cursor)).collect();
     let to_read: Vec<usize> = (0..files.len()).filter(|&i| cached[i].is_none()).collect();
     sink.plan(to_read.len());
@@ -430,8 +432,15 @@ pub(crate) fn stream<'a>(
         while next_cached < upto {
             let i = next_cached;
             next_cached += 1;
-            if let Some((entry, at)) = &cached[i] {
-                acc.take_cached(i, (*entry, &positions[at.clone()]), sink)?;
+            let found = cached[i].and_then(|(e, from, to)| {
+                let at = positions.get(from as usize..to as usize)?;
+                Some((old_cache?.get(e)?, at))
+            });
+            if let Some(found) = found {
+                acc.take_cached(i, found, sink)?;
+            } else if cached[i].is_some() {
+                // Cannot happen (the handle came from this cache); read the file then.
+                acc.take_file(i, stat_of(i), read_file(&files[i], ctx), sink)?;
             }
         }
         Ok(())

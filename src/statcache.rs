@@ -167,9 +167,17 @@ pub struct Cached<'a> {
     file: CachedFile,
 }
 
+/// A compact handle on an entry [`OldCache::find`] found, for [`OldCache::get`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EntryRef(Slot);
+
 impl<'a> Cached<'a> {
     pub fn stat(&self) -> FileStat {
         self.file.stat
+    }
+
+    pub fn handle(&self) -> EntryRef {
+        EntryRef(self.slot)
     }
 
     /// Its articles: each id, and its line in a JSONL collection.
@@ -315,6 +323,11 @@ impl OldCache {
 
     pub fn is_empty(&self) -> bool {
         self.files.is_empty()
+    }
+
+    /// The entry a handle from [`Cached::handle`] names.
+    pub fn get(&self, entry: EntryRef) -> Option<Cached<'_>> {
+        self.entry(entry.0)
     }
 
     fn entry(&self, slot: Slot) -> Option<Cached<'_>> {

@@ -115,20 +115,26 @@ fn list(dir: &Path) -> Vec<Node> {
         Ok(entries) => entries,
         Err(e) => return vec![err(e)],
     };
-    let mut named = Vec::new();
+    let mut nodes = Vec::new();
     let mut errors = Vec::new();
     for entry in entries {
         match entry {
-            Ok(entry) => {
-                if let Some(node) = node_of(&entry) {
-                    named.push((entry.file_name(), node));
-                }
-            }
+            Ok(entry) => nodes.extend(node_of(&entry)),
             Err(e) => errors.push(err(e)),
         }
     }
-    named.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    named.into_iter().map(|(_, n)| n).chain(errors).collect()
+    // By name: the paths share the folder's path and differ only in it, so their bytes sort
+    // as the names do (no name is copied or parsed out of a path to sort).
+    nodes.sort_unstable_by(|a, b| bytes_of(a).cmp(bytes_of(b)));
+    nodes.extend(errors);
+    nodes
+}
+
+fn bytes_of(node: &Node) -> &[u8] {
+    match node {
+        Node::File(p, _) | Node::Dir(p) => p.as_os_str().as_encoded_bytes(),
+        Node::Error(_) => &[],
+    }
 }
 
 /// What a folder entry is to the corpus: a file with its stat, a folder to walk, or nothing.

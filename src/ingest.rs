@@ -19,6 +19,7 @@ use std::time::SystemTime;
 
 use anyhow::Result;
 use tantivy::TantivyDocument;
+use xxhash_rust::xxh3::xxh3_128;
 
 use crate::corpus::{self, Article, InputError};
 use crate::index::{outlet_key, passage_doc};
@@ -385,31 +386,43 @@ pub(crate) fn stream<'a>(
 ) -> Result<Streamed<'a>> {
     // Which files must be read: those the cache does not vouch for, with their stats taken
     // by the walk, before reading (a change while reading then shows next time).
-    // Each vouched file's articles' positions in the previous manifest (all must be there)
-    // go to `positions`, looked up once here.
-    // (Handles and u32 bounds keep this table of every file small: its memory is fresh, and
-    // at 1M passages page faults are a good part of an update's system time.)
-    let mut positions: Vec<usize> = Vec::with_capacity(files.len());
-    let mut vouched = |i: usize, cursor: &mut usize| -> Option<(EntryRef, u32, u32)> {
-        let (old, cache) = (ctx.old?, old_cache?);
-        let entry = cache.find(cursor, &files[i])?;
-        if Some(entry.stat()) != stats.get(i).copied().flatten() {
+    // First the files whose stat matches, with their ids (numbered in `ids`, hashed in
+    // `keys`); then the positions of all those ids in the previous manifest at once (all
+    // must be there). Handles and u32 bounds keep the table of every file small: its memory
+    // is fresh, and at 1M passages page faults are a good part of an update's system time.
+    let mut ids: Vec<&str> = Vec::with_capacity(files.len());
+    let mut keys: Vec<(u128, u32)> = Vec::with_capacity(files.len());
+    let mut matching = |i: usize, cursor: &mut usize| -> Option<(EntryRef, u32, u32)> {
+        let entry = old_cache?.find(cursor, &files[i])?;
+        if ctx.old.is_none() || Some(entry.stat()) != stats.get(i).copied().flatten() {
             return None;
         }
-        let start = positions.len();
+        let start = u32::try_from(ids.len()).ok()?;
         for (id, _) in entry.articles() {
-            let Some(at) = old.position(id) else {
-                positions.truncate(start);
-                return None;
-            };
-            positions.push(at);
+            let n = u32::try_from(ids.len()).ok()?;
+            ids.push(id);
+            keys.push((xxh3_128(id.as_bytes()), n));
         }
-        let bound = |n: usize| u32::try_from(n).ok();
-        Some((entry.handle(), bound(start)?, bound(positions.len())?))
+        Some((entry.handle(), start, u32::try_from(ids.len()).ok()?))
     };
     let mut cursor = 0;
-    let cached: Vec<Option<(EntryRef, u32, u32)>> =
-        (0..files.len()).map(|i| vouched(i, &mut cursor)).collect();
+    let mut cached: Vec<Option<(EntryRef, u32, u32)>> =
+        (0..files.len()).map(|i| matching(i, &mut cursor)).collect();
+    let mut positions = vec![usize::MAX; ids.len()];
+    if let Some(old) = ctx.old {
+        for (n, at) in old.positions(&mut keys, |n| ids[n as usize]) {
+            positions[n as usize] = at.unwrap_or(usize::MAX);
+        }
+    }
+    drop(keys);
+    for c in cached.iter_mut() {
+        let missing = c.is_some_and(|(_, from, to)| {
+            positions[from as usize..to as usize].contains(&usize::MAX)
+        });
+        if missing {
+            *c = None;
+        }
+    }
     let to_read: Vec<usize> = (0..files.len()).filter(|&i| cached[i].is_none()).collect();
     sink.plan(to_read.len());
     let mut acc = Acceptor {

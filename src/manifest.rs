@@ -18,7 +18,6 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
-use hashbrown::HashTable;
 use xxhash_rust::xxh3::{Xxh3, xxh3_128};
 
 use crate::corpus::Article;
@@ -102,12 +101,13 @@ pub struct Manifest {
     base_name: Option<String>,
     /// Its articles, sorted by id.
     base: Vec<BaseLine>,
-    /// `base` by id: each id's XXH3-128 and its position. An update looks up every article
-    /// in random order, and a lookup that compares 128-bit hashes touches one place in
-    /// memory, where comparing ids also touches the table and the text (~3× slower at 1M).
-    /// Two ids of one hash are as unlikely as a missed change in an [`ArticleHash`]; should
-    /// it happen, `collided` makes lookups compare the ids too.
-    by_id: HashTable<(u128, u32)>,
+    /// `base` by id: each id's XXH3-128 and its position, sorted by hash. An update looks up
+    /// every cached article: sorted, those lookups become one merge of two sorted lists
+    /// ([`Manifest::positions`]), where lookups in random order missed the processor's
+    /// caches at every step (a hash table of ids took ~0.1 s at 1M). Two ids of one hash are
+    /// as unlikely as a missed change in an [`ArticleHash`]; should it happen, `collided`
+    /// makes lookups compare the ids too.
+    by_id: Vec<(u128, u32)>,
     collided: bool,
     /// Changes since: an entry, or `None` for an article removed.
     changes: HashMap<String, Option<Entry>>,
@@ -158,15 +158,52 @@ impl Manifest {
 
     fn base_position(&self, id: &str) -> Option<usize> {
         let key = xxh3_128(id.as_bytes());
-        let &(_, at) = self.by_id.find(key as u64, |&(k, i)| {
-            k == key
-                && (!self.collided
-                    || self
-                        .base
-                        .get(i as usize)
-                        .is_some_and(|b| self.base_id(b) == id))
-        })?;
-        Some(at as usize)
+        let from = self.by_id.partition_point(|e| e.0 < key);
+        let same = self.by_id[from..].iter().take_while(|e| e.0 == key);
+        let mut found = same.filter(|&&(_, i)| {
+            !self.collided
+                || self
+                    .base
+                    .get(i as usize)
+                    .is_some_and(|b| self.base_id(b) == id)
+        });
+        found.next().map(|&(_, i)| i as usize)
+    }
+
+    /// The [`Manifest::position`] of many ids at once: `keys` holds each id's XXH3-128 with
+    /// a number of the caller's, and is sorted here; `ids` gives the id of such a number.
+    /// Returns the numbers with their positions, in the sorted order.
+    pub(crate) fn positions<'i>(
+        &self,
+        keys: &mut Vec<(u128, u32)>,
+        ids: impl Fn(u32) -> &'i str,
+    ) -> Vec<(u32, Option<usize>)> {
+        if self.collided {
+            // Two ids share a hash (never seen): one exact lookup each.
+            return keys
+                .iter()
+                .map(|&(_, n)| (n, self.position(ids(n))))
+                .collect();
+        }
+        let mut out = Vec::with_capacity(keys.len());
+        if !self.read_changes.is_empty() {
+            // Ids a delta changed are placed by it (in the caller's order: ids in memory order).
+            keys.retain(|&(_, n)| match self.read_changes.get(ids(n)) {
+                Some(change) => {
+                    out.push((n, change.map(|k| self.base.len() + k)));
+                    false
+                }
+                None => true,
+            });
+        }
+        keys.sort_unstable_by_key(|k| k.0);
+        let mut base = self.by_id.iter().peekable();
+        out.extend(keys.iter().map(|&(key, n)| {
+            while base.next_if(|e| e.0 < key).is_some() {}
+            let at = base.peek().filter(|e| e.0 == key).map(|e| e.1 as usize);
+            (n, at)
+        }));
+        out
     }
 
     /// The number of positions (some hold no article: those a delta changed or removed).
@@ -380,15 +417,13 @@ impl Manifest {
             base.push(b);
             at += line.len() + 1;
         }
-        let mut by_id: HashTable<(u128, u32)> = HashTable::with_capacity(base.len());
-        let mut collided = false;
+        let mut by_id: Vec<(u128, u32)> = Vec::with_capacity(base.len());
         for (i, b) in base.iter().enumerate() {
             let i = u32::try_from(i).context("it holds too many articles")?;
-            let key = xxh3_128(&text.as_bytes()[b.id..b.end]);
-            let h = key as u64;
-            collided |= by_id.find(h, |&(k, _)| k == key).is_some();
-            by_id.insert_unique(h, (key, i), |&(k, _)| k as u64);
+            by_id.push((xxh3_128(&text.as_bytes()[b.id..b.end]), i));
         }
+        by_id.sort_unstable_by_key(|e| e.0);
+        let collided = by_id.windows(2).any(|w| w[0].0 == w[1].0);
         Ok(Manifest {
             articles: base.len(),
             passages,
@@ -657,6 +692,16 @@ mod tests {
         assert_eq!(back.get("b"), Some(&e(0, 2)));
         assert_eq!((back.get("f"), back.get("z")), (None, None));
         // Should two ids share a hash, lookups compare the ids as well.
+        let ids = ["h", "zz", "b", "d", "f"];
+        let mut keys: Vec<(u128, u32)> = (0..5)
+            .map(|n| (xxh3_128(ids[n].as_bytes()), n as u32))
+            .collect();
+        let mut got = back.positions(&mut keys, |n| ids[n as usize]);
+        got.sort();
+        let want: Vec<(u32, Option<usize>)> =
+            (0..5).map(|n| (n as u32, back.position(ids[n]))).collect();
+        assert_eq!(got, want);
+        assert_eq!(want[1], (1, None));
         back.collided = true;
         assert_eq!(back.get("b"), Some(&e(0, 2)));
         assert_eq!(back.position("h"), Some(3));
@@ -720,6 +765,16 @@ mod tests {
         for id in ["id005", "new", "id000"] {
             assert_eq!(back.id_at(back.position(id).unwrap()), Some(id), "{id}");
         }
+        let ids = ["id005", "new", "id000", "id010", "nope", "id079"];
+        let mut keys: Vec<(u128, u32)> = (0..6u32)
+            .map(|n| (xxh3_128(ids[n as usize].as_bytes()), n))
+            .collect();
+        let mut got = back.positions(&mut keys, |n| ids[n as usize]);
+        got.sort();
+        let want: Vec<(u32, Option<usize>)> = (0..6u32)
+            .map(|n| (n, back.position(ids[n as usize])))
+            .collect();
+        assert_eq!(got, want);
         assert_eq!(back.position("id010"), None);
         // The next delta holds every change since the whole manifest, on the same base.
         let mut m = back;

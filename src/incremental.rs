@@ -29,10 +29,10 @@ use crate::index::{
     FORMAT_VERSION, IndexMeta, IndexOptions, IndexSummary, RunKind, commit, lock_error,
     schema_json, talash_format,
 };
-use crate::ingest::{Context as Ingest, Prepared, Sink};
+use crate::ingest::{Context as Ingest, Prepared, Sink, Streamed};
 use crate::manifest::{Entry, Manifest};
 use crate::schema::{Config, Fields};
-use crate::statcache::{CacheReader, CacheWriter};
+use crate::statcache::{CacheWriter, FileStat, OldCache};
 
 /// What an incremental run found and did, in articles (and passages written or deleted).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -50,8 +50,8 @@ pub struct Base {
     index: Index,
     meta: IndexMeta,
     manifest: Manifest,
-    /// The manifest's file name (the stat cache written with it is named alike).
-    manifest_name: String,
+    /// The stat cache written with the manifest, if it can be used.
+    cache: Option<OldCache>,
 }
 
 impl Base {
@@ -99,7 +99,7 @@ impl Base {
         let path = Manifest::path_in(dir, name)
             .ok_or_else(|| format!("the index names an invalid manifest {name:?}"))?;
         let manifest = Manifest::read(&path).map_err(|e| format!("{e:#}"))?;
-        let manifest_name = name.to_string();
+        let cache = OldCache::open(dir, name, opts.max_file_bytes);
         let alive: u64 = metas.segments.iter().map(|s| u64::from(s.num_docs())).sum();
         if manifest.articles() != meta.articles
             || manifest.passages() != meta.passages
@@ -111,7 +111,7 @@ impl Base {
             index,
             meta,
             manifest,
-            manifest_name,
+            cache,
         })
     }
 
@@ -231,7 +231,7 @@ pub fn update(
     config: &Config,
     opts: &IndexOptions,
     base: Base,
-    files: &[PathBuf],
+    (files, stats): (&[PathBuf], &[Option<FileStat>]),
     bad: Vec<InputError>,
     fields: &Fields,
     started: Instant,
@@ -241,7 +241,7 @@ pub fn update(
         index,
         meta: old_meta,
         manifest: old,
-        manifest_name,
+        cache: old_cache,
     } = base;
     config.spec.register_analyzers(index.tokenizers());
     let ctx = Ingest {
@@ -263,20 +263,32 @@ pub fn update(
         written: Vec::new(),
         counts: ChangeCounts::default(),
     };
-    let old_cache = || CacheReader::open(&opts.dir, &manifest_name, opts.max_file_bytes);
-    let mut cache = CacheWriter::create(&opts.dir, opts.max_file_bytes);
-    let streamed = crate::ingest::stream(&ctx, files, bad, &old_cache, &mut cache, &mut sink)?;
-    let mut removed: Vec<String> = old
-        .ids()
-        .filter(|id| !streamed.seen.contains_key(*id))
-        .map(str::to_string)
-        .collect();
+    let mut cache = CacheWriter::deferred(&opts.dir, opts.max_file_bytes, old_cache.as_ref());
+    let streamed = crate::ingest::stream(
+        &ctx,
+        (files, stats),
+        bad,
+        old_cache.as_ref(),
+        &mut cache,
+        &mut sink,
+    )?;
+    let mut removed: Vec<String> = streamed.seen.unseen().map(str::to_string).collect();
     removed.sort();
+    // What the summary needs, apart from the ids seen (which borrow the old manifest).
+    let Streamed {
+        bad,
+        warnings,
+        outlets,
+        per_group,
+        files: files_found,
+        files_read,
+        ..
+    } = streamed;
     for id in &removed {
         sink.delete(id)?;
     }
     sink.counts.removed = removed.len();
-    if sink.writer.is_some() || streamed.outlets != old_meta.outlets {
+    if sink.writer.is_some() || outlets != old_meta.outlets {
         sink.writer()?;
     }
     let UpdateSink {
@@ -293,7 +305,7 @@ pub fn update(
         manifest.insert(&id, entry);
     }
     if let Some(mut writer) = writer {
-        let meta = IndexMeta::new(config, streamed.outlets, &manifest);
+        let meta = IndexMeta::new(config, outlets, &manifest);
         let names = commit(&mut writer, meta, &manifest, cache, &opts.dir)?;
         crate::index::remove_stale(&opts.dir, &names);
         compact(&index, &mut writer)?;
@@ -309,14 +321,14 @@ pub fn update(
     Ok(IndexSummary {
         articles: manifest.articles(),
         passages: manifest.passages(),
-        per_group: streamed.per_group,
-        skipped: streamed.bad,
-        warnings: streamed.warnings,
+        per_group,
+        skipped: bad,
+        warnings,
         elapsed: started.elapsed(),
         index_bytes: crate::index::dir_size(&opts.dir),
         run: RunKind::Incremental(counts),
-        files: streamed.files,
-        files_read: streamed.files_read,
+        files: files_found,
+        files_read,
     })
 }
 

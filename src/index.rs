@@ -18,7 +18,7 @@ use crate::groups::GroupPath;
 use crate::ingest::{Context as Ingest, Prepared, Sink};
 use crate::manifest::{Entry, Manifest};
 use crate::schema::{Config, ConfigSources, Fields, JsonlUnit};
-use crate::statcache::CacheWriter;
+use crate::statcache::{CacheWriter, FileStat};
 
 /// Bumped whenever an index built by an older Talash cannot be read correctly by this one.
 pub const FORMAT_VERSION: u32 = 2;
@@ -323,21 +323,38 @@ pub(crate) fn commit(
     manifest: &Manifest,
     cache: CacheWriter,
     dir: &Path,
-) -> Result<(String, String)> {
+) -> Result<SideFiles> {
     let mut prepared = writer.prepare_commit()?;
-    let name = manifest.write(dir, prepared.opstamp())?;
-    // Named after the same opstamp, so the manifest's name in the payload names it too.
-    let files = cache.finish(prepared.opstamp())?;
+    let opstamp = prepared.opstamp();
+    // Both written (and synced) at once.
+    let (manifest, files) = std::thread::scope(|s| {
+        let name = s.spawn(|| manifest.write(dir, opstamp));
+        // Named after the same opstamp, so the manifest's name in the payload names it too.
+        let files = cache.finish(opstamp);
+        let name = name.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (name, files)
+    });
+    let ((name, base), (files, files_base)) = (manifest?, files?);
     meta.manifest = Some(name.clone());
     prepared.set_payload(&serde_json::to_string(&meta)?);
     prepared.commit()?;
-    Ok((name, files))
+    Ok(SideFiles {
+        manifests: [Some(name), base].into_iter().flatten().collect(),
+        caches: [Some(files), files_base].into_iter().flatten().collect(),
+    })
+}
+
+/// The side files of a commit: its manifest and stat cache, each with the whole file it
+/// changes when written as a delta. All of them are kept; older ones are stale.
+pub(crate) struct SideFiles {
+    manifests: Vec<String>,
+    caches: Vec<String>,
 }
 
 /// Removes side files of older commits.
-pub(crate) fn remove_stale(dir: &Path, (manifest, files): &(String, String)) {
-    Manifest::remove_stale(dir, manifest);
-    CacheWriter::remove_stale(dir, files);
+pub(crate) fn remove_stale(dir: &Path, keep: &SideFiles) {
+    Manifest::remove_stale(dir, &keep.manifests);
+    CacheWriter::remove_stale(dir, &keep.caches);
 }
 
 /// The fields every passage of `article` shares (ids, title, outlet, date, author, kind),
@@ -471,13 +488,28 @@ pub fn build_with_progress(
     let wall_start = std::time::SystemTime::now();
     let _lock = crate::lock::IndexLock::acquire(&opts.dir)?;
     let recovered = crate::recover::before_writing(&opts.dir)?;
-    let (files, bad) = discover(&opts.corpus, opts.keep_going)?;
     let (schema, fields) = config.spec.build();
-    let full_reason = match crate::incremental::Base::open(config, opts, &schema) {
+    // The previous index, its manifest and stat cache are read while the corpus is walked
+    // (at 1M passages each takes a good part of an update).
+    let (found, base) = std::thread::scope(|s| {
+        let base = s.spawn(|| crate::incremental::Base::open(config, opts, &schema));
+        let found = discover_with_stats(opts);
+        let base = base.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (found, base)
+    });
+    let (files, stats, bad) = found?;
+    let full_reason = match base {
         Ok(base) => {
             // Updates write only what changed, quickly: no bar for them.
             let mut summary = crate::incremental::update(
-                config, opts, base, &files, bad, &fields, started, wall_start,
+                config,
+                opts,
+                base,
+                (&files, &stats),
+                bad,
+                &fields,
+                started,
+                wall_start,
             )?;
             summary.warnings.splice(0..0, recovered);
             return Ok(summary);
@@ -503,7 +535,7 @@ pub fn build_with_progress(
         opts,
         (&index, &written_to),
         &fields,
-        &files,
+        (&files, &stats),
         bad,
         progress,
         wall_start,
@@ -535,6 +567,27 @@ pub fn build_with_progress(
 /// `keep_going`; otherwise the first is the error).
 fn discover(paths: &[PathBuf], keep_going: bool) -> Result<(Vec<PathBuf>, Vec<InputError>)> {
     let (files, bad) = corpus::discover_all(paths);
+    refuse_bad_discovery(paths, &files, bad, keep_going).map(|bad| (files, bad))
+}
+
+/// [`discover`] with each file's stat, taken by a parallel walk (see [`crate::walk`]).
+#[allow(clippy::type_complexity)]
+fn discover_with_stats(
+    opts: &IndexOptions,
+) -> Result<(Vec<PathBuf>, Vec<Option<FileStat>>, Vec<InputError>)> {
+    let found = crate::walk::discover(&opts.corpus, workers(opts));
+    let bad = refuse_bad_discovery(&opts.corpus, &found.files, found.errors, opts.keep_going)?;
+    Ok((found.files, found.stats, bad))
+}
+
+/// The discovery errors to report, or the error that ends the run: the first one (without
+/// `keep_going`), or finding no article file at all.
+fn refuse_bad_discovery(
+    paths: &[PathBuf],
+    files: &[PathBuf],
+    bad: Vec<InputError>,
+    keep_going: bool,
+) -> Result<Vec<InputError>> {
     if let Some(first) = bad.first()
         && !keep_going
     {
@@ -547,7 +600,7 @@ fn discover(paths: &[PathBuf], keep_going: bool) -> Result<(Vec<PathBuf>, Vec<In
             shown.join(", ")
         );
     }
-    Ok((files, bad))
+    Ok(bad)
 }
 
 /// Talash's own bookkeeping per corpus file while indexing (the sorted file list, the ids
@@ -616,11 +669,11 @@ fn build_into(
     opts: &IndexOptions,
     (index, dir): (&Index, &Path),
     fields: &Fields,
-    files: &[PathBuf],
+    (files, stats): (&[PathBuf], &[Option<FileStat>]),
     bad: Vec<InputError>,
     progress: &dyn crate::progress::Progress,
     wall_start: std::time::SystemTime,
-) -> Result<(IndexSummary, (String, String))> {
+) -> Result<(IndexSummary, SideFiles)> {
     config.spec.register_analyzers(index.tokenizers());
     let threads = opts.threads.max(1);
     let heap = writer_heap(opts, files.len(), threads);
@@ -644,7 +697,7 @@ fn build_into(
         progress,
     };
     let mut cache = CacheWriter::create(dir, opts.max_file_bytes);
-    let streamed = crate::ingest::stream(&ctx, files, bad, &|| None, &mut cache, &mut sink)?;
+    let streamed = crate::ingest::stream(&ctx, (files, stats), bad, None, &mut cache, &mut sink)?;
     let (manifest, passages) = (sink.manifest, sink.passages);
     progress.finish();
     let meta = IndexMeta::new(config, streamed.outlets, &manifest);

@@ -11,7 +11,7 @@
 //! With a [`StatCache`] from the previous run, files whose size and mtime are unchanged are not
 //! read at all: their articles are taken from the cache (ids) and the manifest (hashes).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, mpsc};
@@ -19,12 +19,13 @@ use std::time::SystemTime;
 
 use anyhow::Result;
 use tantivy::TantivyDocument;
+use xxhash_rust::xxh3::xxh3_128;
 
 use crate::corpus::{self, Article, InputError};
 use crate::index::{article_doc, outlet_key, passage_doc};
 use crate::manifest::{ArticleHash, Manifest};
 use crate::schema::{Config, Fields};
-use crate::statcache::{CacheReader, CacheWriter, FileEntry, FileStat, HeldArticle};
+use crate::statcache::{CacheWriter, Cached, EntryRef, FileEntry, FileStat, HeldArticle, OldCache};
 
 /// What the workers need to prepare an article.
 pub(crate) struct Context<'a> {
@@ -132,7 +133,7 @@ pub(crate) trait Sink {
 
 /// What streaming the corpus found, besides what went to the sink.
 #[derive(Debug, Default)]
-pub(crate) struct Streamed {
+pub(crate) struct Streamed<'a> {
     pub bad: Vec<InputError>,
     pub warnings: Vec<String>,
     /// Outlet facet key → the name first written for it, in corpus order.
@@ -142,7 +143,63 @@ pub(crate) struct Streamed {
     pub files: usize,
     pub files_read: usize,
     /// Every article id taken, with where.
-    pub seen: HashMap<String, Place>,
+    pub seen: Seen<'a>,
+}
+
+/// Every article id taken so far, with where. Ids the previous manifest holds are marked at
+/// their position in it (no allocation per article: an update at 1M passages meets 180k of
+/// them, and the ids it did not meet are the articles removed); others are kept in a map.
+#[derive(Debug, Default)]
+pub(crate) struct Seen<'a> {
+    old: Option<&'a Manifest>,
+    marks: Vec<Option<Place>>,
+    others: HashMap<String, Place>,
+}
+
+impl<'a> Seen<'a> {
+    fn new(old: Option<&'a Manifest>) -> Seen<'a> {
+        Seen {
+            old,
+            marks: vec![None; old.map_or(0, Manifest::read_len)],
+            others: HashMap::new(),
+        }
+    }
+
+    fn get(&self, id: &str) -> Option<Place> {
+        match self.old.and_then(|m| m.position(id)) {
+            Some(at) => self.marks.get(at).copied().flatten(),
+            None => self.others.get(id).copied(),
+        }
+    }
+
+    fn insert(&mut self, id: &str, place: Place) {
+        match self.old.and_then(|m| m.position(id)) {
+            Some(at) => self.mark(at, place),
+            None => {
+                self.others.insert(id.to_string(), place);
+            }
+        }
+    }
+
+    fn marked(&self, at: usize) -> bool {
+        self.marks.get(at).is_some_and(Option::is_some)
+    }
+
+    fn mark(&mut self, at: usize, place: Place) {
+        if let Some(m) = self.marks.get_mut(at) {
+            *m = Some(place);
+        }
+    }
+
+    /// The previous manifest's ids that were not taken: articles gone from the corpus.
+    pub fn unseen(&self) -> impl Iterator<Item = &'a str> {
+        let old = self.old;
+        self.marks
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m.is_none())
+            .filter_map(move |(at, _)| old?.id_at(at))
+    }
 }
 
 /// The per-run state of accepting articles in corpus order.
@@ -150,9 +207,11 @@ struct Acceptor<'c, 'a> {
     ctx: &'c Context<'a>,
     files: &'c [PathBuf],
     cache: &'c mut CacheWriter,
-    out: Streamed,
+    out: Streamed<'a>,
     dups: Vec<InputError>,
     first_dup: Option<InputError>,
+    /// Outlet names of cached files already entered into `out.outlets`.
+    outlet_names: HashSet<String>,
 }
 
 /// What one file gave, for the cache: its articles and outlets, and whether it was clean.
@@ -201,7 +260,7 @@ impl Acceptor<'_, '_> {
             }
             return Ok(());
         }
-        self.out.seen.insert(p.id.clone(), Place(file, p.line));
+        self.out.seen.insert(&p.id, Place(file, p.line));
         if !p.warnings.is_empty() {
             tally.clean = false;
         }
@@ -229,29 +288,35 @@ impl Acceptor<'_, '_> {
 
     /// Takes the articles of a file the cache vouches for, unless one of its ids was already
     /// seen (another file took it meanwhile): then the file is read, to report it properly.
-    fn take_cached(&mut self, file: usize, entry: FileEntry, sink: &mut dyn Sink) -> Result<()> {
+    /// `positions` are its articles' positions in the previous manifest.
+    fn take_cached(
+        &mut self,
+        file: usize,
+        (entry, positions): (Cached, &[usize]),
+        sink: &mut dyn Sink,
+    ) -> Result<()> {
         let files = self.files;
         let path = &files[file];
-        if entry
-            .articles
-            .iter()
-            .any(|a| self.out.seen.contains_key(&a.0))
-        {
-            let stat = Some(entry.stat);
+        if positions.iter().any(|&at| self.out.seen.marked(at)) {
+            let stat = Some(entry.stat());
             return self.take_file(file, stat, read_file(path, self.ctx), sink);
         }
-        for HeldArticle(id, line) in &entry.articles {
-            self.out.seen.insert(id.clone(), Place(file, *line));
+        for ((id, line), &at) in entry.articles().zip(positions) {
+            self.out.seen.mark(at, Place(file, line));
             self.out.articles += 1;
             sink.cached(id)?;
         }
-        for o in &entry.outlets {
-            self.out
-                .outlets
-                .entry(outlet_key(o))
-                .or_insert_with(|| o.clone());
+        for o in entry.outlets() {
+            // Most files name an outlet already met: skip making its key again.
+            if !self.outlet_names.contains(o) {
+                self.outlet_names.insert(o.to_string());
+                self.out
+                    .outlets
+                    .entry(outlet_key(o))
+                    .or_insert_with(|| o.to_string());
+            }
         }
-        self.cache.add(path, &entry);
+        self.cache.keep(&entry);
         Ok(())
     }
 
@@ -309,42 +374,57 @@ fn read_file(path: &Path, ctx: &Context) -> FileRead {
     )
 }
 
-/// Streams the article `files` (sorted, as discovered) into `sink`. `bad` holds the discovery
-/// errors (with `keep_going`). `old_cache` opens the previous run's stat cache, if any; the new
-/// one goes to `cache`.
-pub(crate) fn stream(
-    ctx: &Context,
-    files: &[PathBuf],
+/// Streams the article `files` (sorted, as discovered, with their stats) into `sink`. `bad`
+/// holds the discovery errors (with `keep_going`). `old_cache` is the previous run's stat
+/// cache, if any; the new one goes to `cache`.
+pub(crate) fn stream<'a>(
+    ctx: &Context<'a>,
+    (files, stats): (&[PathBuf], &[Option<FileStat>]),
     bad: Vec<InputError>,
-    old_cache: &dyn Fn() -> Option<CacheReader>,
+    old_cache: Option<&OldCache>,
     cache: &mut CacheWriter,
     sink: &mut dyn Sink,
-) -> Result<Streamed> {
+) -> Result<Streamed<'a>> {
     // Which files must be read: those the cache does not vouch for, with their stats taken
-    // before reading (a change while reading then shows next time). The cache is read twice
-    // as a stream (here, and below for the entries) rather than held in memory.
-    let fresh_in = |entry: Option<FileEntry>, stat: Option<FileStat>| {
-        let old = ctx.old?;
-        entry.filter(|e| Some(e.stat) == stat && e.articles.iter().all(|a| old.get(&a.0).is_some()))
-    };
-    let mut reader = old_cache();
-    let stats = stat_all(files, ctx.workers);
-    let mut to_read = Vec::new();
-    let mut fresh = Vec::with_capacity(files.len());
-    for (i, f) in files.iter().enumerate() {
-        let stat = stats[i];
-        let entry = reader.as_mut().and_then(|r| r.entry(f));
-        let is_fresh = fresh_in(entry, stat).is_some();
-        if !is_fresh {
-            to_read.push(i);
+    // by the walk, before reading (a change while reading then shows next time).
+    // First the files whose stat matches, with their ids (numbered in `ids`, hashed in
+    // `keys`); then the positions of all those ids in the previous manifest at once (all
+    // must be there). Handles and u32 bounds keep the table of every file small: its memory
+    // is fresh, and at 1M passages page faults are a good part of an update's system time.
+    let mut ids: Vec<&str> = Vec::with_capacity(files.len());
+    let mut keys: Vec<(u128, u32)> = Vec::with_capacity(files.len());
+    let mut matching = |i: usize, cursor: &mut usize| -> Option<(EntryRef, u32, u32)> {
+        let entry = old_cache?.find(cursor, &files[i])?;
+        if ctx.old.is_none() || Some(entry.stat()) != stats.get(i).copied().flatten() {
+            return None;
         }
-        fresh.push(is_fresh);
-    }
-    let mut reader = if to_read.len() < files.len() {
-        old_cache()
-    } else {
-        None
+        let start = u32::try_from(ids.len()).ok()?;
+        for (id, _) in entry.articles() {
+            let n = u32::try_from(ids.len()).ok()?;
+            ids.push(id);
+            keys.push((xxh3_128(id.as_bytes()), n));
+        }
+        Some((entry.handle(), start, u32::try_from(ids.len()).ok()?))
     };
+    let mut cursor = 0;
+    let mut cached: Vec<Option<(EntryRef, u32, u32)>> =
+        (0..files.len()).map(|i| matching(i, &mut cursor)).collect();
+    let mut positions = vec![usize::MAX; ids.len()];
+    if let Some(old) = ctx.old {
+        for (n, at) in old.positions(&mut keys, |n| ids[n as usize]) {
+            positions[n as usize] = at.unwrap_or(usize::MAX);
+        }
+    }
+    drop(keys);
+    for c in cached.iter_mut() {
+        let missing = c.is_some_and(|(_, from, to)| {
+            positions[from as usize..to as usize].contains(&usize::MAX)
+        });
+        if missing {
+            *c = None;
+        }
+    }
+    let to_read: Vec<usize> = (0..files.len()).filter(|&i| cached[i].is_none()).collect();
     sink.plan(to_read.len());
     let mut acc = Acceptor {
         ctx,
@@ -353,23 +433,28 @@ pub(crate) fn stream(
         out: Streamed {
             bad,
             files: files.len(),
+            seen: Seen::new(ctx.old),
             ..Default::default()
         },
         dups: Vec::new(),
         first_dup: None,
+        outlet_names: HashSet::new(),
     };
+    let stat_of = |i: usize| stats.get(i).copied().flatten();
     let mut next_cached = 0;
     let mut flush_cached = |acc: &mut Acceptor, upto: usize, sink: &mut dyn Sink| -> Result<()> {
         while next_cached < upto {
             let i = next_cached;
             next_cached += 1;
-            if !fresh[i] {
-                continue;
-            }
-            match reader.as_mut().and_then(|r| r.entry(&files[i])) {
-                Some(entry) => acc.take_cached(i, entry, sink)?,
-                // The cache changed under us (it cannot: the index is locked); read the file.
-                None => acc.take_file(i, stats[i], read_file(&files[i], ctx), sink)?,
+            let found = cached[i].and_then(|(e, from, to)| {
+                let at = positions.get(from as usize..to as usize)?;
+                Some((old_cache?.get(e)?, at))
+            });
+            if let Some(found) = found {
+                acc.take_cached(i, found, sink)?;
+            } else if cached[i].is_some() {
+                // Cannot happen (the handle came from this cache); read the file then.
+                acc.take_file(i, stat_of(i), read_file(&files[i], ctx), sink)?;
             }
         }
         Ok(())
@@ -381,7 +466,7 @@ pub(crate) fn stream(
         |k, read| {
             let i = to_read[k];
             flush_cached(&mut acc, i, sink)?;
-            acc.take_file(i, stats[i], read, sink)
+            acc.take_file(i, stat_of(i), read, sink)
         },
     )?;
     flush_cached(&mut acc, files.len(), sink)?;
@@ -394,22 +479,6 @@ pub(crate) fn stream(
         crate::recover::refuse_empty_run(&[], &out.bad)?;
     }
     Ok(out)
-}
-
-/// The stats of `files`, taken on `workers` threads (a `stat` is a system call; at 1M passages
-/// an update makes 180k of them, and little else).
-fn stat_all(files: &[PathBuf], workers: usize) -> Vec<Option<FileStat>> {
-    let chunk = files.len().div_ceil(workers.max(1)).max(1);
-    std::thread::scope(|s| {
-        let parts: Vec<_> = files
-            .chunks(chunk)
-            .map(|part| s.spawn(move || part.iter().map(|f| FileStat::of(f)).collect::<Vec<_>>()))
-            .collect();
-        parts
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    })
 }
 
 /// Runs `work` on every item on `workers` threads and hands each result to `take` in item

@@ -34,3 +34,4 @@ pub mod smart;
 pub mod statcache;
 pub mod tally;
 pub mod timeline;
+pub mod walk;

@@ -16,8 +16,9 @@
 //! Paths are as given on the command line, so the cache records the working folder, and its
 //! relative paths are not trusted from another one.
 
-use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result};
@@ -26,6 +27,13 @@ const PREFIX: &str = "talash-files-";
 const SUFFIX: &str = ".tsv";
 const HEADER: &str = "talash-files 1";
 const PARTIAL: &str = ".talash-files.partial";
+/// The header of a cache written as the changes to another (see [`CacheWriter::finish`]).
+const DELTA_HEADER: &str = "talash-files-delta 1";
+/// A delta is written while the files changed since the last whole cache number at most this
+/// share of it (one in eight); then the whole cache is written again.
+const DELTA_SHARE: usize = 8;
+/// A delta's last line: without it, a delta cut short at a line break could lose removals.
+const DELTA_END: &str = "end\n";
 
 /// Files modified this recently before a run are read again by the next run.
 pub const RACY_SECS: u64 = 2;
@@ -41,7 +49,11 @@ impl FileStat {
     /// The stat of `path`, or `None` when it cannot be taken (the file is then read, and
     /// reading reports the problem).
     pub fn of(path: &Path) -> Option<FileStat> {
-        let meta = std::fs::metadata(path).ok()?;
+        Self::from_metadata(&std::fs::metadata(path).ok()?)
+    }
+
+    /// The stat in `meta`, if it is a regular file's.
+    pub fn from_metadata(meta: &std::fs::Metadata) -> Option<FileStat> {
         let mtime = meta.modified().ok()?.duration_since(UNIX_EPOCH).ok()?;
         let mtime_ns = u64::try_from(mtime.as_nanos()).ok()?;
         meta.is_file().then_some(FileStat {
@@ -89,52 +101,253 @@ fn clean(s: &str) -> bool {
     !s.contains(['\t', '\n', '\r'])
 }
 
-/// The previous run's cache, read in step with the corpus files.
-pub struct CacheReader {
-    lines: std::io::Lines<BufReader<std::fs::File>>,
-    /// The next file entry's line (`F\t...`), not yet consumed.
-    pending: Option<String>,
+/// The texts of the cache files read, shared with the [`CacheWriter`] that copies from them.
+struct Texts {
+    /// The whole cache (header line included), its name, and its entries.
+    whole: String,
+    whole_name: String,
+    whole_files: Vec<CachedFile>,
+    /// The delta on it (see [`CacheWriter::finish`]), empty if none.
+    delta: String,
+}
+
+impl Texts {
+    /// The settings part of the whole cache's header (size limit and working folder).
+    fn settings(&self) -> &str {
+        let first = self.whole.split_once('\n').map_or("", |(f, _)| f);
+        first
+            .strip_prefix(HEADER)
+            .and_then(|r| r.strip_prefix('\t'))
+            .unwrap_or("")
+    }
+}
+
+/// The previous run's cache, read whole (one read, no allocation per file): the files it
+/// vouches for, in corpus order, looked up in step with the corpus. It is a whole cache, or
+/// a whole cache and a delta that replaces or removes some of its entries.
+pub struct OldCache {
+    texts: Arc<Texts>,
+    delta_files: Vec<CachedFile>,
+    /// The files it vouches for, in corpus order.
+    files: Vec<Slot>,
     /// Whether the cache was written from the current working folder.
     same_cwd: bool,
 }
 
-impl CacheReader {
-    /// Opens the cache written with the manifest `manifest` in `dir`; `None` (read every file)
-    /// when it is missing, unreadable, or was made with other settings.
-    pub fn open(dir: &Path, manifest: &str, max_file_bytes: u64) -> Option<CacheReader> {
+/// Where a file's entry is: the whole cache's entry `n`, or the delta's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Slot {
+    Whole(u32),
+    Delta(u32),
+}
+
+/// Where one file's entry is in its cache text.
+#[derive(Debug, Clone, Copy)]
+struct CachedFile {
+    stat: FileStat,
+    /// The whole entry (its `F` line and the lines after it, each ending in a line break).
+    start: usize,
+    /// Where its path ends (it starts `path_len` bytes before) and its article lines begin.
+    path_end: usize,
+    path_len: usize,
+    end: usize,
+}
+
+impl CachedFile {
+    fn path<'t>(&self, text: &'t str) -> &'t str {
+        &text[self.path_end - self.path_len..self.path_end]
+    }
+}
+
+/// A file the old cache holds, as found by [`OldCache::find`].
+#[derive(Clone, Copy)]
+pub struct Cached<'a> {
+    cache: &'a OldCache,
+    slot: Slot,
+    file: CachedFile,
+}
+
+/// A compact handle on an entry [`OldCache::find`] found, for [`OldCache::get`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EntryRef(Slot);
+
+impl<'a> Cached<'a> {
+    pub fn stat(&self) -> FileStat {
+        self.file.stat
+    }
+
+    pub fn handle(&self) -> EntryRef {
+        EntryRef(self.slot)
+    }
+
+    /// Its articles: each id, and its line in a JSONL collection.
+    pub fn articles(&self) -> impl Iterator<Item = (&'a str, Option<usize>)> + use<'a> {
+        self.lines()
+            .filter_map(|l| article_line(l.strip_prefix("A\t")?))
+    }
+
+    /// The outlet names its articles give, in order of first appearance.
+    pub fn outlets(&self) -> impl Iterator<Item = &'a str> + use<'a> {
+        self.lines().filter_map(|l| l.strip_prefix("O\t"))
+    }
+
+    fn text(&self) -> &'a str {
+        match self.slot {
+            Slot::Whole(_) => &self.cache.texts.whole,
+            Slot::Delta(_) => &self.cache.texts.delta,
+        }
+    }
+
+    fn lines(&self) -> impl Iterator<Item = &'a str> + use<'a> {
+        let f = self.file;
+        self.text()[f.path_end + 1..f.end].split_terminator('\n')
+    }
+}
+
+/// An `A` line after its tag: `LINE\tID` (`LINE` empty for a Markdown file).
+fn article_line(rest: &str) -> Option<(&str, Option<usize>)> {
+    let (at, id) = rest.split_once('\t')?;
+    let at = match at {
+        "" => None,
+        n => Some(n.parse().ok()?),
+    };
+    Some((id, at))
+}
+
+impl OldCache {
+    /// Reads the cache written with the manifest `manifest` in `dir`; `None` (read every
+    /// file) when it is missing, unreadable, or was made with other settings. Damage ends a
+    /// whole cache where it is found, which only means more files are read; a damaged delta
+    /// makes the cache unusable (its whole cache alone would vouch for files it removed).
+    pub fn open(dir: &Path, manifest: &str, max_file_bytes: u64) -> Option<OldCache> {
         let opstamp = manifest
             .strip_prefix("talash-articles-")?
             .strip_suffix(".tsv")?;
-        let path = dir.join(file_name_of(opstamp)?);
-        let mut lines = BufReader::new(std::fs::File::open(path).ok()?).lines();
-        let first = lines.next()?.ok()?;
-        let rest = first.strip_prefix(HEADER)?.strip_prefix('\t')?;
-        let (max, cwd_then) = rest.split_once('\t')?;
+        let name = file_name_of(opstamp)?;
+        let text = std::fs::read_to_string(dir.join(&name)).ok()?;
+        let (first, _) = text.split_once('\n')?;
+        let (whole, whole_name, delta) = match first.strip_prefix(DELTA_HEADER) {
+            Some(rest) => {
+                let (settings, whole_name) = rest.strip_prefix('\t')?.rsplit_once('\t')?;
+                let whole_name = is_cache_name(whole_name).then_some(whole_name)?;
+                let whole = std::fs::read_to_string(dir.join(whole_name)).ok()?;
+                let (whole_first, _) = whole.split_once('\n')?;
+                if whole_first.strip_prefix(HEADER)?.strip_prefix('\t')? != settings {
+                    return None;
+                }
+                let whole_name = whole_name.to_string();
+                (whole, whole_name, text)
+            }
+            None => (text, name, String::new()),
+        };
+        let (whole_first, _) = whole.split_once('\n')?;
+        let (max, cwd_then) = whole_first
+            .strip_prefix(HEADER)?
+            .strip_prefix('\t')?
+            .split_once('\t')?;
         if max != max_file_bytes.to_string() {
             return None;
         }
         let same_cwd = cwd().is_some_and(|c| c == cwd_then);
-        let pending = lines.next().and_then(Result::ok);
-        Some(CacheReader {
-            lines,
-            pending,
+        let (whole_files, _) = Self::index(&whole, whole_first.len() + 1);
+        let (delta_files, files) = match delta.split_once('\n') {
+            None => (Vec::new(), (0..whole_files.len()).map(whole_slot).collect()),
+            Some((delta_first, _)) => {
+                let (delta_files, stop) = Self::index(&delta, delta_first.len() + 1);
+                let removed = removals(&delta[stop..])?;
+                let files = merge(&whole, &whole_files, &delta, &delta_files, &removed);
+                (delta_files, files)
+            }
+        };
+        let texts = Texts {
+            whole,
+            whole_name,
+            whole_files,
+            delta,
+        };
+        Some(OldCache {
+            texts: Arc::new(texts),
+            delta_files,
+            files,
             same_cwd,
         })
     }
 
-    /// The entry of `path` if the cache holds it. Calls must come in corpus order; entries
-    /// of files before `path` that are gone are skipped. Damage ends the cache (`None` from
-    /// then on), which only means more files are read.
-    pub fn entry(&mut self, path: &Path) -> Option<FileEntry> {
-        loop {
-            let line = self.pending.as_deref()?;
-            let mut parts = line.splitn(4, '\t');
-            let (Some("F"), Some(size), Some(mtime), Some(p)) =
-                (parts.next(), parts.next(), parts.next(), parts.next())
-            else {
-                self.pending = None;
-                return None;
+    /// The file entries of `text` from `at`, up to the end, the first `R` line (where
+    /// removals begin, in a delta) or the first damaged line; and where it stopped.
+    fn index(text: &str, mut at: usize) -> (Vec<CachedFile>, usize) {
+        let mut files: Vec<CachedFile> = Vec::with_capacity(text.len() / 96);
+        let mut open: Option<CachedFile> = None;
+        while at < text.len() {
+            let Some(len) = text[at..].find('\n') else {
+                open = None; // a last line cut short: its entry may lack articles
+                break;
             };
+            let line = &text[at..at + len];
+            let next = at + len + 1;
+            if let Some(rest) = line.strip_prefix("F\t") {
+                let Some((stat, path_len)) = file_line(rest) else {
+                    break;
+                };
+                files.extend(open.take());
+                open = Some(CachedFile {
+                    stat,
+                    start: at,
+                    path_end: at + len,
+                    path_len,
+                    end: next,
+                });
+            } else if line.starts_with("R\t") {
+                break;
+            } else if let Some(f) = open.as_mut()
+                && (line
+                    .strip_prefix("A\t")
+                    .is_some_and(|r| article_line(r).is_some())
+                    || line.starts_with("O\t"))
+            {
+                f.end = next;
+            } else {
+                open = None;
+                break;
+            }
+            at = next;
+        }
+        files.extend(open);
+        (files, at)
+    }
+
+    /// How many files it vouches for.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// The entry a handle from [`Cached::handle`] names.
+    pub fn get(&self, entry: EntryRef) -> Option<Cached<'_>> {
+        self.entry(entry.0)
+    }
+
+    fn entry(&self, slot: Slot) -> Option<Cached<'_>> {
+        let file = match slot {
+            Slot::Whole(n) => self.texts.whole_files.get(n as usize)?,
+            Slot::Delta(n) => self.delta_files.get(n as usize)?,
+        };
+        Some(Cached {
+            cache: self,
+            slot,
+            file: *file,
+        })
+    }
+
+    /// The entry of `path` if the cache holds it. `cursor` starts at 0 and calls must come in
+    /// corpus order; entries of files before `path` that are gone are skipped.
+    pub fn find(&self, cursor: &mut usize, path: &Path) -> Option<Cached<'_>> {
+        while let Some(&slot) = self.files.get(*cursor) {
+            let entry = self.entry(slot)?;
+            let p = entry.file.path(entry.text());
             // Equal bytes are the common case, and much cheaper than comparing components.
             let order = match path.as_os_str().as_encoded_bytes() == p.as_bytes() {
                 true => std::cmp::Ordering::Equal,
@@ -142,66 +355,119 @@ impl CacheReader {
             };
             match order {
                 std::cmp::Ordering::Greater => return None,
-                std::cmp::Ordering::Less => {
-                    self.skip_entry();
-                    continue;
+                std::cmp::Ordering::Less => *cursor += 1,
+                std::cmp::Ordering::Equal => {
+                    *cursor += 1;
+                    let trusted = self.same_cwd || path.is_absolute();
+                    return trusted.then_some(entry);
                 }
-                std::cmp::Ordering::Equal => {}
-            }
-            let (Ok(size), Ok(mtime_ns)) = (size.parse(), mtime.parse()) else {
-                self.pending = None;
-                return None;
-            };
-            let stat = FileStat { size, mtime_ns };
-            let entry = self.read_entry(stat);
-            return entry.filter(|_| self.same_cwd || path.is_absolute());
-        }
-    }
-
-    /// Moves past the pending file entry's lines.
-    fn skip_entry(&mut self) {
-        loop {
-            self.pending = self.lines.next().and_then(Result::ok);
-            match self.pending.as_deref() {
-                Some(l) if !l.starts_with("F\t") => continue,
-                _ => return,
             }
         }
-    }
-
-    fn read_entry(&mut self, stat: FileStat) -> Option<FileEntry> {
-        let mut entry = FileEntry {
-            stat,
-            articles: Vec::new(),
-            outlets: Vec::new(),
-        };
-        loop {
-            self.pending = self.lines.next().and_then(Result::ok);
-            let Some(line) = self.pending.as_deref() else {
-                break;
-            };
-            if let Some(rest) = line.strip_prefix("A\t") {
-                let (at, id) = rest.split_once('\t')?;
-                let at = match at {
-                    "" => None,
-                    n => Some(n.parse().ok()?),
-                };
-                entry.articles.push(HeldArticle(id.to_string(), at));
-            } else if let Some(name) = line.strip_prefix("O\t") {
-                entry.outlets.push(name.to_string());
-            } else {
-                break;
-            }
-        }
-        Some(entry)
+        None
     }
 }
 
-/// The new cache, written as the corpus streams by into a partial file in the index folder,
-/// and named for its commit by [`CacheWriter::finish`].
+fn whole_slot(n: usize) -> Slot {
+    Slot::Whole(u32::try_from(n).unwrap_or(u32::MAX))
+}
+
+/// The paths of a delta's `R` lines (all its remaining lines but the last, `end`, which
+/// shows it is complete); `None` if one is damaged or the end is missing.
+fn removals(text: &str) -> Option<Vec<&str>> {
+    let lines = text.strip_suffix(DELTA_END)?;
+    lines
+        .split_terminator('\n')
+        .map(|l| l.strip_prefix("R\t"))
+        .collect()
+}
+
+/// The files of a whole cache with a delta applied, in corpus order: every path the delta
+/// names (an entry or a removal) drops the whole cache's entry of that path; the delta's
+/// entries go in their place. Places are found by binary search (the delta is small).
+fn merge(
+    whole: &str,
+    whole_files: &[CachedFile],
+    delta: &str,
+    delta_files: &[CachedFile],
+    removed: &[&str],
+) -> Vec<Slot> {
+    let position =
+        |p: &str| whole_files.partition_point(|f| Path::new(f.path(whole)) < Path::new(p));
+    let mut dropped = vec![false; whole_files.len()];
+    let named = delta_files
+        .iter()
+        .map(|f| f.path(delta))
+        .chain(removed.iter().copied());
+    for p in named {
+        let at = position(p);
+        if whole_files.get(at).is_some_and(|f| f.path(whole) == p) {
+            dropped[at] = true;
+        }
+    }
+    let mut adds: Vec<(usize, &str, usize)> = delta_files
+        .iter()
+        .enumerate()
+        .map(|(n, f)| (position(f.path(delta)), f.path(delta), n))
+        .collect();
+    adds.sort_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then_with(|| Path::new(a.1).cmp(Path::new(b.1)))
+    });
+    let mut adds = adds.into_iter().peekable();
+    let mut files = Vec::with_capacity(whole_files.len() + delta_files.len());
+    for (i, gone) in dropped.iter().enumerate() {
+        while let Some((_, _, n)) = adds.next_if(|a| a.0 <= i) {
+            files.push(Slot::Delta(u32::try_from(n).unwrap_or(u32::MAX)));
+        }
+        if !gone {
+            files.push(whole_slot(i));
+        }
+    }
+    files.extend(adds.map(|(_, _, n)| Slot::Delta(u32::try_from(n).unwrap_or(u32::MAX))));
+    files
+}
+
+/// An `F` line after its tag: `SIZE\tMTIME\tPATH`; the stat and the path's length.
+fn file_line(rest: &str) -> Option<(FileStat, usize)> {
+    let mut parts = rest.splitn(3, '\t');
+    let size = parts.next()?.parse().ok()?;
+    let mtime_ns = parts.next()?.parse().ok()?;
+    let path = parts.next()?;
+    Some((FileStat { size, mtime_ns }, path.len()))
+}
+
+/// The new cache: written as the corpus streams by into a partial file in the index folder
+/// (a full build), or, for an update, kept as pieces (mostly spans of the old cache, copied as
+/// they were) and written only if the update commits; [`CacheWriter::finish`] names it for
+/// its commit.
 pub struct CacheWriter {
-    out: Option<BufWriter<std::fs::File>>,
+    out: Out,
     dir: PathBuf,
+}
+
+enum Out {
+    /// Written as it goes; `None` once it cannot be.
+    Stream(Option<BufWriter<std::fs::File>>),
+    /// Spans of the old cache's texts and of `new`, in order; written by `finish`.
+    Pieces(Box<Pieces>),
+}
+
+struct Pieces {
+    header: Option<String>,
+    old: Option<Arc<Texts>>,
+    pieces: Vec<Piece>,
+    new: String,
+    /// Which of the old whole cache's entries are kept as they were.
+    kept: Vec<bool>,
+    /// Entries that are not the old whole cache's (from its delta, or new).
+    fresh: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Piece {
+    Whole(std::ops::Range<usize>),
+    Delta(std::ops::Range<usize>),
+    New(std::ops::Range<usize>),
 }
 
 impl CacheWriter {
@@ -214,59 +480,112 @@ impl CacheWriter {
             Some(f)
         });
         CacheWriter {
-            out,
+            out: Out::Stream(out),
             dir: dir.to_path_buf(),
+        }
+    }
+
+    /// Starts the cache of an update, which writes nothing unless it commits, from the old
+    /// cache `old` (whose entries it copies).
+    pub fn deferred(dir: &Path, max_file_bytes: u64, old: Option<&OldCache>) -> CacheWriter {
+        let pieces = Pieces {
+            header: header(max_file_bytes),
+            old: old.map(|o| o.texts.clone()),
+            pieces: Vec::new(),
+            new: String::new(),
+            kept: vec![false; old.map_or(0, |o| o.texts.whole_files.len())],
+            fresh: 0,
+        };
+        CacheWriter {
+            out: Out::Pieces(Box::new(pieces)),
+            dir: dir.to_path_buf(),
+        }
+    }
+
+    /// Records a file the old cache vouched for, unchanged (calls in corpus order).
+    pub fn keep(&mut self, cached: &Cached) {
+        let f = cached.file;
+        match &mut self.out {
+            Out::Stream(out) => {
+                if let Some(o) = out.as_mut()
+                    && o.write_all(&cached.text().as_bytes()[f.start..f.end])
+                        .is_err()
+                {
+                    *out = None;
+                }
+            }
+            Out::Pieces(p) => {
+                if !p
+                    .old
+                    .as_ref()
+                    .is_some_and(|o| Arc::ptr_eq(o, &cached.cache.texts))
+                {
+                    // Not the old cache it started from: left out (the file is read next time).
+                    return;
+                }
+                match cached.slot {
+                    Slot::Whole(n) => {
+                        if let Some(k) = p.kept.get_mut(n as usize) {
+                            *k = true;
+                        }
+                        push_piece(&mut p.pieces, Piece::Whole(f.start..f.end));
+                    }
+                    Slot::Delta(_) => {
+                        p.fresh += 1;
+                        push_piece(&mut p.pieces, Piece::Delta(f.start..f.end));
+                    }
+                }
+            }
         }
     }
 
     /// Records a file (calls in corpus order). Files whose path, ids or outlets hold a tab or
     /// line break are left out: they are simply read on every run.
     pub fn add(&mut self, path: &Path, entry: &FileEntry) {
-        let Some(out) = self.out.as_mut() else {
-            return;
-        };
         let Some(p) = path.to_str().filter(|p| clean(p)) else {
             return;
         };
         if !entry.outlets.iter().all(|o| clean(o)) || !entry.articles.iter().all(|a| clean(&a.0)) {
             return;
         }
-        // Pieces pushed, not formatted: this runs for every file of every run.
-        let mut text = String::with_capacity(64 + p.len());
-        text.push_str("F\t");
-        text.push_str(&entry.stat.size.to_string());
-        text.push('\t');
-        text.push_str(&entry.stat.mtime_ns.to_string());
-        text.push('\t');
-        text.push_str(p);
-        text.push('\n');
-        for HeldArticle(id, line) in &entry.articles {
-            text.push_str("A\t");
-            if let Some(n) = line {
-                text.push_str(&n.to_string());
+        let text = entry_text(p, entry);
+        match &mut self.out {
+            Out::Stream(out) => {
+                if let Some(o) = out.as_mut()
+                    && o.write_all(text.as_bytes()).is_err()
+                {
+                    *out = None;
+                }
             }
-            text.push('\t');
-            text.push_str(id);
-            text.push('\n');
-        }
-        for o in &entry.outlets {
-            text.push_str("O\t");
-            text.push_str(o);
-            text.push('\n');
-        }
-        if out.write_all(text.as_bytes()).is_err() {
-            self.out = None;
+            Out::Pieces(p) => {
+                let start = p.new.len();
+                p.new.push_str(&text);
+                p.fresh += 1;
+                push_piece(&mut p.pieces, Piece::New(start..p.new.len()));
+            }
         }
     }
 
-    /// Writes the cache out durably under the name for the commit of `opstamp`.
-    pub fn finish(self, opstamp: u64) -> Result<String> {
+    /// Writes the cache out durably under the name for the commit of `opstamp`; returns its
+    /// name, and that of the whole cache it changes when written as a delta.
+    ///
+    /// An update that changes a few files of 180k writes a delta: the entries that are not
+    /// the whole cache's, then an `R` line for each of the whole cache's entries dropped,
+    /// instead of 20 MB. Once the changes since the whole cache reach one in
+    /// [`DELTA_SHARE`], the whole cache is written again.
+    pub fn finish(self, opstamp: u64) -> Result<(String, Option<String>)> {
         let name = format!("{PREFIX}{opstamp}{SUFFIX}");
         let partial = self.dir.join(PARTIAL);
+        let mut delta_of = None;
         let done = || -> std::io::Result<()> {
             let mut out = match self.out {
-                Some(out) => out,
-                None => {
+                Out::Stream(Some(out)) => out,
+                Out::Pieces(p) if p.header.is_some() => {
+                    let mut f = BufWriter::new(std::fs::File::create(&partial)?);
+                    delta_of = p.write(&mut f, &name)?;
+                    f
+                }
+                _ => {
                     // Could not be written as it went: an empty, valid-but-unusable cache.
                     let mut f = BufWriter::new(std::fs::File::create(&partial)?);
                     writeln!(f, "{HEADER}\t-")?;
@@ -278,15 +597,101 @@ impl CacheWriter {
             std::fs::rename(&partial, self.dir.join(&name))
         };
         done().with_context(|| format!("cannot write the stat cache {}", partial.display()))?;
-        Ok(name)
+        Ok((name, delta_of))
     }
 
-    /// Removes caches other than `keep`, and a partial one. Errors are harmless and ignored.
-    pub fn remove_stale(dir: &Path, keep: &str) {
+    /// Removes caches other than those in `keep`, and a partial one. Errors are harmless and
+    /// ignored.
+    pub fn remove_stale(dir: &Path, keep: &[String]) {
         crate::manifest::remove_files_named(dir, |name| {
-            name != keep && (is_cache_name(name) || name == PARTIAL)
+            !keep.iter().any(|k| k == name) && (is_cache_name(name) || name == PARTIAL)
         });
     }
+}
+
+impl Pieces {
+    /// Writes the cache (to be named `name`) as a delta on the old whole cache when that is
+    /// worth it, else whole; returns the whole cache's name for a delta.
+    fn write(&self, f: &mut impl Write, name: &str) -> std::io::Result<Option<String>> {
+        let header = self.header.as_deref().unwrap_or(HEADER);
+        let settings = header
+            .strip_prefix(HEADER)
+            .and_then(|r| r.strip_prefix('\t'))
+            .unwrap_or("");
+        let dropped = self.kept.iter().filter(|k| !**k).count();
+        let delta_on = self.old.as_ref().filter(|o| {
+            o.whole_name != name
+                && o.settings() == settings
+                && (self.fresh + dropped) * DELTA_SHARE <= o.whole_files.len()
+        });
+        let bytes = |piece: &Piece| -> &[u8] {
+            let old = self.old.as_deref();
+            match piece {
+                Piece::Whole(r) => old.map_or(&[][..], |o| &o.whole.as_bytes()[r.clone()]),
+                Piece::Delta(r) => old.map_or(&[][..], |o| &o.delta.as_bytes()[r.clone()]),
+                Piece::New(r) => &self.new.as_bytes()[r.clone()],
+            }
+        };
+        let Some(old) = delta_on else {
+            writeln!(f, "{header}")?;
+            for piece in &self.pieces {
+                f.write_all(bytes(piece))?;
+            }
+            return Ok(None);
+        };
+        writeln!(f, "{DELTA_HEADER}\t{settings}\t{}", old.whole_name)?;
+        for piece in self.pieces.iter().filter(|p| !matches!(p, Piece::Whole(_))) {
+            f.write_all(bytes(piece))?;
+        }
+        for (entry, _) in old.whole_files.iter().zip(&self.kept).filter(|(_, k)| !**k) {
+            writeln!(f, "R\t{}", entry.path(&old.whole))?;
+        }
+        f.write_all(DELTA_END.as_bytes())?;
+        Ok(Some(old.whole_name.clone()))
+    }
+}
+
+/// Appends `piece`, joined to the last one when it continues it (an update that changes one
+/// file keeps the old cache in two pieces).
+fn push_piece(pieces: &mut Vec<Piece>, piece: Piece) {
+    match (pieces.last_mut(), &piece) {
+        (Some(Piece::Whole(last)), Piece::Whole(r))
+        | (Some(Piece::Delta(last)), Piece::Delta(r))
+        | (Some(Piece::New(last)), Piece::New(r))
+            if last.end == r.start =>
+        {
+            last.end = r.end;
+        }
+        _ => pieces.push(piece),
+    }
+}
+
+/// A file's entry as cache text (pieces pushed, not formatted: this runs for every file of a
+/// full build).
+fn entry_text(path: &str, entry: &FileEntry) -> String {
+    let mut text = String::with_capacity(64 + path.len());
+    text.push_str("F\t");
+    text.push_str(&entry.stat.size.to_string());
+    text.push('\t');
+    text.push_str(&entry.stat.mtime_ns.to_string());
+    text.push('\t');
+    text.push_str(path);
+    text.push('\n');
+    for HeldArticle(id, line) in &entry.articles {
+        text.push_str("A\t");
+        if let Some(n) = line {
+            text.push_str(&n.to_string());
+        }
+        text.push('\t');
+        text.push_str(id);
+        text.push('\n');
+    }
+    for o in &entry.outlets {
+        text.push_str("O\t");
+        text.push_str(o);
+        text.push('\n');
+    }
+    text
 }
 
 fn is_cache_name(name: &str) -> bool {
@@ -315,34 +720,45 @@ mod tests {
         }
     }
 
+    /// What the cache says of `path`, as a `FileEntry`.
+    fn found(c: &OldCache, cursor: &mut usize, path: &str) -> Option<FileEntry> {
+        let e = c.find(cursor, Path::new(path))?;
+        Some(FileEntry {
+            stat: e.stat(),
+            articles: e
+                .articles()
+                .map(|(id, at)| HeldArticle(id.to_string(), at))
+                .collect(),
+            outlets: e.outlets().map(str::to_string).collect(),
+        })
+    }
+
     #[test]
     fn written_in_order_read_in_step_and_stale_removed() {
         let dir = tempfile::tempdir().unwrap();
-        let (a, b, c) = (
-            Path::new("c/a.md"),
-            Path::new("c/b.md"),
-            Path::new("c/sub/c.md"),
-        );
+        let (a, c) = (Path::new("c/a.md"), Path::new("c/sub/c.md"));
         let mut w = CacheWriter::create(dir.path(), 7);
         w.add(a, &entry(1, &["a"]));
         w.add(Path::new("c/bad\tname.md"), &entry(2, &["x"]));
         let mut jsonl = entry(3, &["c1"]);
         jsonl.articles.push(HeldArticle("c2".into(), Some(2)));
         w.add(c, &jsonl);
-        let old = w.finish(1).unwrap();
+        let old = w.finish(1).unwrap().0;
         let w = CacheWriter::create(dir.path(), 7);
-        let name = w.finish(2).unwrap();
+        let name = w.finish(2).unwrap().0;
         assert_eq!(name, "talash-files-2.tsv");
-        CacheWriter::remove_stale(dir.path(), &old);
+        CacheWriter::remove_stale(dir.path(), std::slice::from_ref(&old));
         assert!(!dir.path().join(&name).exists());
-        let mut r = CacheReader::open(dir.path(), "talash-articles-1.tsv", 7).unwrap();
-        assert_eq!(r.entry(a), Some(entry(1, &["a"])));
-        assert_eq!(r.entry(b), None, "not cached");
-        assert_eq!(r.entry(c), Some(jsonl));
-        assert_eq!(r.entry(Path::new("c/z.md")), None);
-        assert!(CacheReader::open(dir.path(), "talash-articles-1.tsv", 8).is_none());
-        assert!(CacheReader::open(dir.path(), "talash-articles-9.tsv", 7).is_none());
-        assert!(CacheReader::open(dir.path(), "../x", 7).is_none());
+        let r = OldCache::open(dir.path(), "talash-articles-1.tsv", 7).unwrap();
+        assert_eq!(r.len(), 2);
+        let mut at = 0;
+        assert_eq!(found(&r, &mut at, "c/a.md"), Some(entry(1, &["a"])));
+        assert_eq!(found(&r, &mut at, "c/b.md"), None, "not cached");
+        assert_eq!(found(&r, &mut at, "c/sub/c.md"), Some(jsonl));
+        assert_eq!(found(&r, &mut at, "c/z.md"), None);
+        assert!(OldCache::open(dir.path(), "talash-articles-1.tsv", 8).is_none());
+        assert!(OldCache::open(dir.path(), "talash-articles-9.tsv", 7).is_none());
+        assert!(OldCache::open(dir.path(), "../x", 7).is_none());
     }
 
     #[test]
@@ -353,8 +769,131 @@ mod tests {
             w.add(Path::new(p), &entry(i as u64, &[p]));
         }
         w.finish(3).unwrap();
-        let mut r = CacheReader::open(dir.path(), "talash-articles-3.tsv", 7).unwrap();
-        assert_eq!(r.entry(Path::new("c.md")), Some(entry(2, &["c.md"])));
+        let r = OldCache::open(dir.path(), "talash-articles-3.tsv", 7).unwrap();
+        assert_eq!(found(&r, &mut 0, "c.md"), Some(entry(2, &["c.md"])));
+    }
+
+    #[test]
+    fn an_update_keeps_old_entries_verbatim_and_writes_only_on_finish() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut w = CacheWriter::create(dir.path(), 7);
+        for (i, p) in ["a.md", "b.md", "c.md", "d.md"].iter().enumerate() {
+            w.add(Path::new(p), &entry(i as u64, &[p]));
+        }
+        w.finish(1).unwrap();
+        let old = OldCache::open(dir.path(), "talash-articles-1.tsv", 7).unwrap();
+        let mut w = CacheWriter::deferred(dir.path(), 7, Some(&old));
+        let mut at = 0;
+        w.keep(&old.find(&mut at, Path::new("a.md")).unwrap());
+        w.add(Path::new("b.md"), &entry(9, &["b2", "b3"]));
+        w.keep(&old.find(&mut at, Path::new("c.md")).unwrap());
+        // d.md is gone; e.md is new.
+        w.add(Path::new("e.md"), &entry(5, &["e"]));
+        assert!(!dir.path().join(PARTIAL).exists(), "nothing written yet");
+        w.finish(2).unwrap();
+        let new = OldCache::open(dir.path(), "talash-articles-2.tsv", 7).unwrap();
+        let mut at = 0;
+        let want = [
+            ("a.md", entry(0, &["a.md"])),
+            ("b.md", entry(9, &["b2", "b3"])),
+            ("c.md", entry(2, &["c.md"])),
+            ("e.md", entry(5, &["e"])),
+        ];
+        for (p, e) in want {
+            assert_eq!(found(&new, &mut at, p), Some(e), "{p}");
+        }
+        assert_eq!(new.len(), 4);
+    }
+
+    /// Runs an update over `old` for the files `now` (path, size; a size that differs from
+    /// the cached one means the file changed, is read and cached afresh).
+    fn update(
+        dir: &Path,
+        old: &OldCache,
+        now: &[(String, u64)],
+        opstamp: u64,
+    ) -> (String, Option<String>) {
+        let mut w = CacheWriter::deferred(dir, 7, Some(old));
+        let mut at = 0;
+        for (p, size) in now {
+            match old
+                .find(&mut at, Path::new(p))
+                .filter(|c| c.stat().size == *size)
+            {
+                Some(c) => w.keep(&c),
+                None => w.add(Path::new(p), &entry(*size, &[p])),
+            }
+        }
+        w.finish(opstamp).unwrap()
+    }
+
+    #[test]
+    fn small_updates_write_deltas_that_replace_and_remove_entries() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let mut files: Vec<(String, u64)> = (0..40).map(|i| (format!("f{i:02}.md"), 1)).collect();
+        let mut w = CacheWriter::create(d, 7);
+        for (p, size) in &files {
+            w.add(Path::new(p), &entry(*size, &[p]));
+        }
+        let (whole, _) = w.finish(1).unwrap();
+        let open =
+            |opstamp: u64| OldCache::open(d, &format!("talash-articles-{opstamp}.tsv"), 7).unwrap();
+        let check = |c: &OldCache, files: &[(String, u64)]| {
+            let mut at = 0;
+            for (p, size) in files {
+                assert_eq!(found(c, &mut at, p), Some(entry(*size, &[p])), "{p}");
+            }
+            assert_eq!(c.len(), files.len());
+        };
+        // One changed, one gone, one new (sorting between others).
+        files[3].1 = 2;
+        files.remove(7);
+        files.insert(10, ("f10a.md".into(), 5));
+        let (delta, base) = update(d, &open(1), &files, 2);
+        assert_eq!(base.as_deref(), Some(whole.as_str()));
+        let text = std::fs::read_to_string(d.join(&delta)).unwrap();
+        assert!(
+            text.starts_with(DELTA_HEADER) && text.ends_with(DELTA_END),
+            "{text}"
+        );
+        check(&open(2), &files);
+        // The next delta carries every change since the whole cache.
+        files.remove(3);
+        files.push(("g.md".into(), 1));
+        let (_, base) = update(d, &open(2), &files, 3);
+        assert_eq!(base.as_deref(), Some(whole.as_str()));
+        check(&open(3), &files);
+        // A delta cut short is not trusted at all (its whole cache would vouch for removed files).
+        let cut = d.join("talash-files-9.tsv");
+        std::fs::write(&cut, text.strip_suffix(DELTA_END).unwrap()).unwrap();
+        assert!(OldCache::open(d, "talash-articles-9.tsv", 7).is_none());
+        // Changes beyond one in eight: whole again.
+        for f in files.iter_mut().take(6) {
+            f.1 = 3;
+        }
+        let (_, base) = update(d, &open(3), &files, 4);
+        assert_eq!(base, None);
+        check(&open(4), &files);
+    }
+
+    #[test]
+    fn damage_ends_the_cache_where_it_is() {
+        let dir = tempfile::tempdir().unwrap();
+        let head = format!("{}\n", header(7).unwrap());
+        let path = dir.path().join("talash-files-1.tsv");
+        let cases = [
+            ("F\t1\t42\ta.md\nA\t\ta\nF\tx\t42\tb.md\nA\t\tb\n", 1),
+            ("F\t1\t42\ta.md\nA\t\ta\nF\t1\t42\tb.md\nA\tz\tb\n", 1),
+            ("F\t1\t42\ta.md\nA\t\ta\nF\t1\t42\tb.md\nA\t\tb", 1),
+            ("F\t1\t42\ta.md\nA\t\ta\nF\t1\t42\tb.md\nA\t\tb\n", 2),
+            ("Q\n", 0),
+        ];
+        for (body, files) in cases {
+            std::fs::write(&path, format!("{head}{body}")).unwrap();
+            let r = OldCache::open(dir.path(), "talash-articles-1.tsv", 7).unwrap();
+            assert_eq!(r.len(), files, "{body:?}");
+        }
     }
 
     #[test]

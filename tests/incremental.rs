@@ -402,3 +402,205 @@ fn updates_read_only_files_whose_stat_changed() {
     );
     assert_same_answers(&idx, &fresh_build(&corpus, t.path(), "fresh2"));
 }
+
+/// Ids met in files the stat cache vouches for and in files read are one set: an article that
+/// moves to a new file is the same article, a new file reusing a cached file's id is a
+/// duplicate whichever comes first in the corpus, and many updates in a row (each rewriting
+/// only what changed of the manifest and the cache) still answer as a full rebuild.
+#[test]
+fn ids_of_cached_and_read_files_are_checked_together() {
+    let t = temp();
+    let corpus = t.path().join("c");
+    write_corpus(&corpus);
+    age_all(&corpus, 3600);
+    let idx = t.path().join("idx");
+    index_ok(&corpus, &idx, &[]);
+
+    // Moved: a.md becomes z.md (read), same article: nothing changes in the index.
+    std::fs::rename(corpus.join("a.md"), corpus.join("z.md")).unwrap();
+    age(&corpus.join("z.md"), 1800);
+    let out = index_ok(&corpus, &idx, &[]);
+    assert!(
+        out.contains("0 added, 0 changed, 0 removed, 5 unchanged"),
+        "{out}"
+    );
+    assert!(out.contains("read 1 of 5 files"), "{out}");
+
+    // A new file before the cached c.md takes its id: c.md is the duplicate.
+    let dup = |name: &str, id: &str| {
+        write_article(
+            &corpus,
+            name,
+            &format!("id = \"{id}\"\ntitle = \"Copy\"\noutlet = \"Wire\""),
+            "A copy of another article.\n",
+        );
+        age(&corpus.join(name), 1800);
+    };
+    dup("0.md", "c");
+    let r = index_into(&corpus, &idx, &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("c.md")
+            && r.stderr.contains("already used by")
+            && r.stderr.contains("0.md"),
+        "{}",
+        r.stderr
+    );
+    let r = index_into(&corpus, &idx, &["--keep-going"]);
+    assert!(r.stderr.contains("c.md"), "{}", r.stderr);
+    assert!(r.stderr.contains("1 changed"), "{}", r.stderr);
+    std::fs::remove_file(corpus.join("0.md")).unwrap();
+
+    // A new file after the cached b.md takes its id: the new file is the duplicate.
+    dup("y.md", "b");
+    let r = index_into(&corpus, &idx, &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("y.md")
+            && r.stderr.contains("already used by")
+            && r.stderr.contains("b.md"),
+        "{}",
+        r.stderr
+    );
+    std::fs::remove_file(corpus.join("y.md")).unwrap();
+
+    // Several updates in a row: change, add, remove, then put things back.
+    let out = index_ok(&corpus, &idx, &[]);
+    assert!(out.contains("0 added, 1 changed, 0 removed"), "{out}");
+    for round in 0..3 {
+        let name = format!("n{round}.md");
+        write_article(
+            &corpus,
+            &name,
+            &format!("id = \"n{round}\"\ntitle = \"New {round}\"\noutlet = \"Wire\""),
+            "Officials met near the border after the attack.\n",
+        );
+        age(&corpus.join(&name), 1800);
+        let d = corpus.join("d.md");
+        let text = std::fs::read_to_string(&d).unwrap();
+        std::fs::write(&d, format!("{text}\nUpdate {round}.\n")).unwrap();
+        age(&d, 1000 - round);
+        if round > 0 {
+            std::fs::remove_file(corpus.join(format!("n{}.md", round - 1))).unwrap();
+        }
+        let out = index_ok(&corpus, &idx, &[]);
+        let removed = if round > 0 { 1 } else { 0 };
+        assert!(
+            out.contains(&format!("1 added, 1 changed, {removed} removed")),
+            "{out}"
+        );
+        assert!(out.contains("read 2 of"), "{out}");
+        let out = index_ok(&corpus, &idx, &[]);
+        assert!(out.contains("read 0 of"), "{out}");
+    }
+    assert_same_answers(&idx, &fresh_build(&corpus, t.path(), "fresh"));
+}
+
+/// The files of `dir` whose names start with `prefix`.
+fn files_named(dir: &Path, prefix: &str) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(prefix))
+        .collect();
+    names.sort();
+    names
+}
+
+/// Copies the files directly in `from` into `to`.
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap().flatten() {
+        if e.file_type().unwrap().is_file() {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+/// Small updates of a larger corpus write the manifest and the stat cache as deltas on the
+/// last whole ones (compacted once the changes grow), and still answer as a full rebuild;
+/// a run that wrote its deltas but died before its commit leaves an index whose next update
+/// is right too.
+#[test]
+fn small_updates_write_deltas_and_a_lost_commit_is_harmless() {
+    let t = temp();
+    let corpus = t.path().join("c");
+    write_corpus(&corpus);
+    for i in 0..70 {
+        write_article(
+            &corpus,
+            &format!("m{i:02}.md"),
+            &format!("id = \"m{i:02}\"\ntitle = \"Market report {i}\"\noutlet = \"Wire\""),
+            &format!("Traders in Karachi reported prices for day {i}.\n"),
+        );
+    }
+    age_all(&corpus, 3600);
+    let idx = t.path().join("idx");
+    index_ok(&corpus, &idx, &[]);
+    let delta_header = |prefix: &str| {
+        let names = files_named(&idx, prefix);
+        names.iter().any(|n| {
+            std::fs::read_to_string(idx.join(n))
+                .unwrap()
+                .starts_with(&format!("{}-delta", prefix.trim_end_matches('-')))
+        })
+    };
+    for round in 0..4u64 {
+        let name = format!("new{round}.md");
+        write_article(
+            &corpus,
+            &name,
+            &format!("id = \"new{round}\"\ntitle = \"Border news {round}\"\noutlet = \"Wire\""),
+            "Officials met in Quetta after the attack.\n",
+        );
+        age(&corpus.join(&name), 1800);
+        let m = corpus.join(format!("m{round:02}.md"));
+        let text = std::fs::read_to_string(&m).unwrap();
+        std::fs::write(&m, text.replace("prices", "higher prices")).unwrap();
+        age(&m, 1700);
+        std::fs::remove_file(corpus.join(format!("m{:02}.md", 69 - round))).unwrap();
+        if round == 2 {
+            // A run that writes its side files and dies before committing: simulated by
+            // keeping a copy of the index from before it, with the run's side files added.
+            let before = t.path().join("before");
+            copy_dir(&idx, &before);
+            index_ok(&corpus, &idx, &[]);
+            for n in files_named(&idx, "talash-") {
+                if !before.join(&n).exists() {
+                    std::fs::copy(idx.join(&n), before.join(&n)).unwrap();
+                }
+            }
+            std::fs::remove_dir_all(&idx).unwrap();
+            std::fs::rename(&before, &idx).unwrap();
+        }
+        let out = index_ok(&corpus, &idx, &[]);
+        assert!(
+            out.contains("1 added, 1 changed, 1 removed"),
+            "round {round}: {out}"
+        );
+        assert!(out.contains("read 2 of"), "round {round}: {out}");
+        if round < 2 {
+            assert!(
+                delta_header("talash-articles-"),
+                "round {round}: no manifest delta"
+            );
+            assert!(
+                delta_header("talash-files-"),
+                "round {round}: no cache delta"
+            );
+        }
+        // The last commit's side files and the whole ones they change, nothing older.
+        assert!(files_named(&idx, "talash-articles-").len() <= 2);
+        assert!(files_named(&idx, "talash-files-").len() <= 2);
+        let out = index_ok(&corpus, &idx, &[]);
+        assert!(out.contains("read 0 of"), "round {round}: {out}");
+        assert!(
+            out.contains("0 added, 0 changed, 0 removed"),
+            "round {round}: {out}"
+        );
+    }
+    // 12 changes of 75 articles: past one in eight, so written whole again.
+    assert!(!delta_header("talash-articles-"), "not compacted");
+    assert_same_answers(&idx, &fresh_build(&corpus, t.path(), "fresh"));
+}

@@ -175,7 +175,7 @@ pub fn discover_all(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<InputError>) {
 
 /// Bytes that sort as `Path`'s own order: each component with its kind first and a NUL
 /// after it (NUL occurs in no component, so a shorter name sorts first, as in `Path::cmp`).
-fn path_order_key(path: &Path) -> Vec<u8> {
+pub(crate) fn path_order_key(path: &Path) -> Vec<u8> {
     use std::path::Component;
     let mut key = Vec::with_capacity(path.as_os_str().len() + 8);
     for c in path.components() {
@@ -230,7 +230,7 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<InputError>) {
 }
 
 /// An I/O error in words a user can act on.
-fn io_reason(e: &std::io::Error) -> String {
+pub(crate) fn io_reason(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "no such file or folder".into(),
         std::io::ErrorKind::PermissionDenied => {

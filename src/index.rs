@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, anyhow, bail};
 use serde::{Deserialize, Serialize};
+use tantivy::indexer::UserOperation;
 use tantivy::schema::{Facet, Schema};
 use tantivy::{Index, IndexWriter, TantivyDocument, doc};
 
@@ -575,7 +576,8 @@ fn discover(paths: &[PathBuf], keep_going: bool) -> Result<(Vec<PathBuf>, Vec<In
 fn discover_with_stats(
     opts: &IndexOptions,
 ) -> Result<(Vec<PathBuf>, Vec<Option<FileStat>>, Vec<InputError>)> {
-    let found = crate::walk::discover(&opts.corpus, workers(opts));
+    // The walk is mostly waiting on the kernel's stat calls: one thread per core.
+    let found = crate::walk::discover(&opts.corpus, opts.threads.max(1));
     let bad = refuse_bad_discovery(&opts.corpus, &found.files, found.errors, opts.keep_going)?;
     Ok((found.files, found.stats, bad))
 }
@@ -622,10 +624,12 @@ pub(crate) fn writer_heap(opts: &IndexOptions, files: usize, threads: usize) -> 
     heap.min(opts.memory_bytes)
 }
 
-/// Threads that read and prepare articles: as many as indexing threads (on a small machine
-/// they take turns on the cores with tantivy's threads).
+/// Threads that read and prepare articles: one for every three indexing threads, at least
+/// one. Preparing is about a quarter of indexing's CPU, and the threads share the cores with
+/// tantivy's: at 100k passages on 2 cores, one worker indexed in 2.07 s against 2.31 s with
+/// two (medians of 5 alternating runs; 3.8 against 4.4 s of CPU).
 pub(crate) fn workers(opts: &IndexOptions) -> usize {
-    opts.threads.max(1)
+    opts.threads.div_ceil(3).max(1)
 }
 
 /// A full build's sink: every article into the writer, and into a new manifest.
@@ -641,9 +645,8 @@ impl Sink for FullSink<'_> {
         let docs = p.docs.unwrap_or_default();
         let passages = u32::try_from(docs.len())
             .with_context(|| format!("article {} has too many passages", p.id))?;
-        for d in docs {
-            self.writer.add_document(d)?;
-        }
+        // One batch per article: one hand-off to tantivy's indexing threads, not one a passage.
+        self.writer.run(docs.into_iter().map(UserOperation::Add))?;
         self.manifest.insert(
             &p.id,
             Entry {

@@ -369,19 +369,12 @@ mod tests {
 
     #[test]
     fn next_word_agrees_with_char_by_char_reading() {
-        let alphabet: Vec<char> = "aZ9 .-'’ʼ‘`´éßД中٣\u{301}_\t,".chars().collect();
-        let mut seed: u64 = 7;
-        for _ in 0..20_000 {
-            let mut text = String::new();
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            for _ in 0..(seed >> 60) + 1 {
-                seed = seed
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                text.push(alphabet[(seed >> 33) as usize % alphabet.len()]);
-            }
+        let alphabet: Vec<String> = "aZ9 .-'’ʼ‘`´éßД中٣\u{301}_\t,"
+            .chars()
+            .map(String::from)
+            .collect();
+        let pieces: Vec<&str> = alphabet.iter().map(String::as_str).collect();
+        for text in crate::testing::random_texts(&pieces, 20_000, 16) {
             let (mut at, mut fast, mut slow) = (0, vec![], vec![]);
             while let Some(w) = next_word(&text, at) {
                 fast.push(w);

@@ -33,5 +33,7 @@ pub mod show;
 pub mod smart;
 pub mod statcache;
 pub mod tally;
+#[cfg(test)]
+mod testing;
 pub mod timeline;
 pub mod walk;

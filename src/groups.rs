@@ -11,7 +11,7 @@ use std::fmt;
 
 use serde::Deserialize;
 
-use crate::analysis::{is_apostrophe, next_word};
+use crate::analysis::{is_apostrophe, is_plain_ascii, next_word};
 
 mod prefilter;
 use prefilter::Prefilter;
@@ -179,7 +179,7 @@ impl StartFilter {
     /// False only if no pattern can start with `word`.
     fn may_start(&self, word: &str) -> bool {
         let bytes = word.as_bytes();
-        if !word.is_ascii() || bytes.iter().any(|&b| b == b'\'' || b == b'`') {
+        if !is_plain_ascii(word) {
             return true;
         }
         let pair = Self::pair(bytes);
@@ -209,7 +209,7 @@ fn words(text: &str) -> Vec<Word> {
 /// passage, so most words allocate nothing).
 fn form(raw: &str) -> std::borrow::Cow<'_, str> {
     // Most words: plain ASCII, no apostrophe, nothing to strip.
-    if raw.is_ascii() && !raw.contains(['\'', '`']) {
+    if is_plain_ascii(raw) {
         return std::borrow::Cow::Borrowed(raw);
     }
     let mut base = raw;

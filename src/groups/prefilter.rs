@@ -8,6 +8,7 @@
 //! apostrophes and a final possessive 's ([`plain_words`] writes the text that way). Text with
 //! other characters is passed on to the word-by-word matcher.
 
+use crate::analysis::is_ascii_apostrophe;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 /// One needle per pattern, its longest word: folded names in any ASCII case, acronyms in the
@@ -102,7 +103,7 @@ fn automaton(
 /// apostrophes stay: they separate words.
 fn plain_words(text: &str) -> std::borrow::Cow<'_, str> {
     let b = text.as_bytes();
-    if !b.iter().any(|&c| is_apostrophe(c)) {
+    if !b.iter().any(|&c| is_ascii_apostrophe(c)) {
         return std::borrow::Cow::Borrowed(text);
     }
     let alnum = |i: usize| b.get(i).is_some_and(u8::is_ascii_alphanumeric);
@@ -110,10 +111,10 @@ fn plain_words(text: &str) -> std::borrow::Cow<'_, str> {
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
-        if is_apostrophe(c) && i > 0 && alnum(i - 1) && alnum(i + 1) {
+        if is_ascii_apostrophe(c) && i > 0 && alnum(i - 1) && alnum(i + 1) {
             let possessive = matches!(b[i + 1], b's' | b'S')
                 && !alnum(i + 2)
-                && !(b.get(i + 2).is_some_and(|&c| is_apostrophe(c)) && alnum(i + 3));
+                && !(b.get(i + 2).is_some_and(|&c| is_ascii_apostrophe(c)) && alnum(i + 3));
             i += if possessive { 2 } else { 1 };
             continue;
         }
@@ -123,24 +124,9 @@ fn plain_words(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
-/// The ASCII characters `analysis::is_apostrophe` accepts (tested below).
-fn is_apostrophe(c: u8) -> bool {
-    c == b'\'' || c == b'`'
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn ascii_apostrophes_are_the_analyzers() {
-        for c in 0..128u8 {
-            assert_eq!(
-                is_apostrophe(c),
-                crate::analysis::is_apostrophe(char::from(c))
-            );
-        }
-    }
 
     #[test]
     fn plain_words_are_forms() {

@@ -4,7 +4,7 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use common::*;
 use tantivy::collector::DocSetCollector;
@@ -339,16 +339,23 @@ fn age_all(dir: &Path, secs_ago: u64) {
     }
 }
 
+/// The five-article corpus, its files dated an hour back (so the stat cache trusts them), and
+/// its index: (corpus, index).
+fn indexed_old_corpus(dir: &Path) -> (PathBuf, PathBuf) {
+    let corpus = dir.join("c");
+    write_corpus(&corpus);
+    age_all(&corpus, 3600);
+    let idx = dir.join("idx");
+    index_ok(&corpus, &idx, &[]);
+    (corpus, idx)
+}
+
 /// The stat cache: an update reads only files whose size or mtime changed, and still answers
 /// as a full rebuild; a file whose stat is unchanged is trusted until touched.
 #[test]
 fn updates_read_only_files_whose_stat_changed() {
     let t = temp();
-    let corpus = t.path().join("c");
-    write_corpus(&corpus);
-    age_all(&corpus, 3600);
-    let idx = t.path().join("idx");
-    index_ok(&corpus, &idx, &[]);
+    let (corpus, idx) = indexed_old_corpus(t.path());
     let out = index_ok(&corpus, &idx, &[]);
     assert!(out.contains("5 unchanged articles"), "{out}");
     assert!(out.contains("read 0 of 5 files"), "{out}");
@@ -410,11 +417,7 @@ fn updates_read_only_files_whose_stat_changed() {
 #[test]
 fn ids_of_cached_and_read_files_are_checked_together() {
     let t = temp();
-    let corpus = t.path().join("c");
-    write_corpus(&corpus);
-    age_all(&corpus, 3600);
-    let idx = t.path().join("idx");
-    index_ok(&corpus, &idx, &[]);
+    let (corpus, idx) = indexed_old_corpus(t.path());
 
     // Moved: a.md becomes z.md (read), same article: nothing changes in the index.
     std::fs::rename(corpus.join("a.md"), corpus.join("z.md")).unwrap();
@@ -436,16 +439,20 @@ fn ids_of_cached_and_read_files_are_checked_together() {
         );
         age(&corpus.join(name), 1800);
     };
+    // The run fails, naming the duplicate file and the one whose id it repeats.
+    let refused = |duplicate: &str, first: &str| {
+        let r = index_into(&corpus, &idx, &[]);
+        assert_eq!(r.code, 1, "{}", r.stderr);
+        assert!(
+            r.stderr.contains(duplicate)
+                && r.stderr.contains("already used by")
+                && r.stderr.contains(first),
+            "{}",
+            r.stderr
+        );
+    };
     dup("0.md", "c");
-    let r = index_into(&corpus, &idx, &[]);
-    assert_eq!(r.code, 1, "{}", r.stderr);
-    assert!(
-        r.stderr.contains("c.md")
-            && r.stderr.contains("already used by")
-            && r.stderr.contains("0.md"),
-        "{}",
-        r.stderr
-    );
+    refused("c.md", "0.md");
     let r = index_into(&corpus, &idx, &["--keep-going"]);
     assert!(r.stderr.contains("c.md"), "{}", r.stderr);
     assert!(r.stderr.contains("1 changed"), "{}", r.stderr);
@@ -453,15 +460,7 @@ fn ids_of_cached_and_read_files_are_checked_together() {
 
     // A new file after the cached b.md takes its id: the new file is the duplicate.
     dup("y.md", "b");
-    let r = index_into(&corpus, &idx, &[]);
-    assert_eq!(r.code, 1, "{}", r.stderr);
-    assert!(
-        r.stderr.contains("y.md")
-            && r.stderr.contains("already used by")
-            && r.stderr.contains("b.md"),
-        "{}",
-        r.stderr
-    );
+    refused("y.md", "b.md");
     std::fs::remove_file(corpus.join("y.md")).unwrap();
 
     // Several updates in a row: change, add, remove, then put things back.

@@ -8,7 +8,7 @@ use anyhow::Result;
 use tantivy::schema::Facet;
 use tantivy::{Index, doc};
 
-use crate::index::{FORMAT_VERSION, IndexMeta, OpenIndex, outlet_facet, outlet_key};
+use crate::index::{IndexMeta, OpenIndex, outlet_facet, outlet_key};
 use crate::schema::Config;
 use crate::search::Engine;
 
@@ -83,17 +83,7 @@ pub fn tiny_engine() -> Result<Engine> {
         outlets.insert(outlet_key(outlet), outlet.to_string());
         writer.add_document(d)?;
     }
-    let meta = IndexMeta {
-        talash_format: FORMAT_VERSION,
-        talash_version: env!("CARGO_PKG_VERSION").to_string(),
-        config: config.sources.clone(),
-        max_words: config.spec.passages.max_words,
-        jsonl: config.spec.passages.jsonl,
-        outlets,
-        articles: PASSAGES.len(),
-        passages: PASSAGES.len(),
-        manifest: None,
-    };
+    let meta = IndexMeta::with_counts(&config, outlets, PASSAGES.len(), PASSAGES.len());
     let mut prepared = writer.prepare_commit()?;
     prepared.set_payload(&serde_json::to_string(&meta)?);
     prepared.commit()?;

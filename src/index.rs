@@ -56,6 +56,17 @@ impl IndexMeta {
         outlets: BTreeMap<String, String>,
         manifest: &Manifest,
     ) -> IndexMeta {
+        Self::with_counts(config, outlets, manifest.articles(), manifest.passages())
+    }
+
+    /// The metadata of an index built with `config` that holds `articles` articles cut into
+    /// `passages` passages (for an index built without a manifest, as the fuzzing harness does).
+    pub(crate) fn with_counts(
+        config: &Config,
+        outlets: BTreeMap<String, String>,
+        articles: usize,
+        passages: usize,
+    ) -> IndexMeta {
         IndexMeta {
             talash_format: FORMAT_VERSION,
             talash_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -63,8 +74,8 @@ impl IndexMeta {
             max_words: config.spec.passages.max_words,
             jsonl: config.spec.passages.jsonl,
             outlets,
-            articles: manifest.articles(),
-            passages: manifest.passages(),
+            articles,
+            passages,
             manifest: None,
         }
     }

@@ -137,8 +137,10 @@ pub struct Gazetteer {
     by_first_word: HashMap<String, Vec<Pattern>, foldhash::fast::RandomState>,
     /// Rejects most words before any lookup.
     starts: StartFilter,
-    /// Rejects most article texts before any word is read.
-    prefilter: Prefilter,
+    /// Rejects most article texts before any word is read. Built on the first [`Self::tag`]:
+    /// only indexing tags, and building its automaton is most of the gazetteer's 0.5 ms load,
+    /// which every `talash search` would otherwise pay.
+    prefilter: std::sync::OnceLock<Prefilter>,
     /// Normalized name → group, for `--group` lookups.
     lookup: HashMap<String, usize>,
 }
@@ -285,7 +287,7 @@ impl Gazetteer {
             groups,
             by_first_word: HashMap::default(),
             starts: StartFilter::new(std::iter::empty()),
-            prefilter: Prefilter::open(),
+            prefilter: std::sync::OnceLock::new(),
             lookup: HashMap::new(),
         };
         gaz.index_names()?;
@@ -339,8 +341,6 @@ impl Gazetteer {
             list.sort_by_key(|p| std::cmp::Reverse(p.words.len()));
         }
         self.starts = StartFilter::new(self.by_first_word.keys().map(String::as_str));
-        let patterns = self.by_first_word.values().flatten();
-        self.prefilter = Prefilter::new(patterns.map(|p| (&p.words[..], p.case != Case::Folded)));
         Ok(())
     }
 
@@ -437,11 +437,18 @@ impl Gazetteer {
             .map(|p| (p.group, p.words.len()))
     }
 
+    fn prefilter(&self) -> &Prefilter {
+        self.prefilter.get_or_init(|| {
+            let patterns = self.by_first_word.values().flatten();
+            Prefilter::new(patterns.map(|p| (&p.words[..], p.case != Case::Folded)))
+        })
+    }
+
     /// The groups a passage is about: those named in its text or its article's title.
     pub fn tag(&self, title: &str, text: &str) -> Vec<GroupPath> {
         let found: BTreeSet<usize> = [title, text]
             .into_iter()
-            .filter(|t| self.prefilter.may_mention(t))
+            .filter(|t| self.prefilter().may_mention(t))
             .flat_map(|t| self.mentions(t, MatchMode::Text))
             .map(|m| m.group)
             .collect();
@@ -527,7 +534,7 @@ mod tests {
             lens: u64::MAX,
             pairs: Box::new([u64::MAX; 1024]),
         };
-        open.prefilter = Prefilter::open();
+        open.prefilter = std::sync::OnceLock::from(Prefilter::open());
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus");
         let mut texts: Vec<String> = std::fs::read_dir(dir)
             .unwrap()

@@ -575,36 +575,22 @@ fn facets_command_on_the_shipped_corpus_matches_its_front_matter() {
     assert_eq!(lines[1]["field"], "outlet");
     assert_eq!(lines[1]["passages"], total);
     assert_eq!(lines[1]["articles"], front.len());
-    let got: BTreeMap<String, (u64, u64)> = lines[1]["values"]
+    assert_eq!(counts(&lines[1]), per_outlet);
+    assert_eq!(counts(&lines[2]), per_year);
+}
+
+/// A facet line of `talash facets --json`: value → (passages, articles).
+fn counts(line: &serde_json::Value) -> BTreeMap<String, (u64, u64)> {
+    line["values"]
         .as_array()
         .unwrap()
         .iter()
         .map(|n| {
-            (
-                n["value"].as_str().unwrap().to_string(),
-                (
-                    n["passages"].as_u64().unwrap(),
-                    n["articles"].as_u64().unwrap(),
-                ),
-            )
+            let count = |k: &str| n[k].as_u64().unwrap();
+            let value = n["value"].as_str().unwrap().to_string();
+            (value, (count("passages"), count("articles")))
         })
-        .collect();
-    assert_eq!(got, per_outlet);
-    let got: BTreeMap<String, (u64, u64)> = lines[2]["values"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|n| {
-            (
-                n["value"].as_str().unwrap().to_string(),
-                (
-                    n["passages"].as_u64().unwrap(),
-                    n["articles"].as_u64().unwrap(),
-                ),
-            )
-        })
-        .collect();
-    assert_eq!(got, per_year);
+        .collect()
 }
 
 const BROAD: &str = "Pakistan OR terrorism OR counterterrorism OR TTP OR dialogue";

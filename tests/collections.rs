@@ -5,7 +5,7 @@ mod common;
 
 use std::path::PathBuf;
 
-use common::{TALASH, index_into, run, search_in};
+use common::{TALASH, index_and_run_collection, index_into, run, search_in};
 
 fn temp_dir(name: &str) -> PathBuf {
     tempfile::Builder::new()
@@ -103,24 +103,7 @@ fn smart_collections_convert_to_jsonl_queries_and_qrels() {
     assert_eq!(qrels, "1 0 1 2\n2 0 2 -1\n2 0 1 3\n");
 
     // The whole loop: index, batch, eval.
-    let idx = out.join("index");
-    let r = index_into(&out.join("docs.jsonl"), &idx, &["--quiet"]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let run_file = out.join("run.txt");
-    let r = run(
-        TALASH,
-        &[
-            "--index",
-            idx.to_str().unwrap(),
-            "batch",
-            out.join("queries.tsv").to_str().unwrap(),
-            "--docid",
-            "article",
-            "-o",
-            run_file.to_str().unwrap(),
-        ],
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    let run_file = index_and_run_collection(&out, &[]);
     let r = run(
         TALASH,
         &[

@@ -164,26 +164,7 @@ fn eval_matches_trec_eval_on_a_cranfield_run() {
         ],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let idx = out.join("index");
-    let r = common::index_into(&out.join("docs.jsonl"), &idx, &["--quiet"]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let run_file = out.join("run.txt");
-    let r = run(
-        TALASH,
-        &[
-            "--index",
-            idx.to_str().unwrap(),
-            "batch",
-            out.join("queries.tsv").to_str().unwrap(),
-            "--docid",
-            "article",
-            "--hits",
-            "200",
-            "--output",
-            run_file.to_str().unwrap(),
-        ],
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    let run_file = common::index_and_run_collection(out, &["--hits", "200"]);
     let qrels = out.join("qrels.txt");
     compare(&qrels, &run_file, &py);
 

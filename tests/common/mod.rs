@@ -80,6 +80,23 @@ pub fn index_into(corpus: &Path, idx: &Path, extra: &[&str]) -> Run {
     run(TALASH_INDEX, &all)
 }
 
+/// The loop a collection converted by `talash-smart` goes through: indexes `out/docs.jsonl`
+/// into `out/index` and writes an article-level batch run of `out/queries.tsv` (with
+/// `extra` options) to `out/run.txt`, which it returns; both steps must succeed.
+pub fn index_and_run_collection(out: &Path, extra: &[&str]) -> PathBuf {
+    let idx = out.join("index");
+    let r = index_into(&out.join("docs.jsonl"), &idx, &["--quiet"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let run_file = out.join("run.txt");
+    let (idx, queries) = (idx.to_str().unwrap(), out.join("queries.tsv"));
+    let mut args = vec!["--index", idx, "batch", queries.to_str().unwrap()];
+    args.extend_from_slice(&["--docid", "article", "-o", run_file.to_str().unwrap()]);
+    args.extend_from_slice(extra);
+    let r = run(TALASH, &args);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    run_file
+}
+
 /// `talash --index IDX search --json ARGS...`, parsed; the search must succeed.
 pub fn search_in(idx: &Path, args: &[&str]) -> Vec<serde_json::Value> {
     let mut all = vec!["--index", idx.to_str().unwrap(), "search", "--json"];

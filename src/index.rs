@@ -22,7 +22,7 @@ use crate::schema::{Config, ConfigSources, Fields, JsonlUnit};
 use crate::statcache::{CacheWriter, FileStat};
 
 /// Bumped whenever an index built by an older Talash cannot be read correctly by this one.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// Talash's record in the commit payload.
 #[derive(Debug, Clone, Serialize, Deserialize)]

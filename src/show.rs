@@ -65,33 +65,28 @@ pub fn show(engine: &Engine, id: &str, window: Window) -> Result<Shown> {
     let Some((article_part, _)) = id.rsplit_once('#') else {
         return Err(usage(format!("{id:?} is not a passage id: {FIND_IDS}")));
     };
-    let target = docs_with(engine, f.passage_id, id)?;
-    let Some(&target) = target.first() else {
-        let in_article = docs_with(engine, f.article_id, article_part)?.len();
-        return Err(if in_article > 0 {
-            anyhow!(
-                "no passage {id:?} in the index: article {article_part:?} has passages #1 to #{in_article}"
-            )
-        } else {
-            anyhow!(
-                "no passage {id:?} in the index at {}; {FIND_IDS}",
-                engine.open.dir.display()
-            )
-        });
-    };
     let searcher = engine.searcher();
     // Stored passages are read through the hit reader; no query, so no highlights.
     let snippets = engine.snippet_generator(&AllQuery)?;
-    let first = engine.hit(&searcher, &snippets, 0, 0.0, target)?;
-    let mut all: Vec<Hit> = docs_with(engine, f.article_id, &first.article_id)?
+    // A passage id is stored, not indexed: its article's passages are looked up instead.
+    let mut all: Vec<Hit> = docs_with(engine, f.article_id, article_part)?
         .into_iter()
         .map(|addr| engine.hit(&searcher, &snippets, 0, 0.0, addr))
         .collect::<Result<_>>()?;
     all.sort_by_key(|h| h.passage_no);
-    let at = all
-        .iter()
-        .position(|h| h.passage_id == id)
-        .unwrap_or_default();
+    let Some(at) = all.iter().position(|h| h.passage_id == id) else {
+        return Err(if all.is_empty() {
+            anyhow!(
+                "no passage {id:?} in the index at {}; {FIND_IDS}",
+                engine.open.dir.display()
+            )
+        } else {
+            anyhow!(
+                "no passage {id:?} in the index: article {article_part:?} has passages #1 to #{}",
+                all.len()
+            )
+        });
+    };
     let range = match window {
         Window::Article => 0..all.len(),
         Window::Around(n) => {
@@ -99,6 +94,7 @@ pub fn show(engine: &Engine, id: &str, window: Window) -> Result<Shown> {
         }
     };
     let article_passages = all.len();
+    let first = all[at].clone();
     let passages = all[range]
         .iter()
         .map(|h| ShownPassage {

@@ -197,23 +197,18 @@ impl AnalyzerSpec {
     /// Builds the tantivy analyzer. Order matters: fold and lowercase before stop words and
     /// stemming, which expect lowercase ASCII.
     pub fn build(&self) -> TextAnalyzer {
-        let stop_words = match self.stop_words.as_str() {
-            "english" => StopWordFilter::new(Language::English),
-            _ => None,
+        let english_stop = self.stop_words == "english";
+        let stemmer = CachedStemmer {
+            stop_words: english_stop,
         };
-        if self.lowercase
-            && self.ascii_folding
-            && self.stemmer == "english"
-            && let Some(stop) = stop_words.clone()
-        {
+        if self.lowercase && self.ascii_folding && self.stemmer == "english" {
             // The shipped analyzer as one static chain: indexing calls it for every token,
             // and the dynamic chain below pays a virtual call per token per filter.
             return TextAnalyzer::builder(WordTokenizer::default())
                 .filter(RemoveLongFilter::limit(self.max_token_len))
                 .filter(LowerCaser)
                 .filter(AsciiFoldingFilter)
-                .filter(stop)
-                .filter(CachedStemmer)
+                .filter(stemmer)
                 .build();
         }
         let mut b = TextAnalyzer::builder(WordTokenizer::default())
@@ -225,25 +220,40 @@ impl AnalyzerSpec {
         if self.ascii_folding {
             b = b.filter_dynamic(AsciiFoldingFilter);
         }
-        if let Some(f) = stop_words {
-            b = b.filter_dynamic(f);
-        }
         if self.stemmer == "english" {
-            b = b.filter_dynamic(CachedStemmer);
+            // Removes the stop words too, in the same lookup.
+            b = b.filter_dynamic(stemmer);
+        } else if english_stop && let Some(f) = StopWordFilter::new(Language::English) {
+            b = b.filter_dynamic(f);
         }
         b.build()
     }
 }
 
-/// English Snowball stemming, remembering the stems of the words it has seen.
+/// English Snowball stemming, remembering the stems of the words it has seen, and (if asked)
+/// removing the English stop words first.
 ///
 /// tantivy's `Stemmer` runs the Snowball algorithm on every token: about a quarter of the
 /// instructions of indexing news text, where a few thousand words make up most tokens. This
 /// filter runs the same algorithm (the `frostem` crate, the version tantivy uses) once per
-/// distinct word and looks the others up. A clone starts with an empty memo, so an analyzer
-/// handed to each indexing thread or query does not copy another's.
+/// distinct word and looks the others up. The memo also remembers which words are stop words,
+/// so a token costs one lookup, not a stop-word lookup and a stem lookup. A clone starts with
+/// an empty memo, so an analyzer handed to each indexing thread or query does not copy
+/// another's.
 #[derive(Clone, Copy, Default)]
-pub struct CachedStemmer;
+pub struct CachedStemmer {
+    /// Remove Lucene's English stop words (tantivy's `StopWordFilter` list) before stemming.
+    pub stop_words: bool,
+}
+
+/// Lucene's English stop words, the list of tantivy's `StopWordFilter::new(Language::English)`
+/// (a test checks the two remove the same words).
+/// None is longer than five letters.
+const ENGLISH_STOP_WORDS: [&str; 33] = [
+    "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it",
+    "no", "not", "of", "on", "or", "such", "that", "the", "their", "then", "there", "these",
+    "they", "this", "to", "was", "will", "with",
+];
 
 /// Words remembered per analyzer before the memo starts afresh: bounds its memory (a few MB)
 /// while keeping the frequent words, which come back at once.
@@ -257,22 +267,100 @@ const STEM_MEMO_AFTER_TOKENS: usize = 4_096;
 /// Longer words are rare: they are stemmed each time rather than filling the memo.
 const STEM_MEMO_WORD_BYTES: usize = 24;
 
+/// A word of at most [`STEM_MEMO_WORD_BYTES`] bytes held in the memo's table itself, padded
+/// with 0xFF (never a byte of UTF-8, so the padding cannot be mistaken for the word): a lookup
+/// hashes and compares three words in place instead of following a pointer to the key.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct MemoKey([u64; 3]);
+
+impl std::hash::Hash for MemoKey {
+    /// Three integers, not a slice: hashing it as bytes (length, then a byte loop) cost more
+    /// than the lookup it serves.
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let [a, b, c] = self.0;
+        state.write_u64(a);
+        state.write_u64(b ^ c.rotate_left(29));
+    }
+}
+
+impl MemoKey {
+    fn of(word: &str) -> Option<MemoKey> {
+        let bytes = word.as_bytes();
+        if bytes.len() > STEM_MEMO_WORD_BYTES {
+            return None;
+        }
+        let mut padded = [0xFF_u8; STEM_MEMO_WORD_BYTES];
+        padded[..bytes.len()].copy_from_slice(bytes);
+        let mut key = [0_u64; 3];
+        for (k, chunk) in key.iter_mut().zip(padded.chunks_exact(8)) {
+            let mut eight = [0_u8; 8];
+            eight.copy_from_slice(chunk);
+            *k = u64::from_le_bytes(eight);
+        }
+        Some(MemoKey(key))
+    }
+}
+
+/// What the filter does with a word.
+#[derive(Clone)]
+enum Stemmed {
+    /// A stop word: the token is dropped.
+    Stop,
+    /// The word is its own stem: nothing to copy.
+    Same,
+    Stem(Box<str>),
+}
+
 impl TokenFilter for CachedStemmer {
     type Tokenizer<T: Tokenizer> = CachedStemmerFilter<T>;
 
     fn transform<T: Tokenizer>(self, tokenizer: T) -> CachedStemmerFilter<T> {
         CachedStemmerFilter {
             inner: tokenizer,
-            memo: Memo::default(),
+            memo: Memo::new(self.stop_words),
         }
     }
 }
 
-/// The stems seen, and how many tokens were stemmed before remembering began.
-#[derive(Default)]
+/// The words seen, and how many tokens were stemmed before remembering began.
 pub struct Memo {
-    stems: HashMap<Box<str>, Box<str>, foldhash::fast::RandomState>,
+    stems: HashMap<MemoKey, Stemmed, foldhash::fast::RandomState>,
     tokens: usize,
+    stop_words: bool,
+}
+
+impl Memo {
+    fn new(stop_words: bool) -> Memo {
+        Memo {
+            stems: HashMap::default(),
+            tokens: 0,
+            stop_words,
+        }
+    }
+
+    /// Works out what becomes of `word` (not yet remembered), and remembers it once the
+    /// analyzer has seen enough tokens.
+    fn learn(&mut self, word: &str, key: Option<MemoKey>) -> Stemmed {
+        let stemmed = if self.stop_words && word.len() <= 5 && ENGLISH_STOP_WORDS.contains(&word) {
+            Stemmed::Stop
+        } else {
+            match frostem::Stemmer::new(frostem::Algorithm::English).stem(word) {
+                // A borrowed stem as long as the word is the word itself.
+                Cow::Borrowed(s) if s.len() == word.len() => Stemmed::Same,
+                stem => Stemmed::Stem(stem.into()),
+            }
+        };
+        self.tokens += 1;
+        if let Some(key) = key
+            && self.tokens > STEM_MEMO_AFTER_TOKENS
+        {
+            if self.stems.len() >= STEM_MEMO_WORDS {
+                self.stems.clear();
+            }
+            self.stems.insert(key, stemmed.clone());
+        }
+        stemmed
+    }
 }
 
 pub struct CachedStemmerFilter<T> {
@@ -284,7 +372,7 @@ impl<T: Clone> Clone for CachedStemmerFilter<T> {
     fn clone(&self) -> Self {
         CachedStemmerFilter {
             inner: self.inner.clone(),
-            memo: Memo::default(),
+            memo: Memo::new(self.memo.stop_words),
         }
     }
 }
@@ -307,33 +395,30 @@ pub struct CachedStemmerStream<'a, S> {
 
 impl<S: TokenStream> TokenStream for CachedStemmerStream<'_, S> {
     fn advance(&mut self) -> bool {
-        if !self.tail.advance() {
-            return false;
-        }
-        let text = &mut self.tail.token_mut().text;
-        let memo = &mut *self.memo;
-        if let Some(stem) = memo.stems.get(text.as_str()) {
-            text.clear();
-            text.push_str(stem);
-            return true;
-        }
-        // A borrowed stem as long as the word is the word itself: nothing to copy.
-        let stem = match frostem::Stemmer::new(frostem::Algorithm::English).stem(text) {
-            Cow::Borrowed(s) if s.len() == text.len() => None,
-            stem => Some(stem.into_owned()),
-        };
-        memo.tokens += 1;
-        if memo.tokens > STEM_MEMO_AFTER_TOKENS && text.len() <= STEM_MEMO_WORD_BYTES {
-            if memo.stems.len() >= STEM_MEMO_WORDS {
-                memo.stems.clear();
+        while self.tail.advance() {
+            let text = &mut self.tail.token_mut().text;
+            let key = MemoKey::of(text);
+            let known = key.and_then(|k| self.memo.stems.get(&k));
+            let stemmed = match known {
+                Some(Stemmed::Stem(stem)) => {
+                    text.clear();
+                    text.push_str(stem);
+                    return true;
+                }
+                Some(Stemmed::Same) => return true,
+                Some(Stemmed::Stop) => continue,
+                None => self.memo.learn(text, key),
+            };
+            match stemmed {
+                Stemmed::Stop => continue,
+                Stemmed::Same => return true,
+                Stemmed::Stem(stem) => {
+                    *text = stem.into();
+                    return true;
+                }
             }
-            let value = stem.as_deref().unwrap_or(text);
-            memo.stems.insert(text.as_str().into(), value.into());
         }
-        if let Some(stem) = stem {
-            *text = stem;
-        }
-        true
+        false
     }
 
     fn token(&self) -> &Token {
@@ -411,10 +496,25 @@ mod tests {
         toml::from_str("").unwrap()
     }
 
-    #[test]
-    fn cached_stems_equal_tantivys() {
+    /// The shipped corpus, every stop word in three cases, and a word too long to remember.
+    fn stemming_sample() -> String {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus");
+        let mut text: String = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+            .collect();
+        for w in ENGLISH_STOP_WORDS {
+            text.push_str(&format!(" {w} {} Then {w}s", w.to_uppercase()));
+        }
+        text.push_str(" internationalisations counterterrorisms");
+        text
+    }
+
+    /// The cached analyzer against tantivy's own filters, through the same analyzer until it
+    /// has stemmed enough tokens to fill its memo, then once more reading it.
+    fn assert_same_terms_as_tantivy(stop_words: &str) {
         let mut cached = AnalyzerSpec {
-            stop_words: "none".into(),
+            stop_words: stop_words.into(),
             ..spec()
         }
         .build();
@@ -422,21 +522,53 @@ mod tests {
             .filter(RemoveLongFilter::limit(40))
             .filter(LowerCaser)
             .filter(AsciiFoldingFilter)
-            .filter(tantivy::tokenizer::Stemmer::new(Language::English))
+            .dynamic();
+        if stop_words == "english" {
+            plain = plain.filter_dynamic(StopWordFilter::new(Language::English).unwrap());
+        }
+        let mut plain = plain
+            .filter_dynamic(tantivy::tokenizer::Stemmer::new(Language::English))
             .build();
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus");
-        let text: String = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
-            .collect();
+        let text = stemming_sample();
         let want = analyze(&mut plain, &text);
         assert!(want.len() > 2000, "{}", want.len());
         assert!(want.contains(&"attack".to_string()));
-        // Through the same analyzer until it has stemmed enough tokens to fill its memo, then
-        // once more reading it.
+        assert_eq!(want.contains(&"the".to_string()), stop_words == "none");
         for _ in 0..=STEM_MEMO_AFTER_TOKENS / want.len() + 1 {
             assert_eq!(analyze(&mut cached, &text), want);
         }
+    }
+
+    #[test]
+    fn cached_stems_equal_tantivys() {
+        assert_same_terms_as_tantivy("none");
+    }
+
+    #[test]
+    fn remembered_stop_words_are_tantivys() {
+        assert_same_terms_as_tantivy("english");
+    }
+
+    #[test]
+    fn memo_keys_tell_every_word_apart() {
+        let words = [
+            "",
+            "a",
+            "ab",
+            "a\u{0}",
+            "abcdefgh",
+            "abcdefghi",
+            "é",
+            "e\u{301}",
+        ];
+        let keys: Vec<MemoKey> = words.iter().filter_map(|w| MemoKey::of(w)).collect();
+        for (i, a) in keys.iter().enumerate() {
+            for b in &keys[i + 1..] {
+                assert!(a != b);
+            }
+        }
+        assert!(MemoKey::of(&"x".repeat(STEM_MEMO_WORD_BYTES)).is_some());
+        assert!(MemoKey::of(&"x".repeat(STEM_MEMO_WORD_BYTES + 1)).is_none());
     }
 
     #[test]

@@ -6,8 +6,12 @@
 //! "Pakistan’s" stems like "Pakistans". Everything else (hyphens, dots) separates words, as in
 //! `SimpleTokenizer`, so `Tehreek-e-Taliban` is the phrase `tehreek e taliban`.
 
+mod replay;
+
 use std::borrow::Cow;
 use std::collections::HashMap;
+
+use replay::{Analyzer, ReplayLast};
 
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, StopWordFilter, TextAnalyzer,
@@ -204,12 +208,10 @@ impl AnalyzerSpec {
         if self.lowercase && self.ascii_folding && self.stemmer == "english" {
             // The shipped analyzer as one static chain: indexing calls it for every token,
             // and the dynamic chain below pays a virtual call per token per filter.
-            return TextAnalyzer::builder(WordTokenizer::default())
-                .filter(RemoveLongFilter::limit(self.max_token_len))
-                .filter(LowerCaser)
-                .filter(AsciiFoldingFilter)
-                .filter(stemmer)
-                .build();
+            let chain = stemmer.transform(AsciiFoldingFilter.transform(LowerCaser.transform(
+                RemoveLongFilter::limit(self.max_token_len).transform(WordTokenizer::default()),
+            )));
+            return TextAnalyzer::from(ReplayLast::new(chain));
         }
         let mut b = TextAnalyzer::builder(WordTokenizer::default())
             .filter(RemoveLongFilter::limit(self.max_token_len))
@@ -226,7 +228,7 @@ impl AnalyzerSpec {
         } else if english_stop && let Some(f) = StopWordFilter::new(Language::English) {
             b = b.filter_dynamic(f);
         }
-        b.build()
+        TextAnalyzer::from(ReplayLast::new(Analyzer(b.build())))
     }
 }
 

@@ -4,6 +4,7 @@ pub mod article;
 pub mod clean;
 pub mod jsonl;
 pub mod passage;
+pub mod sentence;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

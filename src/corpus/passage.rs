@@ -89,7 +89,7 @@ pub fn cut_paragraph(paragraph: &str, max_words: usize) -> Vec<String> {
     let mut passages = Vec::new();
     let mut current = String::new();
     let mut current_words = 0;
-    for sentence in paragraph.split_sentence_bounds() {
+    for sentence in super::sentence::sentences(paragraph) {
         let words = word_count(sentence);
         if current_words + words > max_words && current_words > 0 {
             passages.push(std::mem::take(&mut current));

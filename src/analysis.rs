@@ -257,8 +257,9 @@ const ENGLISH_STOP_WORDS: [&str; 33] = [
     "they", "this", "to", "was", "will", "with",
 ];
 
-/// Words remembered per analyzer before the memo starts afresh: bounds its memory (a few MB)
-/// while keeping the frequent words, which come back at once.
+/// Words remembered per analyzer: bounds its memory (a few MB). Once full the memo keeps what
+/// it has: the words met first include the frequent ones, and starting afresh (as it did) threw
+/// them away to stem them again (analyzing the 1M corpus's text: 2.89 against 3.18 s).
 const STEM_MEMO_WORDS: usize = 50_000;
 
 /// Tokens an analyzer stems plainly before it starts remembering: a query or a snippet (a few
@@ -355,10 +356,8 @@ impl Memo {
         self.tokens += 1;
         if let Some(key) = key
             && self.tokens > STEM_MEMO_AFTER_TOKENS
+            && self.stems.len() < STEM_MEMO_WORDS
         {
-            if self.stems.len() >= STEM_MEMO_WORDS {
-                self.stems.clear();
-            }
             self.stems.insert(key, stemmed.clone());
         }
         stemmed

@@ -250,12 +250,15 @@ pub struct CachedStemmer {
 
 /// Lucene's English stop words, the list of tantivy's `StopWordFilter::new(Language::English)`
 /// (a test checks the two remove the same words).
-/// None is longer than five letters.
 const ENGLISH_STOP_WORDS: [&str; 33] = [
     "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it",
     "no", "not", "of", "on", "or", "such", "that", "the", "their", "then", "there", "these",
     "they", "this", "to", "was", "will", "with",
 ];
+
+/// The length of the longest of [`ENGLISH_STOP_WORDS`] ("their", "there", "these"): longer
+/// words skip the list.
+const STOP_WORD_MAX_BYTES: usize = 5;
 
 /// Words remembered per analyzer: bounds its memory (a few MB). Once full the memo keeps what
 /// it has: the words met first include the frequent ones, and starting afresh (as it did) threw
@@ -344,7 +347,10 @@ impl Memo {
     /// Works out what becomes of `word` (not yet remembered), and remembers it once the
     /// analyzer has seen enough tokens.
     fn learn(&mut self, word: &str, key: Option<MemoKey>) -> Stemmed {
-        let stemmed = if self.stop_words && word.len() <= 5 && ENGLISH_STOP_WORDS.contains(&word) {
+        let stemmed = if self.stop_words
+            && word.len() <= STOP_WORD_MAX_BYTES
+            && ENGLISH_STOP_WORDS.contains(&word)
+        {
             Stemmed::Stop
         } else {
             match frostem::Stemmer::new(frostem::Algorithm::English).stem(word) {
@@ -548,6 +554,12 @@ mod tests {
     #[test]
     fn remembered_stop_words_are_tantivys() {
         assert_same_terms_as_tantivy("english");
+    }
+
+    #[test]
+    fn no_stop_word_is_longer_than_the_length_checked_first() {
+        let longest = ENGLISH_STOP_WORDS.iter().map(|w| w.len()).max();
+        assert_eq!(longest, Some(STOP_WORD_MAX_BYTES));
     }
 
     #[test]

@@ -94,7 +94,7 @@ pub fn show(engine: &Engine, id: &str, window: Window) -> Result<Shown> {
         }
     };
     let article_passages = all.len();
-    let first = all[at].clone();
+    let target = all[at].clone();
     let passages = all[range]
         .iter()
         .map(|h| ShownPassage {
@@ -107,12 +107,12 @@ pub fn show(engine: &Engine, id: &str, window: Window) -> Result<Shown> {
         .collect();
     Ok(Shown {
         passage_id: id.to_string(),
-        article_id: first.article_id,
-        title: first.title,
-        outlet: first.outlet,
-        date: first.date,
-        author: first.author,
-        kind: first.kind,
+        article_id: target.article_id,
+        title: target.title,
+        outlet: target.outlet,
+        date: target.date,
+        author: target.author,
+        kind: target.kind,
         article_passages,
         passages,
     })

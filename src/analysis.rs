@@ -543,6 +543,21 @@ mod tests {
         assert_eq!(want.contains(&"the".to_string()), stop_words == "none");
         for _ in 0..=STEM_MEMO_AFTER_TOKENS / want.len() + 1 {
             assert_eq!(analyze(&mut cached, &text), want);
+            // Another text in between, so the next pass goes through the memo again rather
+            // than being replayed (`replay::ReplayLast`).
+            assert!(analyze(&mut cached, "").is_empty());
+        }
+    }
+
+    /// The shipped analyzer replays a text met three times in a row (a title repeated on an
+    /// article's passages): the terms must not change.
+    #[test]
+    fn a_repeated_title_gives_the_same_terms() {
+        let mut a = spec().build();
+        let title = "Pakistan’s TTP attacks: the talks";
+        let want = vec!["pakistan", "ttp", "attack", "the", "talk"];
+        for _ in 0..4 {
+            assert_eq!(analyze(&mut a, title), want);
         }
     }
 

@@ -7,6 +7,9 @@
 //! `bench queries INDEX QUERIES.tsv [--repeat N] [--no-filters]` times the query set inside one
 //! process with the library's `Engine` and prints one JSON object of results. QUERIES.tsv has
 //! one query a line: `text<TAB>group<TAB>since<TAB>until` (empty columns mean no filter).
+//!
+//! `bench analyze PASSAGES.jsonl [--rounds N]` times the shipped analyzer alone over the
+//! passage texts that `bench passages` wrote.
 
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -25,8 +28,9 @@ fn main() -> Result<()> {
     match args.first().map(String::as_str) {
         Some("passages") => passages(&args[1..]),
         Some("queries") => queries(&args[1..]),
+        Some("analyze") => analyze(&args[1..]),
         _ => bail!(
-            "usage: bench passages CORPUS... | bench queries INDEX QUERIES.tsv [--repeat N] [--no-filters]"
+            "usage: bench passages CORPUS... | bench queries INDEX QUERIES.tsv [--repeat N] [--no-filters] | bench analyze PASSAGES.jsonl [--rounds N]"
         ),
     }
 }
@@ -46,6 +50,49 @@ fn passages(paths: &[String]) -> Result<()> {
         }
     }
     out.flush()?;
+    Ok(())
+}
+
+/// Times the shipped analyzer alone over the passage texts of PASSAGES.jsonl (as `bench
+/// passages` writes them), on one thread: the analysis share of indexing, apart from tantivy's
+/// postings. Prints tokens, ns per token and MB/s, per round.
+fn analyze(args: &[String]) -> Result<()> {
+    let path = args
+        .first()
+        .context("bench analyze PASSAGES.jsonl [--rounds N]")?;
+    let rounds: usize = match args.iter().position(|a| a == "--rounds") {
+        Some(i) => args.get(i + 1).context("--rounds N")?.parse()?,
+        None => 3,
+    };
+    let mut texts = Vec::new();
+    for line in std::fs::read_to_string(path)?.lines() {
+        let v: serde_json::Value = serde_json::from_str(line)?;
+        texts.push(v["text"].as_str().unwrap_or_default().to_string());
+    }
+    let bytes: usize = texts.iter().map(String::len).sum();
+    let config = Config::shipped()?;
+    let manager = tantivy::tokenizer::TokenizerManager::default();
+    config.spec.register_analyzers(&manager);
+    for round in 0..rounds {
+        // A fresh analyzer each round, as each indexing thread starts with one.
+        let mut analyzer = manager
+            .get("talash_english")
+            .context("the english analyzer")?;
+        let (start, mut tokens, mut check) = (Instant::now(), 0usize, 0usize);
+        for t in &texts {
+            let mut stream = analyzer.token_stream(t);
+            while stream.advance() {
+                tokens += 1;
+                check = check.wrapping_add(stream.token().text.len());
+            }
+        }
+        let secs = start.elapsed().as_secs_f64();
+        println!(
+            "round {round}: {tokens} tokens, {:.1} ns/token, {:.1} MB/s (check {check})",
+            secs * 1e9 / tokens as f64,
+            bytes as f64 / 1e6 / secs
+        );
+    }
     Ok(())
 }
 

@@ -6,11 +6,13 @@
 //! "Pakistan’s" stems like "Pakistans". Everything else (hyphens, dots) separates words, as in
 //! `SimpleTokenizer`, so `Tehreek-e-Taliban` is the phrase `tehreek e taliban`.
 
+mod english;
+mod memo;
 mod replay;
 
-use std::borrow::Cow;
-use std::collections::HashMap;
-
+use english::English;
+use memo::Outcome;
+pub use memo::{ENGLISH_STOP_WORDS, StemMemo};
 use replay::{Analyzer, ReplayLast};
 
 use tantivy::tokenizer::{
@@ -206,12 +208,9 @@ impl AnalyzerSpec {
             stop_words: english_stop,
         };
         if self.lowercase && self.ascii_folding && self.stemmer == "english" {
-            // The shipped analyzer as one static chain: indexing calls it for every token,
-            // and the dynamic chain below pays a virtual call per token per filter.
-            let chain = stemmer.transform(AsciiFoldingFilter.transform(LowerCaser.transform(
-                RemoveLongFilter::limit(self.max_token_len).transform(WordTokenizer::default()),
-            )));
-            return TextAnalyzer::from(ReplayLast::new(chain));
+            // The shipped analyzer in one pass: indexing calls it for every token.
+            let english = English::new(english_stop, self.max_token_len);
+            return TextAnalyzer::from(ReplayLast::new(english));
         }
         let mut b = TextAnalyzer::builder(WordTokenizer::default())
             .filter(RemoveLongFilter::limit(self.max_token_len))
@@ -232,89 +231,19 @@ impl AnalyzerSpec {
     }
 }
 
-/// English Snowball stemming, remembering the stems of the words it has seen, and (if asked)
-/// removing the English stop words first.
+/// English Snowball stemming through a [`StemMemo`] (and, if asked, removing the English stop
+/// words first), as a filter for analyzers other than the shipped one, which does the same in
+/// one pass ([`English`]).
 ///
 /// tantivy's `Stemmer` runs the Snowball algorithm on every token: about a quarter of the
-/// instructions of indexing news text, where a few thousand words make up most tokens. This
-/// filter runs the same algorithm (the `frostem` crate, the version tantivy uses) once per
-/// distinct word and looks the others up. The memo also remembers which words are stop words,
-/// so a token costs one lookup, not a stop-word lookup and a stem lookup. A clone starts with
-/// an empty memo, so an analyzer handed to each indexing thread or query does not copy
-/// another's.
+/// instructions of indexing news text, where a few thousand words make up most tokens. The
+/// memo runs the same algorithm (the `frostem` crate, the version tantivy uses) once per
+/// distinct word. A clone starts with an empty memo, so an analyzer handed to each indexing
+/// thread or query does not copy another's.
 #[derive(Clone, Copy, Default)]
 pub struct CachedStemmer {
     /// Remove Lucene's English stop words (tantivy's `StopWordFilter` list) before stemming.
     pub stop_words: bool,
-}
-
-/// Lucene's English stop words, the list of tantivy's `StopWordFilter::new(Language::English)`
-/// (a test checks the two remove the same words).
-const ENGLISH_STOP_WORDS: [&str; 33] = [
-    "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it",
-    "no", "not", "of", "on", "or", "such", "that", "the", "their", "then", "there", "these",
-    "they", "this", "to", "was", "will", "with",
-];
-
-/// The length of the longest of [`ENGLISH_STOP_WORDS`] ("their", "there", "these"): longer
-/// words skip the list.
-const STOP_WORD_MAX_BYTES: usize = 5;
-
-/// Words remembered per analyzer: bounds its memory (a few MB). Once full the memo keeps what
-/// it has: the words met first include the frequent ones, and starting afresh (as it did) threw
-/// them away to stem them again (analyzing the 1M corpus's text: 2.89 against 3.18 s).
-const STEM_MEMO_WORDS: usize = 50_000;
-
-/// Tokens an analyzer stems plainly before it starts remembering: a query or a snippet (a few
-/// hundred tokens, through a fresh clone each time) would only pay for filling a memo it never
-/// reads again; an indexing thread passes this within its first few passages.
-const STEM_MEMO_AFTER_TOKENS: usize = 4_096;
-
-/// Longer words are rare: they are stemmed each time rather than filling the memo.
-const STEM_MEMO_WORD_BYTES: usize = 24;
-
-/// A word of at most [`STEM_MEMO_WORD_BYTES`] bytes held in the memo's table itself, padded
-/// with 0xFF (never a byte of UTF-8, so the padding cannot be mistaken for the word): a lookup
-/// hashes and compares three words in place instead of following a pointer to the key.
-#[derive(Clone, Copy, PartialEq, Eq)]
-struct MemoKey([u64; 3]);
-
-impl std::hash::Hash for MemoKey {
-    /// Three integers, not a slice: hashing it as bytes (length, then a byte loop) cost more
-    /// than the lookup it serves.
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        let [a, b, c] = self.0;
-        state.write_u64(a);
-        state.write_u64(b ^ c.rotate_left(29));
-    }
-}
-
-impl MemoKey {
-    fn of(word: &str) -> Option<MemoKey> {
-        let bytes = word.as_bytes();
-        if bytes.len() > STEM_MEMO_WORD_BYTES {
-            return None;
-        }
-        let mut padded = [0xFF_u8; STEM_MEMO_WORD_BYTES];
-        padded[..bytes.len()].copy_from_slice(bytes);
-        let mut key = [0_u64; 3];
-        for (k, chunk) in key.iter_mut().zip(padded.chunks_exact(8)) {
-            let mut eight = [0_u8; 8];
-            eight.copy_from_slice(chunk);
-            *k = u64::from_le_bytes(eight);
-        }
-        Some(MemoKey(key))
-    }
-}
-
-/// What the filter does with a word.
-#[derive(Clone)]
-enum Stemmed {
-    /// A stop word: the token is dropped.
-    Stop,
-    /// The word is its own stem: nothing to copy.
-    Same,
-    Stem(Box<str>),
 }
 
 impl TokenFilter for CachedStemmer {
@@ -323,63 +252,21 @@ impl TokenFilter for CachedStemmer {
     fn transform<T: Tokenizer>(self, tokenizer: T) -> CachedStemmerFilter<T> {
         CachedStemmerFilter {
             inner: tokenizer,
-            memo: Memo::new(self.stop_words),
+            memo: StemMemo::new(self.stop_words),
         }
-    }
-}
-
-/// The words seen, and how many tokens were stemmed before remembering began.
-pub struct Memo {
-    stems: HashMap<MemoKey, Stemmed, foldhash::fast::RandomState>,
-    tokens: usize,
-    stop_words: bool,
-}
-
-impl Memo {
-    fn new(stop_words: bool) -> Memo {
-        Memo {
-            stems: HashMap::default(),
-            tokens: 0,
-            stop_words,
-        }
-    }
-
-    /// Works out what becomes of `word` (not yet remembered), and remembers it once the
-    /// analyzer has seen enough tokens.
-    fn learn(&mut self, word: &str, key: Option<MemoKey>) -> Stemmed {
-        let stemmed = if self.stop_words
-            && word.len() <= STOP_WORD_MAX_BYTES
-            && ENGLISH_STOP_WORDS.contains(&word)
-        {
-            Stemmed::Stop
-        } else {
-            match frostem::Stemmer::new(frostem::Algorithm::English).stem(word) {
-                // A borrowed stem as long as the word is the word itself.
-                Cow::Borrowed(s) if s.len() == word.len() => Stemmed::Same,
-                stem => Stemmed::Stem(stem.into()),
-            }
-        };
-        self.tokens += 1;
-        if let Some(key) = key
-            && self.tokens > STEM_MEMO_AFTER_TOKENS
-            && self.stems.len() < STEM_MEMO_WORDS
-        {
-            self.stems.insert(key, stemmed.clone());
-        }
-        stemmed
     }
 }
 
 pub struct CachedStemmerFilter<T> {
     inner: T,
-    memo: Memo,
+    memo: StemMemo,
 }
 
 impl<T: Clone> Clone for CachedStemmerFilter<T> {
     fn clone(&self) -> Self {
         CachedStemmerFilter {
             inner: self.inner.clone(),
-            memo: Memo::new(self.memo.stop_words),
+            memo: StemMemo::new(self.memo.stop_words()),
         }
     }
 }
@@ -397,30 +284,19 @@ impl<T: Tokenizer> Tokenizer for CachedStemmerFilter<T> {
 
 pub struct CachedStemmerStream<'a, S> {
     tail: S,
-    memo: &'a mut Memo,
+    memo: &'a mut StemMemo,
 }
 
 impl<S: TokenStream> TokenStream for CachedStemmerStream<'_, S> {
     fn advance(&mut self) -> bool {
         while self.tail.advance() {
             let text = &mut self.tail.token_mut().text;
-            let key = MemoKey::of(text);
-            let known = key.and_then(|k| self.memo.stems.get(&k));
-            let stemmed = match known {
-                Some(Stemmed::Stem(stem)) => {
+            match self.memo.lookup(text) {
+                Outcome::Stop => continue,
+                Outcome::Same => return true,
+                Outcome::Stem(stem) => {
                     text.clear();
                     text.push_str(stem);
-                    return true;
-                }
-                Some(Stemmed::Same) => return true,
-                Some(Stemmed::Stop) => continue,
-                None => self.memo.learn(text, key),
-            };
-            match stemmed {
-                Stemmed::Stop => continue,
-                Stemmed::Same => return true,
-                Stemmed::Stem(stem) => {
-                    *text = stem.into();
                     return true;
                 }
             }
@@ -517,14 +393,8 @@ mod tests {
         text
     }
 
-    /// The cached analyzer against tantivy's own filters, through the same analyzer until it
-    /// has stemmed enough tokens to fill its memo, then once more reading it.
-    fn assert_same_terms_as_tantivy(stop_words: &str) {
-        let mut cached = AnalyzerSpec {
-            stop_words: stop_words.into(),
-            ..spec()
-        }
-        .build();
+    /// The shipped analyzer as a chain of tantivy's own filters, stemming included.
+    fn tantivy_chain(stop_words: &str) -> TextAnalyzer {
         let mut plain = TextAnalyzer::builder(WordTokenizer::default())
             .filter(RemoveLongFilter::limit(40))
             .filter(LowerCaser)
@@ -533,15 +403,26 @@ mod tests {
         if stop_words == "english" {
             plain = plain.filter_dynamic(StopWordFilter::new(Language::English).unwrap());
         }
-        let mut plain = plain
+        plain
             .filter_dynamic(tantivy::tokenizer::Stemmer::new(Language::English))
-            .build();
+            .build()
+    }
+
+    /// The cached analyzer against tantivy's own filters, through the same analyzer until it
+    /// has stemmed enough tokens to fill its memo, then once more reading it.
+    fn assert_same_terms_as_tantivy(stop_words: &str) {
+        let mut cached = AnalyzerSpec {
+            stop_words: stop_words.into(),
+            ..spec()
+        }
+        .build();
+        let mut plain = tantivy_chain(stop_words);
         let text = stemming_sample();
         let want = analyze(&mut plain, &text);
         assert!(want.len() > 2000, "{}", want.len());
         assert!(want.contains(&"attack".to_string()));
         assert_eq!(want.contains(&"the".to_string()), stop_words == "none");
-        for _ in 0..=STEM_MEMO_AFTER_TOKENS / want.len() + 1 {
+        for _ in 0..=memo::REMEMBER_AFTER_TOKENS / want.len() + 1 {
             assert_eq!(analyze(&mut cached, &text), want);
             // Another text in between, so the next pass goes through the memo again rather
             // than being replayed (`replay::ReplayLast`).
@@ -561,6 +442,77 @@ mod tests {
         }
     }
 
+    /// The shipped analyzer in one pass against tantivy's own chain of filters, token by token
+    /// (text, offsets, positions), on random texts of ASCII and other words, apostrophes, long
+    /// words, stop words in any case and separators, through one analyzer long enough for its
+    /// memo to fill and its frequent words to move.
+    #[test]
+    fn the_one_pass_analyzer_gives_tantivys_tokens() {
+        let pieces = [
+            "The ",
+            "the",
+            "ATTACKS ",
+            "attacked",
+            " Pakistan’s",
+            "Pakistan's",
+            "Da'ish",
+            "d`x",
+            "Café ",
+            "ÉCOLE",
+            "ﬁnance",
+            "Straße",
+            "x’",
+            "’y",
+            "-",
+            ". ",
+            "\n",
+            " 2024 ",
+            "4th",
+            "u.s.",
+            "a",
+            " IS ",
+            "was",
+            "talks",
+            "Tehreek-e-Taliban",
+            "中文",
+            "٣",
+            "e\u{301}",
+            "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopq",
+            "internationalisations ",
+            "countrywide",
+            "skies",
+            " ",
+            "_",
+            "Ω",
+            "ǅ",
+            "İstanbul",
+            // Just under and at the length limit of 40 bytes.
+            " exceptionallyexceptionallyexceptionally ",
+            " exceptionallyexceptionallyexceptionallyX ",
+            " déjàdéjàdéjàdéjàdéjàdéjàdéjàdéjà ",
+        ];
+        for stop_words in ["english", "none"] {
+            let mut fused = AnalyzerSpec {
+                stop_words: stop_words.into(),
+                ..spec()
+            }
+            .build();
+            let mut plain = tantivy_chain(stop_words);
+            for text in crate::testing::random_texts(&pieces, 6_000, 24) {
+                let tokens = |a: &mut TextAnalyzer| {
+                    let mut out = Vec::new();
+                    let mut s = a.token_stream(&text);
+                    while s.advance() {
+                        let t = s.token();
+                        out.push((t.text.clone(), t.offset_from, t.offset_to, t.position));
+                    }
+                    out
+                };
+                assert_eq!(tokens(&mut fused), tokens(&mut plain), "{text:?}");
+            }
+        }
+    }
+
     #[test]
     fn cached_stems_equal_tantivys() {
         assert_same_terms_as_tantivy("none");
@@ -569,34 +521,6 @@ mod tests {
     #[test]
     fn remembered_stop_words_are_tantivys() {
         assert_same_terms_as_tantivy("english");
-    }
-
-    #[test]
-    fn no_stop_word_is_longer_than_the_length_checked_first() {
-        let longest = ENGLISH_STOP_WORDS.iter().map(|w| w.len()).max();
-        assert_eq!(longest, Some(STOP_WORD_MAX_BYTES));
-    }
-
-    #[test]
-    fn memo_keys_tell_every_word_apart() {
-        let words = [
-            "",
-            "a",
-            "ab",
-            "a\u{0}",
-            "abcdefgh",
-            "abcdefghi",
-            "é",
-            "e\u{301}",
-        ];
-        let keys: Vec<MemoKey> = words.iter().filter_map(|w| MemoKey::of(w)).collect();
-        for (i, a) in keys.iter().enumerate() {
-            for b in &keys[i + 1..] {
-                assert!(a != b);
-            }
-        }
-        assert!(MemoKey::of(&"x".repeat(STEM_MEMO_WORD_BYTES)).is_some());
-        assert!(MemoKey::of(&"x".repeat(STEM_MEMO_WORD_BYTES + 1)).is_none());
     }
 
     #[test]

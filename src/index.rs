@@ -15,6 +15,7 @@ use tantivy::schema::{Facet, Schema};
 use tantivy::{Index, IndexWriter, TantivyDocument, doc};
 
 use crate::corpus::{self, Article, InputError};
+use crate::fresh::FreshDirectory;
 use crate::groups::GroupPath;
 use crate::ingest::{Context as Ingest, Prepared, Sink};
 use crate::manifest::{Entry, Manifest};
@@ -538,10 +539,16 @@ pub fn build_with_progress(
                     .with_context(|| format!("cannot clear {}", fresh.display()))?;
             }
             std::fs::create_dir_all(&fresh)?;
-            (Index::create_in_dir(&fresh, schema.clone())?, Some(fresh))
+            let directory = FreshDirectory::open(&fresh)
+                .with_context(|| format!("cannot open {}", fresh.display()))?;
+            let index = Index::create(directory.clone(), schema.clone(), Default::default())?;
+            (index, Some((fresh, directory)))
         }
     };
-    let written_to = swap_from.as_deref().unwrap_or(&opts.dir).to_path_buf();
+    let written_to = swap_from
+        .as_ref()
+        .map_or(&opts.dir, |(fresh, _)| fresh)
+        .clone();
     let built = build_into(
         config,
         opts,
@@ -556,13 +563,17 @@ pub fn build_with_progress(
         Ok(done) => done,
         Err(e) => {
             // Nothing was committed; a new index built beside is not worth keeping.
-            if let Some(fresh) = &swap_from {
+            if let Some((fresh, _)) = &swap_from {
                 let _ = std::fs::remove_dir_all(fresh);
             }
             return Err(e);
         }
     };
-    if let Some(fresh) = swap_from {
+    if let Some((fresh, directory)) = swap_from {
+        // Nothing of the new index was synced as it was written (see crate::fresh).
+        directory
+            .sync_all()
+            .with_context(|| format!("cannot save the new index in {}", fresh.display()))?;
         swap_in(&fresh, &opts.dir)?;
     }
     remove_stale(&opts.dir, &names);

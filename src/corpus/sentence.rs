@@ -49,6 +49,14 @@ fn class(b: u8) -> Class {
     }
 }
 
+/// Whether a sentence can end right after `b`: see [`AsciiSentences`].
+fn may_end_after(b: u8) -> bool {
+    matches!(
+        b,
+        b'\r' | b'\n' | b'\t' | 0x0B | 0x0C | b' ' | b'.' | b'!' | b'?'
+    ) || class(b) == Class::Close
+}
+
 fn is_para_sep(c: Class) -> bool {
     matches!(c, Class::Cr | Class::Lf)
 }
@@ -71,8 +79,11 @@ impl<'a> Iterator for AsciiSentences<'a> {
         if self.start >= bytes.len() {
             return None;
         }
+        // Only after a space, a closing mark, a terminator or a line break can a sentence
+        // end (SB4, SB11); elsewhere `breaks_before` is false at once (SB998), so most bytes
+        // are passed over on their class alone.
         let end = (self.start + 1..bytes.len())
-            .find(|&at| breaks_before(bytes, at))
+            .find(|&at| may_end_after(bytes[at - 1]) && breaks_before(bytes, at))
             .unwrap_or(bytes.len());
         let sentence = self.text.get(self.start..end);
         self.start = end;

@@ -365,13 +365,63 @@ enum FileRead {
 }
 
 fn read_file(path: &Path, ctx: &Context) -> FileRead {
+    load_file(path, ctx).prepare(path, ctx)
+}
+
+/// One file as read from disk, before it is parsed and prepared (or already prepared, when
+/// the loading threads also prepare).
+enum Loaded {
+    Text(Result<String, InputError>),
+    Read(FileRead),
+}
+
+fn load_file(path: &Path, ctx: &Context) -> Loaded {
     if corpus::jsonl::is_jsonl_file(path) {
-        return FileRead::Jsonl;
+        return Loaded::Read(FileRead::Jsonl);
     }
-    FileRead::Markdown(
-        corpus::read_article_limited(path, ctx.max_file_bytes)
-            .map(|a| Box::new(Prepared::of(a, ctx))),
-    )
+    Loaded::Text(corpus::read_text_limited(path, ctx.max_file_bytes))
+}
+
+impl Loaded {
+    fn prepare(self, path: &Path, ctx: &Context) -> FileRead {
+        match self {
+            Loaded::Read(read) => read,
+            Loaded::Text(text) => FileRead::Markdown(
+                text.and_then(|t| corpus::Article::parse(&t, path))
+                    .map(|a| Box::new(Prepared::of(a, ctx))),
+            ),
+        }
+    }
+}
+
+/// Threads that read files ahead of the preparing thread when there is only one: reading
+/// mostly waits on the disk, and news corpora are many small files. With a cold cache (this
+/// benchmark machine drops the pages of files left unread for a few seconds) a third of a
+/// 100k-passage corpus came from disk, read one file at a time on the preparing thread.
+const LOADING_THREADS: usize = 4;
+
+/// Files a loading thread reads at a time (fewer when they are large), so that handing them
+/// over costs little; and chunks read ahead of the preparing thread at most, which bounds
+/// the memory they hold (a chunk of one 16 MB file at worst).
+const LOAD_CHUNK_FILES: usize = 8;
+const LOAD_CHUNK_BYTES: u64 = 64 * 1024;
+const LOAD_AHEAD_CHUNKS: usize = 8;
+
+/// `to_read` cut into runs of consecutive files for one loading thread each.
+fn load_chunks<'a>(to_read: &'a [usize], stats: &[Option<FileStat>]) -> Vec<&'a [usize]> {
+    let mut chunks = Vec::new();
+    let (mut start, mut bytes) = (0, 0);
+    for (at, &i) in to_read.iter().enumerate() {
+        bytes += stats.get(i).copied().flatten().map_or(0, |s| s.size);
+        if at + 1 - start == LOAD_CHUNK_FILES || bytes >= LOAD_CHUNK_BYTES {
+            chunks.push(&to_read[start..=at]);
+            (start, bytes) = (at + 1, 0);
+        }
+    }
+    if start < to_read.len() {
+        chunks.push(&to_read[start..]);
+    }
+    chunks
 }
 
 /// Streams the article `files` (sorted, as discovered, with their stats) into `sink`. `bad`
@@ -459,14 +509,31 @@ pub(crate) fn stream<'a>(
         }
         Ok(())
     };
+    // Several preparing threads read their own files; one preparing thread (the accepting
+    // one) has files read ahead for it.
+    let (threads, prepare_ahead) = match ctx.workers {
+        1 => (LOADING_THREADS, false),
+        n => (n, true),
+    };
+    let chunks = load_chunks(&to_read, stats);
     ordered_map(
-        &to_read,
-        ctx.workers,
-        |&i| read_file(&files[i], ctx),
-        |k, read| {
-            let i = to_read[k];
-            flush_cached(&mut acc, i, sink)?;
-            acc.take_file(i, stat_of(i), read, sink)
+        &chunks,
+        threads,
+        LOAD_AHEAD_CHUNKS.max(threads),
+        |chunk| {
+            let load = |&i: &usize| match load_file(&files[i], ctx) {
+                loaded if prepare_ahead => Loaded::Read(loaded.prepare(&files[i], ctx)),
+                loaded => loaded,
+            };
+            chunk.iter().map(load).collect::<Vec<_>>()
+        },
+        |k, loaded| {
+            for (&i, loaded) in chunks[k].iter().zip(loaded) {
+                flush_cached(&mut acc, i, sink)?;
+                let read = loaded.prepare(&files[i], ctx);
+                acc.take_file(i, stat_of(i), read, sink)?;
+            }
+            Ok(())
         },
     )?;
     flush_cached(&mut acc, files.len(), sink)?;
@@ -482,11 +549,12 @@ pub(crate) fn stream<'a>(
 }
 
 /// Runs `work` on every item on `workers` threads and hands each result to `take` in item
-/// order, with at most a window of results waiting, so memory stays bounded. An error from
-/// `take` stops the workers and is returned.
+/// order, with at most `window` items started and not yet taken, so memory stays bounded. An
+/// error from `take` stops the workers and is returned.
 pub(crate) fn ordered_map<T: Sync, R: Send>(
     items: &[T],
     workers: usize,
+    window: usize,
     work: impl Fn(&T) -> R + Sync,
     mut take: impl FnMut(usize, R) -> Result<()>,
 ) -> Result<()> {
@@ -496,7 +564,7 @@ pub(crate) fn ordered_map<T: Sync, R: Send>(
         }
         return Ok(());
     }
-    let window = 16 * workers;
+    let window = window.max(1);
     // A worker needs a token to start an item; the taker returns one per item taken.
     let (token_tx, token_rx) = mpsc::sync_channel::<()>(window);
     for _ in 0..window {
@@ -552,6 +620,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn load_chunks_cover_the_files_in_order_and_stay_small() {
+        let to_read: Vec<usize> = (0..30).collect();
+        let stat = |size| Some(FileStat { size, mtime_ns: 0 });
+        let mut stats = vec![stat(100); 30];
+        stats[12] = stat(10 * 1024 * 1024);
+        stats[20] = None;
+        let chunks = load_chunks(&to_read, &stats);
+        assert_eq!(chunks.concat(), to_read);
+        assert!(
+            chunks
+                .iter()
+                .all(|c| !c.is_empty() && c.len() <= LOAD_CHUNK_FILES)
+        );
+        assert!(
+            chunks.iter().any(|c| c.last() == Some(&12)),
+            "a large file ends its chunk"
+        );
+        assert!(load_chunks(&[], &stats).is_empty());
+    }
+
+    #[test]
     fn ordered_map_keeps_order_and_stops_on_error() {
         let items: Vec<u32> = (0..500).collect();
         for workers in [1, 2, 4] {
@@ -559,6 +648,7 @@ mod tests {
             ordered_map(
                 &items,
                 workers,
+                16 * workers,
                 |x| x * 2,
                 |i, r| {
                     got.push((i, r));
@@ -572,6 +662,7 @@ mod tests {
             let r = ordered_map(
                 &items,
                 workers,
+                4,
                 |x| *x,
                 |_, r| {
                     taken += 1;

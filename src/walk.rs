@@ -53,6 +53,7 @@ pub fn discover(paths: &[PathBuf], workers: usize) -> Found {
         let _ = crate::ingest::ordered_map(
             &dirs,
             workers,
+            16 * workers,
             |d| list(d),
             |_, l| {
                 listings.push(l);

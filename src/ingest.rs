@@ -394,17 +394,20 @@ impl Loaded {
     }
 }
 
-/// Threads that read files ahead of the preparing thread when there is only one: reading
+/// Threads that read files ahead of the preparing thread when there is only one (two did as
+/// well as four, and one as two): reading
 /// mostly waits on the disk, and news corpora are many small files. With a cold cache (this
 /// benchmark machine drops the pages of files left unread for a few seconds) a third of a
 /// 100k-passage corpus came from disk, read one file at a time on the preparing thread.
-const LOADING_THREADS: usize = 4;
+const LOADING_THREADS: usize = 2;
 
 /// Files a loading thread reads at a time (fewer when they are large), so that handing them
-/// over costs little; and chunks read ahead of the preparing thread at most, which bounds
-/// the memory they hold (a chunk of one 16 MB file at worst).
-const LOAD_CHUNK_FILES: usize = 8;
-const LOAD_CHUNK_BYTES: u64 = 64 * 1024;
+/// over costs little (each hand-off may wake a thread: 100k, 10 alternating builds, 32 files
+/// a chunk took 6% less CPU than 8; 64 and 128 were no better); and chunks read ahead of the
+/// preparing thread at most, which bounds the memory they hold (8 × 256 KB, or 8 files of up
+/// to `--max-file-mb` each).
+const LOAD_CHUNK_FILES: usize = 32;
+const LOAD_CHUNK_BYTES: u64 = 256 * 1024;
 const LOAD_AHEAD_CHUNKS: usize = 8;
 
 /// `to_read` cut into runs of consecutive files for one loading thread each.

@@ -394,11 +394,11 @@ impl Loaded {
     }
 }
 
-/// Threads that read files ahead of the preparing thread when there is only one (two did as
-/// well as four, and one as two): reading
+/// Threads that read files ahead of the preparing thread when there is only one: reading
 /// mostly waits on the disk, and news corpora are many small files. With a cold cache (this
 /// benchmark machine drops the pages of files left unread for a few seconds) a third of a
-/// 100k-passage corpus came from disk, read one file at a time on the preparing thread.
+/// 100k-passage corpus came from disk, read one file at a time on the preparing thread. Two
+/// threads did as well as four, and one as well as two.
 const LOADING_THREADS: usize = 2;
 
 /// Files a loading thread reads at a time (fewer when they are large), so that handing them

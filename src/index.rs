@@ -593,13 +593,16 @@ fn discover(paths: &[PathBuf], keep_going: bool) -> Result<(Vec<PathBuf>, Vec<In
     refuse_bad_discovery(paths, &files, bad, keep_going).map(|bad| (files, bad))
 }
 
-/// [`discover`] with each file's stat, taken by a parallel walk (see [`crate::walk`]).
+/// [`discover`] with each file's stat, taken by a parallel walk (see [`crate::walk`]), unless
+/// the run is sure to be a full build (`--full`, or no index yet): then each file is stat'ed
+/// when it is read, and the walk only lists folders.
 #[allow(clippy::type_complexity)]
 fn discover_with_stats(
     opts: &IndexOptions,
 ) -> Result<(Vec<PathBuf>, Vec<Option<FileStat>>, Vec<InputError>)> {
-    // The walk is mostly waiting on the kernel's stat calls: one thread per core.
-    let found = crate::walk::discover(&opts.corpus, opts.threads.max(1));
+    let stats = !opts.full && opts.dir.join("meta.json").is_file();
+    // The walk is mostly waiting on the kernel: one thread per core.
+    let found = crate::walk::discover(&opts.corpus, opts.threads.max(1), stats);
     let bad = refuse_bad_discovery(&opts.corpus, &found.files, found.errors, opts.keep_going)?;
     Ok((found.files, found.stats, bad))
 }

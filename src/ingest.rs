@@ -335,16 +335,22 @@ impl Acceptor<'_, '_> {
             clean: true,
             ..Default::default()
         };
-        match read {
-            FileRead::Markdown(r) => self.take(file, r.map(|a| *a), &mut tally, sink)?,
+        // A file the walk did not stat (a full build) has the stat taken when it was read.
+        let stat = match read {
+            FileRead::Markdown(r, read_stat) => {
+                self.take(file, r.map(|a| *a), &mut tally, sink)?;
+                stat.or(read_stat)
+            }
             FileRead::Jsonl => {
+                let stat = stat.or_else(|| FileStat::of(path));
                 // A collection file: one article a line, read as a stream, here.
                 for read in corpus::jsonl::JsonlArticles::open(path)? {
                     let prepared = read.map(|a| Prepared::of(a, self.ctx));
                     self.take(file, prepared, &mut tally, sink)?;
                 }
+                stat
             }
-        }
+        };
         if let Some(stat) = stat.filter(|s| tally.clean && s.cacheable(self.ctx.started)) {
             let entry = FileEntry {
                 stat,
@@ -359,7 +365,8 @@ impl Acceptor<'_, '_> {
 
 /// One file's articles, as a worker leaves them.
 enum FileRead {
-    Markdown(Result<Box<Prepared>, InputError>),
+    /// With the file's stat when it was opened.
+    Markdown(Result<Box<Prepared>, InputError>, Option<FileStat>),
     /// Collections are streamed by the accepting thread (they may be large).
     Jsonl,
 }
@@ -371,7 +378,7 @@ fn read_file(path: &Path, ctx: &Context) -> FileRead {
 /// One file as read from disk, before it is parsed and prepared (or already prepared, when
 /// the loading threads also prepare).
 enum Loaded {
-    Text(Result<String, InputError>),
+    Text(Result<(String, Option<FileStat>), InputError>),
     Read(FileRead),
 }
 
@@ -379,16 +386,17 @@ fn load_file(path: &Path, ctx: &Context) -> Loaded {
     if corpus::jsonl::is_jsonl_file(path) {
         return Loaded::Read(FileRead::Jsonl);
     }
-    Loaded::Text(corpus::read_text_limited(path, ctx.max_file_bytes))
+    Loaded::Text(corpus::read_text_with_stat(path, ctx.max_file_bytes))
 }
 
 impl Loaded {
     fn prepare(self, path: &Path, ctx: &Context) -> FileRead {
         match self {
             Loaded::Read(read) => read,
-            Loaded::Text(text) => FileRead::Markdown(
-                text.and_then(|t| corpus::Article::parse(&t, path))
-                    .map(|a| Box::new(Prepared::of(a, ctx))),
+            Loaded::Text(Err(e)) => FileRead::Markdown(Err(e), None),
+            Loaded::Text(Ok((text, stat))) => FileRead::Markdown(
+                corpus::Article::parse(&text, path).map(|a| Box::new(Prepared::of(a, ctx))),
+                stat,
             ),
         }
     }

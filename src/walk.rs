@@ -34,8 +34,10 @@ enum Node {
     Error(InputError),
 }
 
-/// Walks `paths` (files are taken as given, folders are walked) on `workers` threads.
-pub fn discover(paths: &[PathBuf], workers: usize) -> Found {
+/// Walks `paths` (files are taken as given, folders are walked) on `workers` threads. Without
+/// `stats`, files are not stat'ed (each `stat` cost as much as listing the folders did, and a
+/// full build takes each file's stat when it opens it): their stats are `None`.
+pub fn discover(paths: &[PathBuf], workers: usize, stats: bool) -> Found {
     let mut seq: Vec<Node> = paths.iter().map(|p| root(p)).collect();
     loop {
         let dirs: Vec<&Path> = seq
@@ -54,7 +56,7 @@ pub fn discover(paths: &[PathBuf], workers: usize) -> Found {
             &dirs,
             workers,
             16 * workers,
-            |d| list(d),
+            |d| list(d, stats),
             |_, l| {
                 listings.push(l);
                 Ok(())
@@ -104,7 +106,7 @@ fn root(path: &Path) -> Node {
 }
 
 /// One folder's article files (with stats), subfolders and errors, sorted by name.
-fn list(dir: &Path) -> Vec<Node> {
+fn list(dir: &Path, stats: bool) -> Vec<Node> {
     let err = |e: std::io::Error| {
         Node::Error(InputError {
             path: dir.to_path_buf(),
@@ -120,7 +122,7 @@ fn list(dir: &Path) -> Vec<Node> {
     let mut errors = Vec::new();
     for entry in entries {
         match entry {
-            Ok(entry) => nodes.extend(node_of(&entry)),
+            Ok(entry) => nodes.extend(node_of(&entry, stats)),
             Err(e) => errors.push(err(e)),
         }
     }
@@ -139,7 +141,7 @@ fn bytes_of(node: &Node) -> &[u8] {
 }
 
 /// What a folder entry is to the corpus: a file with its stat, a folder to walk, or nothing.
-fn node_of(entry: &DirEntry) -> Option<Node> {
+fn node_of(entry: &DirEntry, stats: bool) -> Option<Node> {
     let path = entry.path();
     // The entry's type needs no `stat`; links are followed.
     let kind = entry.file_type().ok().filter(|k| !k.is_symlink());
@@ -158,6 +160,7 @@ fn node_of(entry: &DirEntry) -> Option<Node> {
     }
     // `DirEntry::metadata` stats relative to the open folder, without following a link.
     let stat = match kind {
+        _ if !stats => None,
         Some(_) => entry
             .metadata()
             .ok()
@@ -217,7 +220,7 @@ mod tests {
                 vec![d.to_path_buf()],
                 vec![d.join("z"), d.join("a.md"), d.join("a"), d.join("z/1.md")],
             ] {
-                let found = discover(&paths, workers);
+                let found = discover(&paths, workers, true);
                 let (want, errors) = crate::corpus::discover_all(&paths);
                 assert_eq!(found.files, want, "{paths:?} on {workers} threads");
                 assert!(found.errors.is_empty() && errors.is_empty());
@@ -225,6 +228,11 @@ mod tests {
                     assert_eq!(*s, FileStat::of(f), "{}", f.display());
                     assert!(s.is_some());
                 }
+                let unstated = discover(&paths, workers, false);
+                assert_eq!(unstated.files, found.files);
+                // Files given by path are stat'ed as they are checked; walked ones are not.
+                let walked = unstated.stats.iter().filter(|s| s.is_none()).count();
+                assert!(walked >= found.files.len() - 2, "{:?}", unstated.stats);
             }
         }
     }
@@ -234,7 +242,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         touch(&dir.path().join("a.md"));
         let paths = [dir.path().join("nope"), dir.path().to_path_buf()];
-        let found = discover(&paths, 2);
+        let found = discover(&paths, 2, true);
         assert_eq!(found.files, vec![dir.path().join("a.md")]);
         assert_eq!(found.errors.len(), 1);
         assert!(found.errors[0].message.contains("no such file"));

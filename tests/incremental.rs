@@ -410,6 +410,28 @@ fn updates_read_only_files_whose_stat_changed() {
     assert_same_answers(&idx, &fresh_build(&corpus, t.path(), "fresh2"));
 }
 
+/// A first build does not stat files as it walks the folders; each file's stat is taken when
+/// it is read (a Markdown article) or before it is streamed (a JSONL collection), so the next
+/// run still reads no unchanged file.
+#[test]
+fn a_first_build_caches_the_stat_of_every_kind_of_file() {
+    let t = temp();
+    let corpus = t.path().join("c");
+    write_corpus(&corpus);
+    let doc = |id: &str| {
+        serde_json::json!({"id": id, "title": "A collection", "text": "The envoy spoke."})
+            .to_string()
+    };
+    let lines = format!("{}\n{}\n", doc("j1"), doc("j2"));
+    std::fs::write(corpus.join("docs.jsonl"), lines).unwrap();
+    age_all(&corpus, 3600);
+    let idx = t.path().join("idx");
+    index_ok(&corpus, &idx, &[]);
+    let out = index_ok(&corpus, &idx, &[]);
+    assert!(out.contains("7 unchanged articles"), "{out}");
+    assert!(out.contains("read 0 of 6 files"), "{out}");
+}
+
 /// Ids met in files the stat cache vouches for and in files read are one set: an article that
 /// moves to a new file is the same article, a new file reusing a cached file's id is a
 /// duplicate whichever comes first in the corpus, and many updates in a row (each rewriting

@@ -284,6 +284,15 @@ fn read_all(mut file: std::fs::File, size: u64) -> std::io::Result<Vec<u8>> {
 /// [`read_text`] with a size limit in bytes. No more than the size the file had when it was
 /// opened is read, so a file that grows meanwhile cannot exhaust memory.
 pub fn read_text_limited(path: &Path, max_bytes: u64) -> Result<String, InputError> {
+    read_text_with_stat(path, max_bytes).map(|(text, _)| text)
+}
+
+/// [`read_text_limited`], with the stat the file had when it was opened (before it was read,
+/// so a change while reading shows next run, as a stat taken by the folder walk would).
+pub fn read_text_with_stat(
+    path: &Path,
+    max_bytes: u64,
+) -> Result<(String, Option<crate::statcache::FileStat>), InputError> {
     let fail = |line: Option<usize>, message: String| InputError {
         path: path.to_path_buf(),
         line,
@@ -310,6 +319,7 @@ pub fn read_text_limited(path: &Path, max_bytes: u64) -> Result<String, InputErr
             ),
         ));
     }
+    let stat = crate::statcache::FileStat::from_metadata(&meta);
     let bytes = read_all(file, meta.len()).map_err(cannot)?;
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(fail(
@@ -329,14 +339,15 @@ pub fn read_text_limited(path: &Path, max_bytes: u64) -> Result<String, InputErr
             "file contains NUL bytes: it looks binary, not a UTF-8 text article".into(),
         ));
     }
-    String::from_utf8(bytes).map_err(|e| {
+    let text = String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
         fail(
             Some(line),
             format!("invalid UTF-8 at byte {at}; save the file as UTF-8 (e.g. `iconv -f latin1 -t utf-8`)"),
         )
-    })
+    })?;
+    Ok((text, stat))
 }
 
 /// Reads and parses one Markdown article file.

@@ -663,23 +663,6 @@ struct FullSink<'a> {
     manifest: Manifest,
     passages: usize,
     progress: &'a dyn crate::progress::Progress,
-    /// Documents not yet handed to the writer.
-    pending: Vec<TantivyDocument>,
-}
-
-/// Documents handed to tantivy's indexing threads at once. Each hand-off may wake a thread
-/// (a futex call and a context switch); one per article was 17k of them at 100k passages.
-const HAND_OFF_DOCS: usize = 256;
-
-impl FullSink<'_> {
-    /// Hands the pending documents to the writer (also before the commit).
-    fn hand_off(&mut self) -> Result<()> {
-        if !self.pending.is_empty() {
-            self.writer
-                .run(self.pending.drain(..).map(UserOperation::Add))?;
-        }
-        Ok(())
-    }
 }
 
 impl Sink for FullSink<'_> {
@@ -687,10 +670,8 @@ impl Sink for FullSink<'_> {
         let docs = p.docs.unwrap_or_default();
         let passages = u32::try_from(docs.len())
             .with_context(|| format!("article {} has too many passages", p.id))?;
-        self.pending.extend(docs);
-        if self.pending.len() >= HAND_OFF_DOCS {
-            self.hand_off()?;
-        }
+        // One batch per article: one hand-off to tantivy's indexing threads, not one a passage.
+        self.writer.run(docs.into_iter().map(UserOperation::Add))?;
         self.manifest.insert(
             &p.id,
             Entry {
@@ -742,11 +723,9 @@ fn build_into(
         manifest: Manifest::default(),
         passages: 0,
         progress,
-        pending: Vec::new(),
     };
     let mut cache = CacheWriter::create(dir, opts.max_file_bytes);
     let streamed = crate::ingest::stream(&ctx, (files, stats), bad, None, &mut cache, &mut sink)?;
-    sink.hand_off()?;
     let (manifest, passages) = (sink.manifest, sink.passages);
     progress.finish();
     let meta = IndexMeta::new(config, streamed.outlets, &manifest);

@@ -671,6 +671,8 @@ impl Sink for FullSink<'_> {
         let passages = u32::try_from(docs.len())
             .with_context(|| format!("article {} has too many passages", p.id))?;
         // One batch per article: one hand-off to tantivy's indexing threads, not one a passage.
+        // Not more: tantivy's channel holds 10,000 batches, so the batch size bounds the
+        // documents waiting in memory (with 256 a batch, a 1M build peaked at 475-534 MB).
         self.writer.run(docs.into_iter().map(UserOperation::Add))?;
         self.manifest.insert(
             &p.id,

@@ -376,23 +376,32 @@ fn read_file(path: &Path, ctx: &Context) -> FileRead {
 }
 
 /// One file as read from disk, before it is parsed and prepared (or already prepared, when
-/// the loading threads also prepare).
+/// the loading threads also prepare, with the length of the text it was prepared from).
 enum Loaded {
     Text(Result<(String, Option<FileStat>), InputError>),
-    Read(FileRead),
+    Read(FileRead, usize),
 }
 
 fn load_file(path: &Path, ctx: &Context) -> Loaded {
     if corpus::jsonl::is_jsonl_file(path) {
-        return Loaded::Read(FileRead::Jsonl);
+        return Loaded::Read(FileRead::Jsonl, 0);
     }
     Loaded::Text(corpus::read_text_with_stat(path, ctx.max_file_bytes))
 }
 
 impl Loaded {
+    /// The bytes of text read.
+    fn bytes(&self) -> usize {
+        match self {
+            Loaded::Text(Ok((text, _))) => text.len(),
+            Loaded::Text(Err(_)) => 0,
+            Loaded::Read(_, bytes) => *bytes,
+        }
+    }
+
     fn prepare(self, path: &Path, ctx: &Context) -> FileRead {
         match self {
-            Loaded::Read(read) => read,
+            Loaded::Read(read, _) => read,
             Loaded::Text(Err(e)) => FileRead::Markdown(Err(e), None),
             Loaded::Text(Ok((text, stat))) => FileRead::Markdown(
                 corpus::Article::parse(&text, path).map(|a| Box::new(Prepared::of(a, ctx))),
@@ -409,30 +418,30 @@ impl Loaded {
 /// threads did as well as four, and one as well as two.
 const LOADING_THREADS: usize = 2;
 
-/// Files a loading thread reads at a time (fewer when they are large), so that handing them
-/// over costs little (each hand-off may wake a thread: 100k, 10 alternating builds, 32 files
-/// a chunk took 6% less CPU than 8; 64 and 128 were no better); and chunks read ahead of the
-/// preparing thread at most, which bounds the memory they hold (8 × 256 KB, or 8 files of up
-/// to `--max-file-mb` each).
+/// Files a loading thread reads at a time, so that handing them over costs little (each
+/// hand-off may wake a thread: 100k, 10 alternating builds, 32 files a chunk took 6% less CPU
+/// than 8; 64 and 128 were no better), and chunks read ahead of the preparing thread at most.
 const LOAD_CHUNK_FILES: usize = 32;
-const LOAD_CHUNK_BYTES: u64 = 256 * 1024;
 const LOAD_AHEAD_CHUNKS: usize = 8;
 
-/// `to_read` cut into runs of consecutive files for one loading thread each.
-fn load_chunks<'a>(to_read: &'a [usize], stats: &[Option<FileStat>]) -> Vec<&'a [usize]> {
-    let mut chunks = Vec::new();
-    let (mut start, mut bytes) = (0, 0);
-    for (at, &i) in to_read.iter().enumerate() {
-        bytes += stats.get(i).copied().flatten().map_or(0, |s| s.size);
-        if at + 1 - start == LOAD_CHUNK_FILES || bytes >= LOAD_CHUNK_BYTES {
-            chunks.push(&to_read[start..=at]);
-            (start, bytes) = (at + 1, 0);
+/// A loading thread stops reading a chunk once it holds this much (the preparing thread reads
+/// the rest itself), so what is read ahead stays under 8 × (256 KB + one file), whatever the
+/// sizes of the files (a first build does not know them before reading).
+const LOAD_CHUNK_BYTES: usize = 256 * 1024;
+
+/// What a loading thread reads of `chunk`: its first files, up to [`LOAD_CHUNK_BYTES`].
+fn load_chunk(chunk: &[usize], mut load: impl FnMut(usize) -> Loaded) -> Vec<Loaded> {
+    let mut loaded = Vec::with_capacity(chunk.len());
+    let mut bytes = 0;
+    for &i in chunk {
+        if bytes >= LOAD_CHUNK_BYTES {
+            break;
         }
+        let file = load(i);
+        bytes += file.bytes();
+        loaded.push(file);
     }
-    if start < to_read.len() {
-        chunks.push(&to_read[start..]);
-    }
-    chunks
+    loaded
 }
 
 /// Streams the article `files` (sorted, as discovered, with their stats) into `sink`. `bad`
@@ -526,22 +535,27 @@ pub(crate) fn stream<'a>(
         1 => (LOADING_THREADS, false),
         n => (n, true),
     };
-    let chunks = load_chunks(&to_read, stats);
+    let chunks: Vec<&[usize]> = to_read.chunks(LOAD_CHUNK_FILES).collect();
     ordered_map(
         &chunks,
         threads,
         LOAD_AHEAD_CHUNKS.max(threads),
         |chunk| {
-            let load = |&i: &usize| match load_file(&files[i], ctx) {
-                loaded if prepare_ahead => Loaded::Read(loaded.prepare(&files[i], ctx)),
+            load_chunk(chunk, |i| match load_file(&files[i], ctx) {
+                loaded if prepare_ahead => {
+                    let bytes = loaded.bytes();
+                    Loaded::Read(loaded.prepare(&files[i], ctx), bytes)
+                }
                 loaded => loaded,
-            };
-            chunk.iter().map(load).collect::<Vec<_>>()
+            })
         },
         |k, loaded| {
-            for (&i, loaded) in chunks[k].iter().zip(loaded) {
+            let mut loaded = loaded.into_iter();
+            for &i in chunks[k] {
                 flush_cached(&mut acc, i, sink)?;
-                let read = loaded.prepare(&files[i], ctx);
+                // The files a loading thread left unread (it held enough) are read here.
+                let file = loaded.next().unwrap_or_else(|| load_file(&files[i], ctx));
+                let read = file.prepare(&files[i], ctx);
                 acc.take_file(i, stat_of(i), read, sink)?;
             }
             Ok(())
@@ -631,24 +645,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn load_chunks_cover_the_files_in_order_and_stay_small() {
-        let to_read: Vec<usize> = (0..30).collect();
-        let stat = |size| Some(FileStat { size, mtime_ns: 0 });
-        let mut stats = vec![stat(100); 30];
-        stats[12] = stat(10 * 1024 * 1024);
-        stats[20] = None;
-        let chunks = load_chunks(&to_read, &stats);
-        assert_eq!(chunks.concat(), to_read);
-        assert!(
-            chunks
-                .iter()
-                .all(|c| !c.is_empty() && c.len() <= LOAD_CHUNK_FILES)
+    fn a_loading_thread_stops_once_it_holds_enough() {
+        let size = |i: usize| if i == 3 { LOAD_CHUNK_BYTES } else { 100 };
+        let text = |i: usize| Loaded::Text(Ok(("x".repeat(size(i)), None)));
+        let chunk: Vec<usize> = (0..LOAD_CHUNK_FILES).collect();
+        assert_eq!(
+            load_chunk(&chunk, text).len(),
+            4,
+            "stops after the large file"
         );
-        assert!(
-            chunks.iter().any(|c| c.last() == Some(&12)),
-            "a large file ends its chunk"
-        );
-        assert!(load_chunks(&[], &stats).is_empty());
+        let small: Vec<usize> = (4..LOAD_CHUNK_FILES).collect();
+        assert_eq!(load_chunk(&small, text).len(), small.len());
+        assert!(load_chunk(&[], text).is_empty());
     }
 
     #[test]

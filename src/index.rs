@@ -570,7 +570,8 @@ pub fn build_with_progress(
         }
     };
     if let Some((fresh, directory)) = swap_from {
-        // Nothing of the new index was synced as it was written (see crate::fresh).
+        // Its commit synced what it names; what came after, and the folder, are synced now,
+        // before it is moved into place (see crate::fresh).
         directory
             .sync_all()
             .with_context(|| format!("cannot save the new index in {}", fresh.display()))?;

@@ -263,9 +263,17 @@ fn open_without_blocking(path: &Path) -> std::io::Result<std::fs::File> {
 /// Reads the `size` bytes `file` had when it was stat'ed (fewer if it shrank since), without
 /// the last `read` that `read_to_end` makes to see the end (17k calls at 100k passages).
 /// Bytes appended after the stat are left for the next run, which sees the file's new size
-/// and mtime (the stat cache keeps the stat taken before reading).
-fn read_all(mut file: std::fs::File, size: u64) -> std::io::Result<Vec<u8>> {
+/// and mtime (the stat cache keeps the stat taken before reading). A file that says it is
+/// empty is read to its end, up to `max_bytes + 1` bytes: some file systems (FUSE, network
+/// mounts) give no size before the file is read.
+fn read_all(mut file: std::fs::File, size: u64, max_bytes: u64) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
+    if size == 0 {
+        let mut bytes = Vec::new();
+        file.take(max_bytes.saturating_add(1))
+            .read_to_end(&mut bytes)?;
+        return Ok(bytes);
+    }
     let size = usize::try_from(size).map_err(std::io::Error::other)?;
     let mut bytes = vec![0; size];
     let mut filled = 0;
@@ -307,20 +315,26 @@ pub fn read_text_with_stat(
             "not a regular file (a device, pipe or socket); an article is a text file".into(),
         ));
     }
-    if meta.len() > max_bytes {
-        return Err(fail(
+    let too_big = |size: u64| {
+        fail(
             None,
             format!(
                 "file is {:.1} MB; an article file may be at most {} MB. Is this really one \
                  article? Split it into one file per article, or raise the limit with \
                  `talash-index --max-file-mb N`",
-                meta.len() as f64 / MB as f64,
+                size as f64 / MB as f64,
                 max_bytes / MB
             ),
-        ));
+        )
+    };
+    if meta.len() > max_bytes {
+        return Err(too_big(meta.len()));
     }
     let stat = crate::statcache::FileStat::from_metadata(&meta);
-    let bytes = read_all(file, meta.len()).map_err(cannot)?;
+    let bytes = read_all(file, meta.len(), max_bytes).map_err(cannot)?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(too_big(bytes.len() as u64));
+    }
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(fail(
             None,
@@ -478,7 +492,16 @@ mod tests {
             std::fs::write(&path, &text).unwrap();
             assert_eq!(read_text_limited(&path, MAX_FILE_BYTES).unwrap(), text);
             let file = std::fs::File::open(&path).unwrap();
-            assert_eq!(read_all(file, size as u64 / 2).unwrap().len(), size / 2);
+            let half = (size / 2).max(1);
+            assert_eq!(
+                read_all(file, half as u64, MAX_FILE_BYTES).unwrap().len(),
+                half
+            );
+            // A file that says it is empty is read to its end, within the limit.
+            let file = std::fs::File::open(&path).unwrap();
+            assert_eq!(read_all(file, 0, MAX_FILE_BYTES).unwrap().len(), size);
+            let file = std::fs::File::open(&path).unwrap();
+            assert_eq!(read_all(file, 0, 10).unwrap().len(), size.min(11));
         }
         let big = dir.path().join("big.md");
         std::fs::write(&big, "x".repeat(2 * MB as usize + 1)).unwrap();

@@ -531,15 +531,17 @@ pub(crate) fn stream<'a>(
     };
     // Several preparing threads read their own files; one preparing thread (the accepting
     // one) has files read ahead for it.
-    let (threads, prepare_ahead) = match ctx.workers {
-        1 => (LOADING_THREADS, false),
-        n => (n, true),
+    // Preparing threads take one file at a time, 16 each ahead of the accepting thread (what
+    // they hold is prepared documents); loading threads take chunks of files.
+    let (threads, prepare_ahead, chunk_files, ahead) = match ctx.workers {
+        1 => (LOADING_THREADS, false, LOAD_CHUNK_FILES, LOAD_AHEAD_CHUNKS),
+        n => (n, true, 1, 16 * n),
     };
-    let chunks: Vec<&[usize]> = to_read.chunks(LOAD_CHUNK_FILES).collect();
+    let chunks: Vec<&[usize]> = to_read.chunks(chunk_files).collect();
     ordered_map(
         &chunks,
         threads,
-        LOAD_AHEAD_CHUNKS.max(threads),
+        ahead,
         |chunk| {
             load_chunk(chunk, |i| match load_file(&files[i], ctx) {
                 loaded if prepare_ahead => {
@@ -589,7 +591,8 @@ pub(crate) fn ordered_map<T: Sync, R: Send>(
         }
         return Ok(());
     }
-    let window = window.max(1);
+    // Each worker needs a token to start, and one more to see that the items are done.
+    let window = window.max(workers);
     // A worker needs a token to start an item; the taker returns one per item taken.
     let (token_tx, token_rx) = mpsc::sync_channel::<()>(window);
     for _ in 0..window {

@@ -113,7 +113,7 @@ fn at_most_words(text: &str, max: usize) -> bool {
         let starts = bytes.first().is_some_and(|&b| alnum(b)) as usize
             + bytes
                 .iter()
-                .zip(&bytes[1..])
+                .zip(bytes.get(1..).unwrap_or_default())
                 .map(|(&before, &b)| usize::from(alnum(b) & !alnum(before)))
                 .sum::<usize>();
         if starts <= max {

@@ -316,3 +316,56 @@ fn escape_sequences_in_articles_do_not_reach_the_terminal() {
     let hits = search_in(&idx, &["Quetta"]);
     assert!(field(&hits[0], "text").contains("\u{1b}]52;c;aGk=\u{7}"));
 }
+
+/// The indexer reads files ahead on loading threads (one preparing thread), or has several
+/// preparing threads read their own (three cores or more): whatever `--threads` is, the index
+/// answers alike, in every order and score, and a first build caches every file's stat.
+/// Some articles are larger than what a loading thread takes at a time (256 KB).
+#[test]
+fn every_thread_count_indexes_the_same_corpus_alike() {
+    let t = temp();
+    let corpus = t.path().join("c");
+    for n in 0..70 {
+        let body = match n % 23 {
+            0 => "The envoy met the TTP negotiators near the border. ".repeat(6_000),
+            _ => format!("Report {n} on the ceasefire talks.\n\nThe BLA denied attack {n}.\n"),
+        };
+        let front = format!(
+            "id = \"a{n}\"\ntitle = \"Talks {n}\"\noutlet = \"Outlet {}\"",
+            n % 3
+        );
+        let (dir, file) = (corpus.join(format!("d{}", n % 4)), format!("{n:03}.md"));
+        write_article(&dir, &file, &front, &body);
+        // An hour old, so that the stat cache trusts it (files changed just now are read).
+        let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        let f = std::fs::File::options().write(true).open(dir.join(file));
+        f.unwrap().set_modified(hour_ago).unwrap();
+    }
+    let answers = |threads: &str| {
+        let idx = t.path().join(format!("idx{threads}"));
+        let r = index_into(&corpus, &idx, &["--threads", threads]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let again = index_into(&corpus, &idx, &["--threads", threads]);
+        assert!(
+            again.stderr.contains("read 0 of 70 files"),
+            "{}",
+            again.stderr
+        );
+        [
+            "ceasefire",
+            "envoy border",
+            "attack --group BLA",
+            "talks --facets",
+        ]
+        .iter()
+        .map(|q| {
+            let args: Vec<&str> = q.split(' ').chain(["--limit", "100"]).collect();
+            search_in(&idx, &args)
+        })
+        .collect::<Vec<_>>()
+    };
+    let one = answers("1");
+    assert!(one[0].len() > 50 && !one[1].is_empty(), "{one:?}");
+    assert_eq!(answers("2"), one);
+    assert_eq!(answers("6"), one);
+}

@@ -376,32 +376,31 @@ fn read_file(path: &Path, ctx: &Context) -> FileRead {
 }
 
 /// One file as read from disk, before it is parsed and prepared (or already prepared, when
-/// the loading threads also prepare, with the length of the text it was prepared from).
+/// the loading threads also prepare).
 enum Loaded {
     Text(Result<(String, Option<FileStat>), InputError>),
-    Read(FileRead, usize),
+    Read(FileRead),
 }
 
 fn load_file(path: &Path, ctx: &Context) -> Loaded {
     if corpus::jsonl::is_jsonl_file(path) {
-        return Loaded::Read(FileRead::Jsonl, 0);
+        return Loaded::Read(FileRead::Jsonl);
     }
     Loaded::Text(corpus::read_text_with_stat(path, ctx.max_file_bytes))
 }
 
 impl Loaded {
-    /// The bytes of text read.
+    /// The bytes of text held, unprepared (a prepared file is alone in its chunk).
     fn bytes(&self) -> usize {
         match self {
             Loaded::Text(Ok((text, _))) => text.len(),
-            Loaded::Text(Err(_)) => 0,
-            Loaded::Read(_, bytes) => *bytes,
+            Loaded::Text(Err(_)) | Loaded::Read(_) => 0,
         }
     }
 
     fn prepare(self, path: &Path, ctx: &Context) -> FileRead {
         match self {
-            Loaded::Read(read, _) => read,
+            Loaded::Read(read) => read,
             Loaded::Text(Err(e)) => FileRead::Markdown(Err(e), None),
             Loaded::Text(Ok((text, stat))) => FileRead::Markdown(
                 corpus::Article::parse(&text, path).map(|a| Box::new(Prepared::of(a, ctx))),
@@ -529,10 +528,9 @@ pub(crate) fn stream<'a>(
         }
         Ok(())
     };
-    // Several preparing threads read their own files; one preparing thread (the accepting
-    // one) has files read ahead for it.
-    // Preparing threads take one file at a time, 16 each ahead of the accepting thread (what
-    // they hold is prepared documents); loading threads take chunks of files.
+    // One preparing thread (the accepting one) has files read ahead for it by loading
+    // threads, in chunks; several preparing threads read and prepare their own files, one at
+    // a time, 16 each ahead of the accepting thread (what they hold is prepared documents).
     let (threads, prepare_ahead, chunk_files, ahead) = match ctx.workers {
         1 => (LOADING_THREADS, false, LOAD_CHUNK_FILES, LOAD_AHEAD_CHUNKS),
         n => (n, true, 1, 16 * n),
@@ -544,10 +542,7 @@ pub(crate) fn stream<'a>(
         ahead,
         |chunk| {
             load_chunk(chunk, |i| match load_file(&files[i], ctx) {
-                loaded if prepare_ahead => {
-                    let bytes = loaded.bytes();
-                    Loaded::Read(loaded.prepare(&files[i], ctx), bytes)
-                }
+                loaded if prepare_ahead => Loaded::Read(loaded.prepare(&files[i], ctx)),
                 loaded => loaded,
             })
         },

@@ -11,8 +11,7 @@ mod memo;
 mod replay;
 
 use english::English;
-use memo::Outcome;
-pub use memo::{ENGLISH_STOP_WORDS, StemMemo};
+use memo::{Outcome, StemMemo};
 use replay::{Analyzer, ReplayLast};
 
 use tantivy::tokenizer::{
@@ -325,6 +324,7 @@ pub fn analyze(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+    use super::memo::ENGLISH_STOP_WORDS;
     use super::*;
 
     /// `next_word` as first written, one `char` at a time: the fast path must agree with it.

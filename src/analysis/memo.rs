@@ -22,7 +22,7 @@
 use std::borrow::Cow;
 
 /// Longest word kept in the tables; longer ones are stemmed each time.
-pub const KEY_BYTES: usize = 16;
+const KEY_BYTES: usize = 16;
 
 /// Longest stem kept in place; a word with a longer stem is stemmed each time.
 const STEM_BYTES: usize = 15;
@@ -47,7 +47,7 @@ pub(super) const REMEMBER_AFTER_TOKENS: usize = 4_096;
 
 /// Lucene's English stop words, the list of tantivy's `StopWordFilter::new(Language::English)`
 /// (a test checks the two remove the same words; tantivy keeps its list private).
-pub const ENGLISH_STOP_WORDS: [&str; 33] = [
+pub(super) const ENGLISH_STOP_WORDS: [&str; 33] = [
     "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it",
     "no", "not", "of", "on", "or", "such", "that", "the", "their", "then", "there", "these",
     "they", "this", "to", "was", "will", "with",
@@ -55,7 +55,7 @@ pub const ENGLISH_STOP_WORDS: [&str; 33] = [
 
 /// The length of the longest of [`ENGLISH_STOP_WORDS`] ("their", "there", "these"): longer
 /// words skip the list.
-pub const STOP_WORD_MAX_BYTES: usize = 5;
+const STOP_WORD_MAX_BYTES: usize = 5;
 
 /// What becomes of a word.
 #[derive(Debug, PartialEq, Eq)]

@@ -341,12 +341,9 @@ pub fn read_text_with_stat(
             "file is empty; an article needs `+++` front matter with at least a title, then a body (see corpus/README.md)".into(),
         ));
     }
-    // `contains` looks for the byte with memchr; the position is only wanted for the error.
-    if let Some(pos) = bytes
-        .contains(&0)
-        .then(|| bytes.iter().position(|&b| b == 0))
-        .flatten()
-    {
+    // `contains` looks for the byte with memchr; its position is only wanted for the error.
+    if bytes.contains(&0) {
+        let pos = bytes.iter().position(|&b| b == 0).unwrap_or(0);
         let line = bytes[..pos].iter().filter(|&&b| b == b'\n').count() + 1;
         return Err(fail(
             Some(line),

@@ -541,7 +541,7 @@ pub fn build_with_progress(
             std::fs::create_dir_all(&fresh)?;
             let directory = FreshDirectory::open(&fresh)
                 .with_context(|| format!("cannot open {}", fresh.display()))?;
-            let index = Index::create(directory.clone(), schema.clone(), Default::default())?;
+            let index = Index::create(directory.clone(), schema.clone(), index_settings())?;
             (index, Some((fresh, directory)))
         }
     };
@@ -745,6 +745,21 @@ fn build_into(
         ..Default::default()
     };
     Ok((summary, names))
+}
+
+/// tantivy's settings for a new index (kept in its `meta.json`, so updates use them too).
+///
+/// Stored documents are compressed on the indexing thread that wrote them, not on a thread of
+/// their own: handing over each 16 KB block woke that thread, which took a core from the
+/// indexing threads and gave it back, two context switches a block (at 100k passages, 3,900
+/// of the build's 11,000 switches). On 2 cores, 16 alternating builds: 3.8% less wall time and
+/// 4.1% less CPU at 100k, 1.9% less wall time at 10k (paired medians). On more cores each
+/// indexing thread still compresses its own blocks, in parallel.
+fn index_settings() -> tantivy::IndexSettings {
+    tantivy::IndexSettings {
+        docstore_compress_dedicated_thread: false,
+        ..Default::default()
+    }
 }
 
 /// `.NAME.talash-WHAT` beside the index folder `NAME` (`--index .` is resolved first, so the

@@ -11,6 +11,11 @@
 //! together), then `meta.json` itself; [`FreshDirectory::sync_all`] syncs what came after and
 //! the folder before the folder is moved into place. The list of managed files, which only
 //! tells tantivy's garbage collector what it may delete, is synced at those points too.
+//!
+//! On Linux the kernel is asked to start writing each file's data out as it is written (every
+//! megabyte, and when the file is finished), so the sync at the commit waits for writes already
+//! under way. 10k passages, 30 alternating builds: 2.9% less wall time, about what a build
+//! that did not sync at all saved (2.5%).
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
@@ -108,24 +113,78 @@ fn sync_folder(_dir: &Path) -> io::Result<()> {
     Ok(())
 }
 
-/// A file being written, not synced when finished.
-struct Unsynced(File);
+/// A file being written, not synced when finished. Its data is sent to the disk as it goes
+/// (see [`start_writeback`]), so that the sync at the commit has little left to wait for.
+struct Unsynced {
+    file: File,
+    /// Bytes written, and bytes whose writeback was started.
+    written: u64,
+    started: u64,
+}
+
+/// Bytes written between two starts of writeback.
+const WRITEBACK_BYTES: u64 = 1 << 20;
+
+impl Unsynced {
+    fn new(file: File) -> Unsynced {
+        Unsynced {
+            file,
+            written: 0,
+            started: 0,
+        }
+    }
+
+    fn start_writeback(&mut self) {
+        if self.written > self.started {
+            start_writeback(&self.file, self.started, self.written - self.started);
+            self.started = self.written;
+        }
+    }
+}
 
 impl Write for Unsynced {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0.write(buf)
+        let n = self.file.write(buf)?;
+        self.written += n as u64;
+        if self.written - self.started >= WRITEBACK_BYTES {
+            self.start_writeback();
+        }
+        Ok(n)
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        self.0.flush()
+        self.file.flush()
     }
 }
 
 impl TerminatingWrite for Unsynced {
     fn terminate_ref(&mut self, _: AntiCallToken) -> io::Result<()> {
-        self.0.flush()
+        self.file.flush()?;
+        self.start_writeback();
+        Ok(())
     }
 }
+
+/// Asks the kernel to start writing `len` bytes of `file` from `offset` to the disk, without
+/// waiting: the sync at the commit then waits for writes already under way instead of issuing
+/// them all at once, after the last segment is written. Only a hint: durability still comes
+/// from that sync, and a failure here is ignored (the sync will report a real one). A first
+/// build syncs about as many bytes as its index holds (at 100k passages, 30 MB).
+#[cfg(target_os = "linux")]
+fn start_writeback(file: &File, offset: u64, len: u64) {
+    use std::os::fd::AsRawFd;
+    let (Ok(offset), Ok(len)) = (i64::try_from(offset), i64::try_from(len)) else {
+        return;
+    };
+    // SAFETY: the descriptor belongs to `file`, open for the duration of the call;
+    // sync_file_range reads no memory of ours.
+    unsafe {
+        libc::sync_file_range(file.as_raw_fd(), offset, len, libc::SYNC_FILE_RANGE_WRITE);
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn start_writeback(_file: &File, _offset: u64, _len: u64) {}
 
 impl Directory for FreshDirectory {
     fn get_file_handle(&self, path: &Path) -> Result<Arc<dyn FileHandle>, OpenReadError> {
@@ -150,7 +209,7 @@ impl Directory for FreshDirectory {
                 _ => OpenWriteError::wrap_io_error(e, path.to_path_buf()),
             })?;
         self.record(path);
-        Ok(io::BufWriter::new(Box::new(Unsynced(file))))
+        Ok(io::BufWriter::new(Box::new(Unsynced::new(file))))
     }
 
     fn atomic_read(&self, path: &Path) -> Result<Vec<u8>, OpenReadError> {
@@ -248,5 +307,23 @@ mod tests {
             .collect();
         let partial = names.iter().any(|n| n.ends_with("talash-partial"));
         assert!(!partial, "{names:?}");
+    }
+
+    /// A file of several writeback steps reads back whole, and a commit still syncs it.
+    #[test]
+    fn large_files_are_written_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let fresh = FreshDirectory::open(dir.path()).unwrap();
+        let data: Vec<u8> = (0..3 * WRITEBACK_BYTES + 12_345)
+            .map(|i| (i % 251) as u8)
+            .collect();
+        let mut w = fresh.open_write(Path::new("big.store")).unwrap();
+        for piece in data.chunks(70_001) {
+            w.write_all(piece).unwrap();
+        }
+        w.terminate().unwrap();
+        assert_eq!(std::fs::read(dir.path().join("big.store")).unwrap(), data);
+        fresh.atomic_write(Path::new("meta.json"), b"{}").unwrap();
+        assert!(unsynced(&fresh).is_empty());
     }
 }

@@ -36,6 +36,20 @@ def timed(cmd, **kw):
     return wall, int(rss.group(1)) / 1024 if rss else float("nan"), p.stdout
 
 
+def warm(path):
+    """Reads every file under `path` (or the file itself) once, untimed, so that the engine
+    timed next finds its input in the page cache. This machine drops file pages left unread
+    for a few seconds (docs/BENCHMARKS.md, "The machine"): without this, Talash's thousands
+    of corpus files, last read a run earlier, came partly from disk, while each peer read a
+    JSON-lines file the engine before it had just read."""
+    path = Path(path)
+    files = [path] if path.is_file() else (Path(r) / f for r, _, fs in os.walk(path) for f in fs)
+    for f in files:
+        with open(f, "rb") as fh:
+            while fh.read(1 << 20):
+                pass
+
+
 def du(path):
     path = Path(path)
     if path.is_file():
@@ -135,15 +149,18 @@ def run_size(args, size):
     rss = {"talash": [], "tantivy": [], "fts5": []}
     for r in range(args.runs):
         shutil.rmtree(idx, ignore_errors=True)
+        warm(corpus)
         w, m, _ = timed([talash_index, corpus, "--index", idx, "-q", "--memory", args.memory,
                          "--threads", args.threads])
         walls["talash"].append(w), rss["talash"].append(m)
         shutil.rmtree(tidx, ignore_errors=True)
         tidx.mkdir(parents=True)
         (tidx / "meta.json").write_text(json.dumps(TANTIVY_META))
+        warm(passages)
         w, m, _ = timed([args.tantivy, "index", "-i", tidx, "-f", passages, "-t", args.threads,
                          "-m", int(args.memory) << 20])
         walls["tantivy"].append(w), rss["tantivy"].append(m)
+        warm(passages)
         w, m, _ = timed([sys.executable, HERE / "fts5.py", "index", db, passages])
         walls["fts5"].append(w), rss["fts5"].append(m)
         print(f"[{size}] run {r + 1}: " + ", ".join(f"{k} {v[-1]:.2f}s" for k, v in walls.items()),

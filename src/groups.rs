@@ -138,8 +138,7 @@ pub struct Gazetteer {
     /// Rejects most words before any lookup.
     starts: StartFilter,
     /// Rejects most article texts before any word is read. Built on the first [`Self::tag`]:
-    /// only indexing tags, and building its automaton is most of the gazetteer's 0.5 ms load,
-    /// which every `talash search` would otherwise pay.
+    /// only indexing tags, so a `talash search` never builds it.
     prefilter: std::sync::OnceLock<Prefilter>,
     /// Normalized name → group, for `--group` lookups.
     lookup: HashMap<String, usize>,

@@ -747,13 +747,15 @@ fn build_into(
     Ok((summary, names))
 }
 
-/// tantivy's settings for a new index (kept in its `meta.json`, so updates use them too).
+/// tantivy's settings for a new index (kept in its `meta.json`, so its updates use them too).
 ///
 /// Stored documents are compressed on the indexing thread that wrote them, not on a thread of
 /// their own: handing over each 16 KB block woke that thread, which took a core from the
 /// indexing threads and gave it back, two context switches a block (at 100k passages, 3,900
-/// of the build's 11,000 switches). On 2 cores, 16 alternating builds: 3.8% less wall time and
-/// 4.1% less CPU at 100k, 1.9% less wall time at 10k (paired medians). On more cores each
+/// of the build's 11,000 switches). On 2 cores: 3.8% less wall time and 4.1% less CPU at 100k
+/// (16 alternating builds), 1.9% less wall time at 10k (20 builds; paired medians). Indexes
+/// built before keep tantivy's default in their `meta.json`, also through a `--full` rebuild
+/// in place. On more cores each
 /// indexing thread still compresses its own blocks, in parallel.
 fn index_settings() -> tantivy::IndexSettings {
     tantivy::IndexSettings {

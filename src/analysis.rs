@@ -29,6 +29,13 @@ pub fn is_ascii_apostrophe(b: u8) -> bool {
     matches!(b, b'\'' | b'`')
 }
 
+/// `b.is_ascii_alphanumeric()` without branches, so that loops over bytes calling it are
+/// vectorized (the quick word bound of cutting, the group prefilter's masks).
+#[inline]
+pub fn is_ascii_alnum_branchless(b: u8) -> bool {
+    ((b | 0x20).wrapping_sub(b'a') < 26) | (b.wrapping_sub(b'0') < 10)
+}
+
 /// A word in plain ASCII without apostrophes: the form it is compared and indexed by is itself
 /// (the fast paths of the tokenizer and the gazetteer rest on this).
 pub fn is_plain_ascii(word: &str) -> bool {

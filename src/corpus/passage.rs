@@ -107,7 +107,7 @@ fn ascii_word_count(bytes: &[u8]) -> usize {
 /// bytes only, which the compiler turns into vector instructions.
 fn at_most_words(text: &str, max: usize) -> bool {
     // Branch-free, so that the comparisons of adjacent bytes are vectorized.
-    let alnum = |b: u8| ((b | 0x20).wrapping_sub(b'a') < 26) | (b.wrapping_sub(b'0') < 10);
+    let alnum = crate::analysis::is_ascii_alnum_branchless;
     let bytes = text.as_bytes();
     if text.is_ascii() {
         let starts = bytes.first().is_some_and(|&b| alnum(b)) as usize

@@ -17,7 +17,9 @@
 //! under way. 10k passages, 30 alternating builds: 2.9% less wall time, about what a build
 //! that did not sync at all saved (2.5%). The cost: a file tantivy deletes before the commit
 //! (a segment merged away during a large build) is written out too, where before it could die
-//! in the page cache; and starting the writes may wait when the disk's queue is full.
+//! in the page cache; and starting the writes may wait when the disk's queue is full. At 1M
+//! passages, where segments are flushed and merged away, 4 alternating builds took the same
+//! time with it and without (7.37 against 7.40 s).
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};

@@ -10,6 +10,8 @@
 //!
 //! `bench analyze PASSAGES.jsonl [--rounds N]` times the shipped analyzer alone over the
 //! passage texts that `bench passages` wrote.
+//!
+//! `bench prepare CORPUS...` times reading, cutting and tagging the corpus on one thread.
 
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -31,7 +33,7 @@ fn main() -> Result<()> {
         Some("analyze") => analyze(&args[1..]),
         Some("prepare") => prepare(&args[1..]),
         _ => bail!(
-            "usage: bench passages CORPUS... | bench queries INDEX QUERIES.tsv [--repeat N] [--no-filters] | bench analyze PASSAGES.jsonl [--rounds N]"
+            "usage: bench passages CORPUS... | bench queries INDEX QUERIES.tsv [--repeat N] [--no-filters] | bench analyze PASSAGES.jsonl [--rounds N] | bench prepare CORPUS..."
         ),
     }
 }
@@ -100,6 +102,9 @@ fn analyze(args: &[String]) -> Result<()> {
 /// Times what the indexer's preparing thread does, step by step, on one thread: reading and
 /// parsing the articles, cutting them into passages, tagging groups.
 fn prepare(paths: &[String]) -> Result<()> {
+    if paths.is_empty() {
+        bail!("usage: bench prepare CORPUS...");
+    }
     let config = Config::shipped()?;
     let paths: Vec<PathBuf> = paths.iter().map(PathBuf::from).collect();
     for round in 0..3 {

@@ -753,10 +753,10 @@ fn build_into(
 /// their own: handing over each 16 KB block woke that thread, which took a core from the
 /// indexing threads and gave it back, two context switches a block (at 100k passages, 3,900
 /// of the build's 11,000 switches). On 2 cores: 3.8% less wall time and 4.1% less CPU at 100k
-/// (16 alternating builds), 1.9% less wall time at 10k (20 builds; paired medians). Indexes
-/// built before keep tantivy's default in their `meta.json`, also through a `--full` rebuild
-/// in place. On more cores each
-/// indexing thread still compresses its own blocks, in parallel.
+/// (16 alternating builds), 1.9% less wall time at 10k (20 builds; paired medians). On more
+/// cores each indexing thread still compresses its own blocks, in parallel. Indexes built
+/// before keep tantivy's default in their `meta.json`, also through a `--full` rebuild in
+/// place.
 fn index_settings() -> tantivy::IndexSettings {
     tantivy::IndexSettings {
         docstore_compress_dedicated_thread: false,

@@ -494,6 +494,10 @@ pub(crate) fn stream<'a>(
         }
     }
     let to_read: Vec<usize> = (0..files.len()).filter(|&i| cached[i].is_none()).collect();
+    if !to_read.is_empty() {
+        // Compiled (and checked) now: a run that reads no article never compiles them.
+        ctx.config.boilerplate.ready()?;
+    }
     sink.plan(to_read.len());
     let mut acc = Acceptor {
         ctx,

@@ -368,6 +368,8 @@ pub struct Config {
 
 impl Config {
     /// Parses and validates all three files; `origin` says where they came from, for errors.
+    /// The boilerplate patterns are compiled and checked by `boilerplate.ready()`, which the
+    /// indexer calls before it cleans the first article.
     pub fn load(sources: ConfigSources, origin: &str) -> Result<Config> {
         let spec = SchemaSpec::from_toml(&sources.schema, &format!("{origin} schema.toml"))?;
         let gazetteer = Gazetteer::from_toml(&sources.groups, &format!("{origin} groups.toml"))?;
@@ -398,8 +400,11 @@ impl Config {
         })
     }
 
+    /// The shipped configuration, its boilerplate rules compiled.
     pub fn shipped() -> Result<Config> {
-        Self::load(ConfigSources::default(), "built-in")
+        let config = Self::load(ConfigSources::default(), "built-in")?;
+        config.boilerplate.ready()?;
+        Ok(config)
     }
 
     /// Overrides the passage size (`--max-words`).

@@ -241,6 +241,50 @@ fn schema_override_changes_analysis() {
 }
 
 #[test]
+fn a_bad_boilerplate_rule_is_refused_before_the_index_changes() {
+    let t = temp();
+    let c = t.path().join("c");
+    write_article(&c, "a.md", "title = \"T\"", "The attacks continued.\n");
+    let idx = t.path().join("idx");
+    let r = index_into(&c, &idx, &["-q"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    write_article(&c, "b.md", "title = \"U\"", "More attacks followed.\n");
+    let rules = t.path().join("rules.toml");
+    let shipped = std::fs::read_to_string(repo().join("index-schema/boilerplate.toml")).unwrap();
+    let mine = format!(
+        "rule {} (\"mine\")",
+        shipped.lines().filter(|l| *l == "[[rule]]").count() + 1
+    );
+    let rule = |pattern: &str| {
+        let rule =
+            format!("[[rule]]\ndescription = \"mine\"\npattern = '{pattern}'\naction = \"drop\"\n");
+        std::fs::write(&rules, format!("{shipped}{rule}")).unwrap();
+    };
+    let rules_arg = ["--boilerplate", rules.to_str().unwrap(), "-q"];
+    // The rules are compiled only when an article is to be cleaned, and checked then.
+    for (pattern, wants) in [
+        ("^(a", "invalid pattern"),
+        ("^x?$", "matches an empty line"),
+    ] {
+        rule(pattern);
+        let r = index_into(&c, &idx, &rules_arg);
+        assert_eq!(r.code, 1, "{}", r.stderr);
+        assert!(r.stderr.contains(&mine), "{}", r.stderr);
+        assert!(r.stderr.contains(wants), "{}", r.stderr);
+        assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+        assert_eq!(
+            search_in(&idx, &["attack"]).len(),
+            1,
+            "the index is as it was"
+        );
+    }
+    rule("^Read on$");
+    let r = index_into(&c, &idx, &rules_arg);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(search_in(&idx, &["attack"]).len(), 2);
+}
+
+#[test]
 fn keep_going_drops_only_the_later_duplicate_of_a_jsonl_collection() {
     let t = temp();
     let c = t.path().join("c");

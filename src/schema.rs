@@ -334,26 +334,50 @@ impl Default for ConfigSources {
 }
 
 impl ConfigSources {
-    /// The shipped files, with any of them replaced by a file the user named.
+    /// The shipped files, with any of them replaced by a file the user named; and what to
+    /// call each in errors.
     pub fn with_overrides(
         schema: Option<&Path>,
         groups: Option<&Path>,
         boilerplate: Option<&Path>,
-    ) -> Result<ConfigSources> {
+    ) -> Result<(ConfigSources, SourceNames)> {
         let read = |p: &Path| {
             std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))
         };
         let mut sources = ConfigSources::default();
+        let mut names = SourceNames::of("the built-in");
         if let Some(p) = schema {
             sources.schema = read(p)?;
+            names.schema = p.display().to_string();
         }
         if let Some(p) = groups {
             sources.groups = read(p)?;
+            names.groups = p.display().to_string();
         }
         if let Some(p) = boilerplate {
             sources.boilerplate = read(p)?;
+            names.boilerplate = p.display().to_string();
         }
-        Ok(sources)
+        Ok((sources, names))
+    }
+}
+
+/// What errors call each configuration file: the path the user gave, or the shipped file's
+/// name with where it came from ("the built-in groups.toml", "the index's schema.toml").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceNames {
+    pub schema: String,
+    pub groups: String,
+    pub boilerplate: String,
+}
+
+impl SourceNames {
+    pub fn of(origin: &str) -> SourceNames {
+        SourceNames {
+            schema: format!("{origin} schema.toml"),
+            groups: format!("{origin} groups.toml"),
+            boilerplate: format!("{origin} boilerplate.toml"),
+        }
     }
 }
 
@@ -370,11 +394,10 @@ impl Config {
     /// Parses and validates all three files; `origin` says where they came from, for errors.
     /// The boilerplate patterns are compiled and checked by `boilerplate.ready()`, which the
     /// indexer calls before it cleans the first article.
-    pub fn load(sources: ConfigSources, origin: &str) -> Result<Config> {
-        let spec = SchemaSpec::from_toml(&sources.schema, &format!("{origin} schema.toml"))?;
-        let gazetteer = Gazetteer::from_toml(&sources.groups, &format!("{origin} groups.toml"))?;
-        let boilerplate =
-            Boilerplate::from_toml(&sources.boilerplate, &format!("{origin} boilerplate.toml"))?;
+    pub fn load(sources: ConfigSources, names: &SourceNames) -> Result<Config> {
+        let spec = SchemaSpec::from_toml(&sources.schema, &names.schema)?;
+        let gazetteer = Gazetteer::from_toml(&sources.groups, &names.groups)?;
+        let boilerplate = Boilerplate::from_toml(&sources.boilerplate, &names.boilerplate)?;
         Ok(Config {
             spec,
             gazetteer,
@@ -386,12 +409,11 @@ impl Config {
     /// Loads the configuration recorded in an index. It was validated when the index was built,
     /// so the boilerplate patterns, which only indexing uses, are compiled lazily.
     pub fn load_recorded(sources: ConfigSources, origin: &str) -> Result<Config> {
-        let spec = SchemaSpec::from_toml(&sources.schema, &format!("{origin} schema.toml"))?;
-        let gazetteer = Gazetteer::from_toml(&sources.groups, &format!("{origin} groups.toml"))?;
-        let boilerplate = Boilerplate::from_recorded_toml(
-            &sources.boilerplate,
-            &format!("{origin} boilerplate.toml"),
-        )?;
+        let names = SourceNames::of(origin);
+        let spec = SchemaSpec::from_toml(&sources.schema, &names.schema)?;
+        let gazetteer = Gazetteer::from_toml(&sources.groups, &names.groups)?;
+        let boilerplate =
+            Boilerplate::from_recorded_toml(&sources.boilerplate, &names.boilerplate)?;
         Ok(Config {
             spec,
             gazetteer,
@@ -402,7 +424,7 @@ impl Config {
 
     /// The shipped configuration, its boilerplate rules compiled.
     pub fn shipped() -> Result<Config> {
-        let config = Self::load(ConfigSources::default(), "built-in")?;
+        let config = Self::load(ConfigSources::default(), &SourceNames::of("the built-in"))?;
         config.boilerplate.ready()?;
         Ok(config)
     }

@@ -233,11 +233,8 @@ fn schema_override_changes_analysis() {
     std::fs::write(&schema, "nonsense = 1").unwrap();
     let r = index_into(&c, &idx, &["--schema", schema.to_str().unwrap()]);
     assert_eq!(r.code, 1);
-    assert!(
-        r.stderr.contains("schema.toml: invalid schema"),
-        "{}",
-        r.stderr
-    );
+    let named = format!("error: {}: invalid schema", schema.display());
+    assert!(r.stderr.contains(&named), "{}", r.stderr);
 }
 
 #[test]
@@ -252,7 +249,8 @@ fn a_bad_boilerplate_rule_is_refused_before_the_index_changes() {
     let rules = t.path().join("rules.toml");
     let shipped = std::fs::read_to_string(repo().join("index-schema/boilerplate.toml")).unwrap();
     let mine = format!(
-        "rule {} (\"mine\")",
+        "{}: rule {} (\"mine\")",
+        rules.display(),
         shipped.lines().filter(|l| *l == "[[rule]]").count() + 1
     );
     let rule = |pattern: &str| {

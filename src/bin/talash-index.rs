@@ -96,12 +96,12 @@ fn main() -> ExitCode {
             }
             return Ok(ExitCode::SUCCESS);
         }
-        let sources = ConfigSources::with_overrides(
+        let (sources, names) = ConfigSources::with_overrides(
             args.schema.as_deref(),
             args.groups.as_deref(),
             args.boilerplate.as_deref(),
         )?;
-        let mut config = Config::load(sources, "")?;
+        let mut config = Config::load(sources, &names)?;
         if let Some(n) = args.max_words {
             config
                 .set_max_words(n)

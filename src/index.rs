@@ -529,6 +529,8 @@ pub fn build_with_progress(
         }
         Err(reason) => reason,
     };
+    // A full build cleans every article: a bad rule is refused before anything is written.
+    config.boilerplate.ready()?;
     progress.start(files.len());
     let (index, swap_from) = match open_for_writing(&opts.dir, &schema)? {
         Some(index) => (index, None),

@@ -495,7 +495,10 @@ pub(crate) fn stream<'a>(
     }
     let to_read: Vec<usize> = (0..files.len()).filter(|&i| cached[i].is_none()).collect();
     if !to_read.is_empty() {
-        // Compiled (and checked) now: a run that reads no article never compiles them.
+        // Compiled (and checked) now: a run that reads no article never compiles them. The
+        // cached articles re-read below without it (`flush_cached`, `take_cached`) only happen
+        // in an update, whose rules are the recorded ones, checked by the build that recorded
+        // them (a changed rule file means a full build, which reads every file).
         ctx.config.boilerplate.ready()?;
     }
     sink.plan(to_read.len());

@@ -391,9 +391,9 @@ pub struct Config {
 }
 
 impl Config {
-    /// Parses and validates all three files; `origin` says where they came from, for errors.
-    /// The boilerplate patterns are compiled and checked by `boilerplate.ready()`, which the
-    /// indexer calls before it cleans the first article.
+    /// Parses and validates all three files; `names` says what to call each in errors. The
+    /// boilerplate patterns are compiled and checked by `boilerplate.ready()`, which the
+    /// indexer calls before it cleans the first article (a full build: before it writes).
     pub fn load(sources: ConfigSources, names: &SourceNames) -> Result<Config> {
         let spec = SchemaSpec::from_toml(&sources.schema, &names.schema)?;
         let gazetteer = Gazetteer::from_toml(&sources.groups, &names.groups)?;

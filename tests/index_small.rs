@@ -238,7 +238,7 @@ fn schema_override_changes_analysis() {
 }
 
 #[test]
-fn a_bad_boilerplate_rule_is_refused_before_the_index_changes() {
+fn a_bad_boilerplate_rule_is_refused_before_any_article_is_read() {
     let t = temp();
     let c = t.path().join("c");
     write_article(&c, "a.md", "title = \"T\"", "The attacks continued.\n");
@@ -259,7 +259,8 @@ fn a_bad_boilerplate_rule_is_refused_before_the_index_changes() {
         std::fs::write(&rules, format!("{shipped}{rule}")).unwrap();
     };
     let rules_arg = ["--boilerplate", rules.to_str().unwrap(), "-q"];
-    // The rules are compiled only when an article is to be cleaned, and checked then.
+    // A file that cannot be read as an article: the rules are checked before any is read.
+    write_article(&c, "broken.md", "title = = \"V\"", "Text.\n");
     for (pattern, wants) in [
         ("^(a", "invalid pattern"),
         ("^x?$", "matches an empty line"),
@@ -270,6 +271,7 @@ fn a_bad_boilerplate_rule_is_refused_before_the_index_changes() {
         assert!(r.stderr.contains(&mine), "{}", r.stderr);
         assert!(r.stderr.contains(wants), "{}", r.stderr);
         assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+        assert!(!r.stderr.contains("broken.md"), "{}", r.stderr);
         assert_eq!(
             search_in(&idx, &["attack"]).len(),
             1,
@@ -277,6 +279,10 @@ fn a_bad_boilerplate_rule_is_refused_before_the_index_changes() {
         );
     }
     rule("^Read on$");
+    let r = index_into(&c, &idx, &rules_arg);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("broken.md"), "{}", r.stderr);
+    std::fs::remove_file(c.join("broken.md")).unwrap();
     let r = index_into(&c, &idx, &rules_arg);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(search_in(&idx, &["attack"]).len(), 2);

@@ -124,8 +124,9 @@ impl Boilerplate {
         })
     }
 
-    /// Reads rules recorded in an index, which were validated by [`Self::from_toml`] when it
-    /// was built: patterns are compiled only if a body is ever cleaned with them.
+    /// Reads rules recorded in an index, which [`Self::ready`] checked when the index was built
+    /// (a build cleans at least one article): patterns are compiled only if a body is ever
+    /// cleaned with them.
     pub fn from_recorded_toml(text: &str, origin: &str) -> Result<Boilerplate> {
         Ok(Boilerplate {
             rules: Self::read(text, origin)?,

@@ -70,9 +70,10 @@ def percentiles(values):
 
 # The FTS5 peer: its script needs only the standard library, so Python starts without `site`
 # (-S). `site` runs every `.pth` file of site-packages at each start; on the benchmark machine
-# one of them, written by the sandbox, imports `certifi`: ~28 ms of every run (a one-passage
-# build took 58 ms against 30 ms with -S, 15 alternating runs), a cost that is the machine's,
-# not SQLite's, and a fifth of FTS5's time at 10k.
+# one of them, written by the sandbox, imports `certifi`: ~19-28 ms of every run (a build of
+# one passage took 58 ms against 30 ms with -S, 15 alternating runs; of one article, 12
+# passages, 40 against 21 ms, 21 runs), a cost that is the machine's, not SQLite's, and a
+# sixth of FTS5's time at 10k.
 FTS5 = [sys.executable, "-S", HERE / "fts5.py"]
 
 TANTIVY_META = {"segments": [], "opstamp": 0, "schema": [

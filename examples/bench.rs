@@ -20,7 +20,8 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 use serde_json::json;
 use talash::corpus;
-use talash::index::{self, read_corpus};
+use talash::corpus::{Article, InputError};
+use talash::index;
 use talash::schema::Config;
 use talash::search::{Engine, FilterArgs, Filters};
 use tantivy::collector::{Count, TopDocs};
@@ -41,7 +42,7 @@ fn main() -> Result<()> {
 fn passages(paths: &[String]) -> Result<()> {
     let config = Config::shipped()?;
     let paths: Vec<PathBuf> = paths.iter().map(PathBuf::from).collect();
-    let (articles, bad) = read_corpus(&paths, true)?;
+    let (articles, bad) = read_corpus(&paths)?;
     if !bad.is_empty() {
         bail!("{} bad article files, first: {}", bad.len(), bad[0]);
     }
@@ -109,7 +110,7 @@ fn prepare(paths: &[String]) -> Result<()> {
     let paths: Vec<PathBuf> = paths.iter().map(PathBuf::from).collect();
     for round in 0..3 {
         let start = Instant::now();
-        let (articles, _) = read_corpus(&paths, true)?;
+        let (articles, _) = read_corpus(&paths)?;
         let read = start.elapsed();
         let start = Instant::now();
         let passages: Vec<_> = articles
@@ -190,7 +191,14 @@ enum Mode {
 
 fn run_one(engine: &Engine, q: &Query, mode: Mode) -> Result<usize> {
     match mode {
-        Mode::Search => Ok(engine.search(&q.text, &q.filters, 10, 0)?.len()),
+        Mode::Search => Ok(talash::search::page::search(
+            engine,
+            &q.text,
+            &q.filters,
+            talash::search::page::PageRequest::top(10, 0),
+        )
+        .map(|p| p.hits)?
+        .len()),
         Mode::Rank | Mode::RankAndCount => {
             let query = engine.filtered(engine.parse_query(&q.text)?, &q.filters);
             let searcher = engine.searcher();
@@ -309,4 +317,27 @@ fn queries(args: &[String]) -> Result<()> {
     });
     println!("{result}");
     Ok(())
+}
+
+/// Every article under the corpus paths, and the files that could not be read (the bench
+/// measures steps of indexing apart from the streaming indexer, so it holds the corpus in RAM).
+fn read_corpus(paths: &[PathBuf]) -> Result<(Vec<Article>, Vec<InputError>)> {
+    let (files, mut bad) = corpus::discover_all(paths);
+    let mut articles = Vec::new();
+    for f in &files {
+        if corpus::jsonl::is_jsonl_file(f) {
+            for read in corpus::jsonl::JsonlArticles::open(f)? {
+                match read {
+                    Ok(a) => articles.push(a),
+                    Err(e) => bad.push(e),
+                }
+            }
+        } else {
+            match corpus::read_article_limited(f, corpus::MAX_FILE_BYTES) {
+                Ok(a) => articles.push(a),
+                Err(e) => bad.push(e),
+            }
+        }
+    }
+    Ok((articles, bad))
 }

@@ -8,7 +8,11 @@ use anyhow::Result;
 use tantivy::schema::Facet;
 use tantivy::{Index, doc};
 
-use crate::index::{IndexMeta, OpenIndex, outlet_facet, outlet_key};
+use crate::index::meta::IndexMeta;
+
+use crate::index::open::OpenIndex;
+
+use crate::index::document::{outlet_facet, outlet_key};
 use crate::schema::Config;
 use crate::search::Engine;
 
@@ -104,7 +108,14 @@ mod tests {
     #[test]
     fn the_tiny_index_answers() {
         let e = tiny_engine().unwrap();
-        let hits = e.search("Quetta", &Filters::default(), 5, 0).unwrap();
+        let hits = crate::search::page::search(
+            &e,
+            "Quetta",
+            &Filters::default(),
+            crate::search::page::PageRequest::top(5, 0),
+        )
+        .map(|p| p.hits)
+        .unwrap();
         assert_eq!(hits.len(), 1);
         assert_eq!(hits[0].passage_id, "c#1");
     }
@@ -135,7 +146,7 @@ mod tests {
         ];
         for q in queries {
             match (
-                crate::query::rewrite(q, &fields, &e.open.config.gazetteer),
+                crate::search::query::rewrite(q, &fields, &e.open.config.gazetteer),
                 e.parse_query(q),
             ) {
                 (Ok(_), Ok(_)) | (Err(_), Err(_)) => {}
@@ -156,11 +167,19 @@ mod tests {
     fn a_tantivy_debug_assertion_in_a_search_never_escapes() {
         let e = tiny_engine().unwrap();
         let q = "a^3\u{c}iskp\u{c}\u{c}b\u{8}-!w!w";
-        match crate::damage::catch(|| e.search(q, &Filters::default(), 5, 0)) {
+        match crate::index::damage::catch(|| {
+            crate::search::page::search(
+                &e,
+                q,
+                &Filters::default(),
+                crate::search::page::PageRequest::top(5, 0),
+            )
+            .map(|p| p.hits)
+        }) {
             Ok(_) if cfg!(debug_assertions) => panic!("the assertion fires in debug builds"),
             Ok(_) => {}
             Err(err) => {
-                let p = err.downcast_ref::<crate::damage::Panicked>();
+                let p = err.downcast_ref::<crate::index::damage::Panicked>();
                 assert!(
                     p.is_some_and(|p| p.0.contains("phrase_scorer.rs")),
                     "{err:#}"

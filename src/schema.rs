@@ -19,10 +19,11 @@ use tantivy::tokenizer::TokenizerManager;
 
 use crate::analysis::AnalyzerSpec;
 use crate::corpus::clean::Boilerplate;
+pub use crate::corpus::passage::{JsonlUnit, PassageSettings};
 use crate::groups::Gazetteer;
 
 pub const DEFAULT_SCHEMA: &str = include_str!("../index-schema/schema.toml");
-pub const DEFAULT_BOILERPLATE: &str = include_str!("../index-schema/boilerplate.toml");
+pub use crate::corpus::clean::DEFAULT_BOILERPLATE;
 
 /// How unmarked query words combine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -30,34 +31,6 @@ pub const DEFAULT_BOILERPLATE: &str = include_str!("../index-schema/boilerplate.
 pub enum Operator {
     Or,
     And,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PassageSettings {
-    pub max_words: usize,
-    /// What a passage is for an article of a JSONL collection (absent in schemas written
-    /// before this setting: then articles are cut like Markdown ones, as they were).
-    #[serde(default = "JsonlUnit::cut")]
-    pub jsonl: JsonlUnit,
-}
-
-/// The passage unit of JSONL collections. Collections are test collections and exports judged
-/// per document; docs/RELEVANCE.md measures that one passage per article ranks them better
-/// than cutting (MAP +0.006 on Cranfield, +0.004 on Reuters-21578), hence the default.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, clap::ValueEnum)]
-#[serde(rename_all = "lowercase")]
-pub enum JsonlUnit {
-    /// The whole article is one passage, never cut.
-    Article,
-    /// Paragraphs, cut to `max_words`, as for Markdown articles.
-    Paragraph,
-}
-
-impl JsonlUnit {
-    fn cut() -> JsonlUnit {
-        JsonlUnit::Paragraph
-    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -83,7 +83,9 @@ fn brute_force(idx: &Path, query: &str, agg: &str, limit: usize) -> Vec<Row> {
             let score = match agg {
                 "max" => max,
                 "sum" => sum,
-                "maxplus" => max + f64::from(talash::articles::MAXPLUS_WEIGHT) * (sum - max),
+                "maxplus" => {
+                    max + f64::from(talash::search::articles::MAXPLUS_WEIGHT) * (sum - max)
+                }
                 other => panic!("unknown aggregation {other}"),
             };
             Row {

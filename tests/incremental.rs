@@ -104,7 +104,7 @@ fn assert_same_answers(updated: &Path, fresh: &Path) {
 
 /// Every passage id in the index (live documents only).
 fn passage_ids(dir: &Path) -> BTreeSet<String> {
-    let open = talash::index::open(dir).unwrap();
+    let open = talash::index::open::open(dir).unwrap();
     let field = open.fields.passage_id;
     let reader = open.index.reader().unwrap();
     let searcher = reader.searcher();

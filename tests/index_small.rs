@@ -192,7 +192,10 @@ fn foreign_and_incompatible_indexes_get_a_rebuild_message() {
     // An index from a future format.
     let idx = build_index(&c, "fmt");
     let meta = std::fs::read_to_string(idx.join("meta.json")).unwrap();
-    let current = format!("\\\"talash_format\\\":{}", talash::index::FORMAT_VERSION);
+    let current = format!(
+        "\\\"talash_format\\\":{}",
+        talash::index::meta::FORMAT_VERSION
+    );
     let changed = meta.replace(&current, "\\\"talash_format\\\":999");
     assert_ne!(meta, changed, "payload format marker present");
     std::fs::write(idx.join("meta.json"), changed).unwrap();

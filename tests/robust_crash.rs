@@ -250,7 +250,7 @@ fn a_first_run_killed_before_its_commit() {
     child.kill().unwrap();
     child.wait().unwrap();
     // Killed milliseconds after creating the index, seconds before its commit.
-    assert!(!talash::recover::is_committed_index(&beside));
+    assert!(!talash::index::recover::is_committed_index(&beside));
     assert!(!idx.exists(), "nothing is moved in before the commit");
     let r = run(TALASH, &["--index", idx.to_str().unwrap(), "search", "x"]);
     assert_eq!(r.code, 1);

@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use libfuzzer_sys::fuzz_target;
 use talash::search::{Engine, FilterArgs};
 
-/// Reports a broken invariant and stops. Not `panic!`: `talash::damage::catch` installs a quiet
+/// Reports a broken invariant and stops. Not `panic!`: `talash::index::damage::catch` installs a quiet
 /// panic hook (the binaries' behaviour), which would hide the message from the fuzzer's log.
 fn fail(message: String) -> ! {
     eprintln!("INVARIANT BROKEN: {message}");
@@ -16,7 +16,7 @@ fn fail(message: String) -> ! {
 }
 
 fn is_known_tantivy_debug_assert(err: &anyhow::Error) -> bool {
-    err.downcast_ref::<talash::damage::Panicked>()
+    err.downcast_ref::<talash::index::damage::Panicked>()
         .is_some_and(|p| {
             p.0.contains("phrase_scorer.rs")
                 && p.0.contains("should be greater than or equal to doc")
@@ -39,7 +39,7 @@ fuzz_target!(|data: &[u8]| {
     let since = parts.next();
     let e = engine();
     let fields = e.text_field_names();
-    if let Ok(rw) = talash::query::rewrite(query, &fields, &e.open.config.gazetteer)
+    if let Ok(rw) = talash::search::query::rewrite(query, &fields, &e.open.config.gazetteer)
         && let Err(err) = e.parse_query(query)
         // Stop words vanish only in analysis, which the rewrite does not see; that refusal
         // is explained in Talash's words.
@@ -59,7 +59,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(filters) = e.resolve_filters(&args) else {
         return;
     };
-    match talash::damage::catch(|| e.search(query, &filters, 5, 0)) {
+    match talash::index::damage::catch(|| talash::search::page::search(e, query, &filters, talash::search::page::PageRequest::top(5, 0)).map(|p| p.hits)) {
         Ok(_) => {}
         Err(err) if talash::error::exit_status(&err) == 2 => {}
         // tantivy 0.27's PhraseScorer::seek_danger has a debug_assert that fails when an

@@ -19,8 +19,8 @@ use tantivy::schema::Value;
 use tantivy::{DocAddress, Searcher, TantivyDocument};
 
 use super::{BatchQuery, QueryFilters};
-use crate::articles::Aggregate;
 use crate::corpus::InputError;
+use crate::search::articles::Aggregate;
 use crate::search::{Engine, FilterArgs, Filters, Hit};
 
 /// What a run writes.
@@ -279,7 +279,7 @@ impl Ranked {
 }
 
 /// The top `limit` articles scored by `agg` over all their matching passages (see
-/// [`crate::articles`]): exact, since no passage is left out before aggregating.
+/// [`crate::search::articles`]): exact, since no passage is left out before aggregating.
 fn top_articles(
     engine: &Engine,
     searcher: &Searcher,

@@ -5,7 +5,8 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
 use talash::cli::{DEFAULT_INDEX, cores, run};
-use talash::index::{self, IndexOptions, IndexSummary, RunKind};
+use talash::index;
+use talash::index::meta::{IndexOptions, IndexSummary, RunKind};
 use talash::schema::{Config, ConfigSources, JsonlUnit};
 
 /// Indexing allocates every passage's strings and document on a worker thread and frees them on
@@ -87,11 +88,11 @@ fn main() -> ExitCode {
     run("talash-index", || {
         let args = Args::parse();
         if let Some(shell) = args.completions {
-            talash::docs::completions(Args::command(), shell, &mut std::io::stdout().lock())?;
+            talash::cli::docs::completions(Args::command(), shell, &mut std::io::stdout().lock())?;
             return Ok(ExitCode::SUCCESS);
         }
         if let Some(dir) = &args.man {
-            for page in talash::docs::man_pages(Args::command(), dir)? {
+            for page in talash::cli::docs::man_pages(Args::command(), dir)? {
                 println!("{}", page.display());
             }
             return Ok(ExitCode::SUCCESS);
@@ -128,8 +129,8 @@ fn main() -> ExitCode {
             max_file_bytes: args.max_file_mb * talash::corpus::MB,
             full: args.full,
         };
-        let progress = talash::progress::for_stderr(args.quiet);
-        let summary = index::build_with_progress(&config, &opts, &*progress)?;
+        let progress = talash::cli::progress::for_stderr(args.quiet);
+        let summary = index::build(&config, &opts, &*progress)?;
         report(&summary, &opts, args.quiet);
         Ok(if summary.skipped.is_empty() {
             ExitCode::SUCCESS

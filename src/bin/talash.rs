@@ -6,19 +6,19 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Args as ClapArgs, CommandFactory, Parser, Subcommand};
-use talash::articles::Aggregate;
 use talash::batch::run::{BatchOptions, DocIdKind, OutputFormat};
 use talash::batch::{self, InputFormat, MAX_HITS, read_query_file};
 use talash::cli::{DEFAULT_INDEX, cores, run};
 use talash::error::usage;
 use talash::eval::Metric;
-use talash::facets::{FacetField, FacetRequest};
 use talash::output::terminal::HitField;
 use talash::output::{ColorChoice, articles, json, terminal};
-use talash::page::PageRequest;
+use talash::search::articles::Aggregate;
+use talash::search::facets::{FacetField, FacetRequest};
+use talash::search::page::PageRequest;
+use talash::search::show::Window;
+use talash::search::timeline::By;
 use talash::search::{Engine, FilterArgs};
-use talash::show::Window;
-use talash::timeline::By;
 
 /// Search news passages by relevance, filtered by militant group, date and outlet.
 #[derive(Parser, Debug)]
@@ -281,11 +281,11 @@ fn main() -> ExitCode {
         if let Command::Eval(args) = &cli.command {
             return eval(args);
         }
-        talash::damage::guard_index(&cli.index.clone(), || {
+        talash::index::damage::guard_index(&cli.index.clone(), || {
             let stdout = std::io::stdout();
             match &cli.command {
                 Command::Completions(a) => {
-                    talash::docs::completions(Cli::command(), a.shell, &mut stdout.lock())?;
+                    talash::cli::docs::completions(Cli::command(), a.shell, &mut stdout.lock())?;
                     return Ok(ExitCode::SUCCESS);
                 }
                 Command::Man(a) => {
@@ -294,7 +294,7 @@ fn main() -> ExitCode {
                 }
                 _ => {}
             }
-            let engine = talash::recover::open_engine(&cli.index)?;
+            let engine = talash::search::Engine::open(&cli.index)?;
             // Article text must not drive the terminal (see output::safe).
             let mut out = talash::output::safe::SafeTerminal::new(stdout.lock());
             match cli.command {
@@ -339,7 +339,7 @@ fn search(
             year: args.facet_year,
         }),
     };
-    let page = talash::page::search(engine, &query, &filters, req)?;
+    let page = talash::search::page::search(engine, &query, &filters, req)?;
     let style = terminal::Style {
         color: color.enabled(),
     };
@@ -401,7 +401,7 @@ fn facets(
         color: color.enabled(),
     };
     for (i, field) in fields.into_iter().enumerate() {
-        let f = talash::facets::index_facets(engine, field)?;
+        let f = talash::search::facets::index_facets(engine, field)?;
         if args.json {
             json::write_line(out, &f)?;
         } else {
@@ -425,7 +425,7 @@ fn show(
     } else {
         Window::Around(args.context)
     };
-    let shown = talash::show::show(engine, &args.id, window)?;
+    let shown = talash::search::show::show(engine, &args.id, window)?;
     if args.json {
         json::write_line(out, &shown)
     } else {
@@ -444,8 +444,8 @@ fn timeline(
 ) -> anyhow::Result<()> {
     let query = args.query.join(" ");
     let filters = engine.resolve_filters(&args.filters.into())?;
-    let q = talash::page::query(engine, &query, &filters)?;
-    let t = talash::timeline::timeline(engine, &*q, args.by)?;
+    let q = talash::search::page::query(engine, &query, &filters)?;
+    let t = talash::search::timeline::timeline(engine, &*q, args.by)?;
     if args.json {
         json::write_line(out, &t)
     } else {
@@ -458,9 +458,9 @@ fn timeline(
 
 fn man(args: &ManArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     match &args.dir {
-        None => talash::docs::man_page(Cli::command(), out),
+        None => talash::cli::docs::man_page(Cli::command(), out),
         Some(dir) => {
-            for page in talash::docs::man_pages(Cli::command(), dir)? {
+            for page in talash::cli::docs::man_pages(Cli::command(), dir)? {
                 writeln!(out, "{}", page.display())?;
             }
             Ok(())

@@ -52,6 +52,9 @@ impl Rule {
     }
 }
 
+/// The shipped boilerplate rules (`index-schema/boilerplate.toml`).
+pub const DEFAULT_BOILERPLATE: &str = include_str!("../../index-schema/boilerplate.toml");
+
 /// Compiles a rule with room for its lazy DFA. A counted repetition of a Unicode class (such
 /// as `[\w .&-]{2,60}`, which a shipped rule had) makes a DFA larger than the regex crate's
 /// default 2 MB cache, and the search then falls back to a backtracker that clears its visited
@@ -192,7 +195,7 @@ mod tests {
     use super::*;
 
     fn shipped() -> Boilerplate {
-        Boilerplate::from_toml(crate::schema::DEFAULT_BOILERPLATE, "boilerplate.toml").unwrap()
+        Boilerplate::from_toml(DEFAULT_BOILERPLATE, "boilerplate.toml").unwrap()
     }
 
     fn kept(body: &str) -> Vec<&str> {
@@ -269,7 +272,7 @@ mod tests {
         }
         // Bodies cleaned before `ready` are cleaned alike (each rule compiled where needed).
         let body = "Real text.\n\nPost a Comment\n\nCOMMENTS\n\nReplying to X\n";
-        let early = Boilerplate::from_toml(crate::schema::DEFAULT_BOILERPLATE, "b").unwrap();
+        let early = Boilerplate::from_toml(DEFAULT_BOILERPLATE, "b").unwrap();
         assert!(early.rules.iter().all(|r| r.compiled.get().is_none()));
         assert_eq!(early.clean(body), kept_lines(&shipped(), body));
         early.ready().unwrap();
@@ -282,7 +285,7 @@ mod tests {
 
     #[test]
     fn recorded_rules_compile_lazily_and_clean_alike() {
-        let text = crate::schema::DEFAULT_BOILERPLATE;
+        let text = DEFAULT_BOILERPLATE;
         let lazy = Boilerplate::from_recorded_toml(text, "recorded").unwrap();
         assert!(lazy.rules.iter().all(|r| r.compiled.get().is_none()));
         let body = "Real text.\n\nPost a Comment\n\nCOMMENTS\n\nReplying to X\n";

@@ -5,6 +5,7 @@ pub mod clean;
 pub mod jsonl;
 pub mod passage;
 pub mod sentence;
+pub mod walk;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -14,7 +15,7 @@ pub use passage::PassageId;
 
 use clean::Boilerplate;
 
-use crate::schema::{JsonlUnit, PassageSettings};
+use passage::{JsonlUnit, PassageSettings};
 
 /// One passage, ready to index with its article's metadata.
 #[derive(Debug, Clone, PartialEq)]
@@ -139,17 +140,8 @@ pub fn is_article_file(path: &Path) -> bool {
         && matches!(ext.as_deref(), Some("md" | "markdown" | "jsonl"))
 }
 
-/// The article files under `paths` (files are taken as given; folders are walked), sorted.
-pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, InputError> {
-    let (files, mut errors) = discover_all(paths);
-    match errors.is_empty() {
-        true => Ok(files),
-        false => Err(errors.remove(0)),
-    }
-}
-
-/// Like [`discover`], but goes on past paths it cannot read and returns them as errors too
-/// (for `--keep-going`).
+/// The article files under `paths` (files are taken as given; folders are walked), sorted,
+/// and the paths that could not be read, as errors (reported, or the first one fails the run).
 pub fn discover_all(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<InputError>) {
     let mut files = Vec::new();
     let mut errors = Vec::new();
@@ -241,11 +233,6 @@ pub(crate) fn io_reason(e: &std::io::Error) -> String {
     }
 }
 
-/// Reads one file's text, refusing what is not an article: empty, too large, binary, not UTF-8.
-pub fn read_text(path: &Path) -> Result<String, InputError> {
-    read_text_limited(path, MAX_FILE_BYTES)
-}
-
 /// Opens `path` for reading, without waiting for a writer if it is a FIFO, so that the open
 /// file's own metadata can show it is not an article before anything blocks (looking the path
 /// up once for `stat` and again for `open` was a visible share of the indexer's system time).
@@ -300,7 +287,7 @@ pub fn read_text_limited(path: &Path, max_bytes: u64) -> Result<String, InputErr
 pub fn read_text_with_stat(
     path: &Path,
     max_bytes: u64,
-) -> Result<(String, Option<crate::statcache::FileStat>), InputError> {
+) -> Result<(String, Option<walk::FileStat>), InputError> {
     let fail = |line: Option<usize>, message: String| InputError {
         path: path.to_path_buf(),
         line,
@@ -330,7 +317,7 @@ pub fn read_text_with_stat(
     if meta.len() > max_bytes {
         return Err(too_big(meta.len()));
     }
-    let stat = crate::statcache::FileStat::from_metadata(&meta);
+    let stat = walk::FileStat::from_metadata(&meta);
     let bytes = read_all(file, meta.len(), max_bytes).map_err(cannot)?;
     if bytes.len() as u64 > max_bytes {
         return Err(too_big(bytes.len() as u64));
@@ -361,12 +348,7 @@ pub fn read_text_with_stat(
     Ok((text, stat))
 }
 
-/// Reads and parses one Markdown article file.
-pub fn read_article(path: &Path) -> Result<Article, InputError> {
-    read_article_limited(path, MAX_FILE_BYTES)
-}
-
-/// [`read_article`] with a file size limit in bytes.
+/// Reads and parses one Markdown article file of at most `max_bytes`.
 pub fn read_article_limited(path: &Path, max_bytes: u64) -> Result<Article, InputError> {
     Article::parse(&read_text_limited(path, max_bytes)?, path)
 }

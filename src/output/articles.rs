@@ -5,8 +5,8 @@ use std::io::Write;
 
 use anyhow::Result;
 
-use crate::articles::ArticleHit;
 use crate::output::terminal::{BOLD, DIM, ID, Style, highlight, meta_with_groups};
+use crate::search::articles::ArticleHit;
 
 pub fn write_terminal(out: &mut dyn Write, hits: &[ArticleHit], style: Style) -> Result<()> {
     for (i, a) in hits.iter().enumerate() {

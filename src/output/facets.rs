@@ -4,8 +4,8 @@ use std::io::Write;
 
 use anyhow::Result;
 
-use crate::facets::{FacetNode, IndexFacets, SearchFacets};
 use crate::output::terminal::{BOLD, DIM, Style};
+use crate::search::facets::{FacetNode, IndexFacets, SearchFacets};
 
 /// Flattens a tree into (indent, value, node) rows in display order.
 fn rows<'a>(nodes: &'a [FacetNode], depth: usize, out: &mut Vec<(usize, &'a FacetNode)>) {
@@ -67,9 +67,9 @@ pub fn write_index_facets(out: &mut dyn Write, f: &IndexFacets, style: Style) ->
     let mut list = Vec::new();
     rows(&f.values, 0, &mut list);
     let none_label = match f.field {
-        crate::facets::FacetField::Group => "  (no group named)",
-        crate::facets::FacetField::Outlet => "  (no outlet)",
-        crate::facets::FacetField::Date => "  (undated)",
+        crate::search::facets::FacetField::Group => "  (no group named)",
+        crate::search::facets::FacetField::Outlet => "  (no outlet)",
+        crate::search::facets::FacetField::Date => "  (undated)",
     };
     let width = label_width(&list)
         .max(f.field.label().len())

@@ -22,10 +22,13 @@ pub fn write_line<T: serde::Serialize>(out: &mut dyn Write, value: &T) -> Result
 }
 
 /// Writes the final `{"facets": ...}` line of `search --facets --json`.
-pub fn write_facets(out: &mut dyn Write, facets: &crate::facets::SearchFacets) -> Result<()> {
+pub fn write_facets(
+    out: &mut dyn Write,
+    facets: &crate::search::facets::SearchFacets,
+) -> Result<()> {
     #[derive(serde::Serialize)]
     struct Line<'a> {
-        facets: &'a crate::facets::SearchFacets,
+        facets: &'a crate::search::facets::SearchFacets,
     }
     write_line(out, &Line { facets })
 }

@@ -5,7 +5,7 @@ use std::io::Write;
 use anyhow::Result;
 
 use crate::output::terminal::{BOLD, DIM, GROUP, ID, Style};
-use crate::show::Shown;
+use crate::search::show::Shown;
 
 /// The marker before the passage that was asked for.
 pub const MARK: &str = "▶";

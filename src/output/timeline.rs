@@ -5,7 +5,7 @@ use std::io::Write;
 use anyhow::Result;
 
 use crate::output::terminal::{BOLD, DIM, Style};
-use crate::timeline::{By, Period, Timeline};
+use crate::search::timeline::{By, Period, Timeline};
 
 const GROUP_COLOR: &str = "\x1b[36m";
 

@@ -1,7 +1,7 @@
 //! The stat cache: what each corpus file held when it was last indexed, with its size and
 //! modification time, so an update reads only the files that changed (as git's index does).
 //!
-//! Article identity stays the id and content hash of the [`crate::manifest::Manifest`]; this
+//! Article identity stays the id and content hash of the [`crate::index::manifest::Manifest`]; this
 //! cache only spares reading files whose size and mtime are what they were. A file whose stat
 //! matches is trusted without being read: `talash-index --full`, or touching the file, makes it
 //! read again. Files modified within [`RACY_SECS`] before the run that cached them are not
@@ -19,9 +19,10 @@
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result};
+
+use crate::corpus::walk::FileStat;
 
 const PREFIX: &str = "talash-files-";
 const SUFFIX: &str = ".tsv";
@@ -34,43 +35,6 @@ const DELTA_HEADER: &str = "talash-files-delta 1";
 const DELTA_SHARE: usize = 8;
 /// A delta's last line: without it, a delta cut short at a line break could lose removals.
 const DELTA_END: &str = "end\n";
-
-/// Files modified this recently before a run are read again by the next run.
-pub const RACY_SECS: u64 = 2;
-
-/// A file's size and modification time (nanoseconds since the Unix epoch).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct FileStat {
-    pub size: u64,
-    pub mtime_ns: u64,
-}
-
-impl FileStat {
-    /// The stat of `path`, or `None` when it cannot be taken (the file is then read, and
-    /// reading reports the problem).
-    pub fn of(path: &Path) -> Option<FileStat> {
-        Self::from_metadata(&std::fs::metadata(path).ok()?)
-    }
-
-    /// The stat in `meta`, if it is a regular file's.
-    pub fn from_metadata(meta: &std::fs::Metadata) -> Option<FileStat> {
-        let mtime = meta.modified().ok()?.duration_since(UNIX_EPOCH).ok()?;
-        let mtime_ns = u64::try_from(mtime.as_nanos()).ok()?;
-        meta.is_file().then_some(FileStat {
-            size: meta.len(),
-            mtime_ns,
-        })
-    }
-
-    /// Whether this stat, taken by a run that started at `started`, may be cached.
-    pub fn cacheable(self, started: SystemTime) -> bool {
-        let limit = started
-            .checked_sub(Duration::from_secs(RACY_SECS))
-            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-            .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX));
-        self.mtime_ns < limit
-    }
-}
 
 /// One article a file held: its id, and its line in a JSONL collection (for error messages).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -603,7 +567,7 @@ impl CacheWriter {
     /// Removes caches other than those in `keep`, and a partial one. Errors are harmless and
     /// ignored.
     pub fn remove_stale(dir: &Path, keep: &[String]) {
-        crate::manifest::remove_files_named(dir, |name| {
+        crate::index::manifest::remove_files_named(dir, |name| {
             !keep.iter().any(|k| k == name) && (is_cache_name(name) || name == PARTIAL)
         });
     }
@@ -708,6 +672,7 @@ fn file_name_of(opstamp: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
     fn entry(size: u64, ids: &[&str]) -> FileEntry {
         FileEntry {

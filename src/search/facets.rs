@@ -1,6 +1,6 @@
 //! Facet counts: over a search's whole matching set (`search --facets`, counted by tantivy's
 //! `FacetCollector` in the same pass as the top hits) and over the whole index (`talash facets`,
-//! with article counts from [`crate::tally`]).
+//! with article counts from [`crate::search::tally`]).
 
 use anyhow::{Context, Result};
 use serde::Serialize;
@@ -9,7 +9,7 @@ use tantivy::query::AllQuery;
 use tantivy::schema::{Facet, Field};
 
 use crate::search::Engine;
-use crate::tally::{Counts, Tally};
+use crate::search::tally::{Counts, Tally};
 
 /// What `--facets` should count besides groups, outlets and years.
 #[derive(Debug, Clone, Copy, Default)]

@@ -13,19 +13,27 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, mpsc};
 use std::time::SystemTime;
 
 use anyhow::Result;
 use tantivy::TantivyDocument;
 use xxhash_rust::xxh3::xxh3_128;
 
+use crate::corpus::walk::FileStat;
 use crate::corpus::{self, Article, InputError};
-use crate::index::{article_doc, outlet_key, passage_doc};
-use crate::manifest::{ArticleHash, Manifest};
+use crate::index::document::{article_doc, outlet_key, passage_doc};
+use crate::index::manifest::{ArticleHash, Manifest};
+use crate::index::statcache::{CacheWriter, Cached, EntryRef, FileEntry, HeldArticle, OldCache};
+use crate::parallel::ordered_map;
 use crate::schema::{Config, Fields};
-use crate::statcache::{CacheWriter, Cached, EntryRef, FileEntry, FileStat, HeldArticle, OldCache};
+
+/// The corpus as the walk found it: the article files in corpus order, each one's stat when
+/// taken (`None` when the walk took none or could not), and the paths it could not read.
+pub(crate) struct Walked<'f> {
+    pub files: &'f [PathBuf],
+    pub stats: &'f [Option<FileStat>],
+    pub bad: Vec<InputError>,
+}
 
 /// What the workers need to prepare an article.
 pub(crate) struct Context<'a> {
@@ -448,12 +456,12 @@ fn load_chunk(chunk: &[usize], mut load: impl FnMut(usize) -> Loaded) -> Vec<Loa
 /// cache, if any; the new one goes to `cache`.
 pub(crate) fn stream<'a>(
     ctx: &Context<'a>,
-    (files, stats): (&[PathBuf], &[Option<FileStat>]),
-    bad: Vec<InputError>,
+    corpus: Walked,
     old_cache: Option<&OldCache>,
     cache: &mut CacheWriter,
     sink: &mut dyn Sink,
 ) -> Result<Streamed<'a>> {
+    let Walked { files, stats, bad } = corpus;
     // Which files must be read: those the cache does not vouch for, with their stats taken
     // by the walk, before reading (a change while reading then shows next time).
     // First the files whose stat matches, with their ids (numbered in `ids`, hashed in
@@ -572,77 +580,9 @@ pub(crate) fn stream<'a>(
     let mut out = acc.out;
     out.bad.extend(acc.dups);
     if out.articles == 0 && !out.bad.is_empty() {
-        crate::recover::refuse_empty_run(&[], &out.bad)?;
+        crate::index::recover::refuse_empty_run(&[], &out.bad)?;
     }
     Ok(out)
-}
-
-/// Runs `work` on every item on `workers` threads and hands each result to `take` in item
-/// order, with at most `window` items started and not yet taken, so memory stays bounded. An
-/// error from `take` stops the workers and is returned.
-pub(crate) fn ordered_map<T: Sync, R: Send>(
-    items: &[T],
-    workers: usize,
-    window: usize,
-    work: impl Fn(&T) -> R + Sync,
-    mut take: impl FnMut(usize, R) -> Result<()>,
-) -> Result<()> {
-    if workers <= 1 || items.len() < 2 {
-        for (i, item) in items.iter().enumerate() {
-            take(i, work(item))?;
-        }
-        return Ok(());
-    }
-    // Each worker needs a token to start, and one more to see that the items are done.
-    let window = window.max(workers);
-    // A worker needs a token to start an item; the taker returns one per item taken.
-    let (token_tx, token_rx) = mpsc::sync_channel::<()>(window);
-    for _ in 0..window {
-        let _ = token_tx.send(());
-    }
-    let next = Mutex::new((token_rx, 0usize));
-    let stop = AtomicBool::new(false);
-    let (tx, rx) = mpsc::channel::<(usize, R)>();
-    std::thread::scope(|s| {
-        for _ in 0..workers {
-            let tx = tx.clone();
-            let (next, stop, work) = (&next, &stop, &work);
-            s.spawn(move || {
-                loop {
-                    let i = {
-                        let mut guard = next.lock().unwrap_or_else(|p| p.into_inner());
-                        if guard.0.recv().is_err() || stop.load(Ordering::Relaxed) {
-                            return;
-                        }
-                        guard.1 += 1;
-                        guard.1 - 1
-                    };
-                    let Some(item) = items.get(i) else { return };
-                    if tx.send((i, work(item))).is_err() {
-                        return;
-                    }
-                }
-            });
-        }
-        drop(tx);
-        let mut waiting = BTreeMap::new();
-        let mut expected = 0;
-        let result = (|| {
-            for (i, r) in rx.iter() {
-                waiting.insert(i, r);
-                while let Some(r) = waiting.remove(&expected) {
-                    take(expected, r)?;
-                    expected += 1;
-                    let _ = token_tx.send(());
-                }
-            }
-            Ok(())
-        })();
-        stop.store(true, Ordering::Relaxed);
-        drop(token_tx);
-        drop(rx);
-        result
-    })
 }
 
 #[cfg(test)]
@@ -662,42 +602,5 @@ mod tests {
         let small: Vec<usize> = (4..LOAD_CHUNK_FILES).collect();
         assert_eq!(load_chunk(&small, text).len(), small.len());
         assert!(load_chunk(&[], text).is_empty());
-    }
-
-    #[test]
-    fn ordered_map_keeps_order_and_stops_on_error() {
-        let items: Vec<u32> = (0..500).collect();
-        for workers in [1, 2, 4] {
-            let mut got = Vec::new();
-            ordered_map(
-                &items,
-                workers,
-                16 * workers,
-                |x| x * 2,
-                |i, r| {
-                    got.push((i, r));
-                    Ok(())
-                },
-            )
-            .unwrap();
-            let want: Vec<(usize, u32)> = items.iter().map(|&x| (x as usize, x * 2)).collect();
-            assert_eq!(got, want);
-            let mut taken = 0;
-            let r = ordered_map(
-                &items,
-                workers,
-                4,
-                |x| *x,
-                |_, r| {
-                    taken += 1;
-                    if r == 10 {
-                        anyhow::bail!("stop at 10");
-                    }
-                    Ok(())
-                },
-            );
-            assert!(r.is_err());
-            assert_eq!(taken, 11);
-        }
     }
 }

@@ -12,9 +12,9 @@ use serde::Serialize;
 use tantivy::query::Query;
 
 use crate::date::days_in_month;
-use crate::facets::field_name;
 use crate::search::Engine;
-use crate::tally::{Counts, Tally};
+use crate::search::facets::field_name;
+use crate::search::tally::{Counts, Tally};
 
 /// The period size (`--by`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, Serialize)]

@@ -5,7 +5,7 @@
 //! list of managed files before creating each one: a 10k-passage build made 34 syncs, one
 //! after another on the indexing threads. What must hold is only the order: the files a
 //! `meta.json` names are on disk before it is (a crash then leaves the last commit whole; and
-//! [`crate::recover`] may take a committed sibling folder as the index). So here writes are
+//! [`crate::index::recover`] may take a committed sibling folder as the index). So here writes are
 //! not synced as they happen; when tantivy writes `meta.json`, every file written so far is
 //! synced first, all at once on a few threads (the file system serves concurrent syncs
 //! together), then `meta.json` itself; [`FreshDirectory::sync_all`] syncs what came after and

@@ -1,7 +1,7 @@
 //! One indexer at a time per index: an OS advisory lock on a file beside the index.
 //!
 //! The lock file lives *next to* the index folder (`.NAME.talash-lock`), not inside it, because a
-//! run may replace the whole folder (see [`crate::recover`]); a lock inside it would be swapped
+//! run may replace the whole folder (see [`crate::index::recover`]); a lock inside it would be swapped
 //! away with it. The lock itself is `flock(2)` (std's `File::try_lock`), which the kernel drops
 //! when the process dies however it dies, so a `kill -9`ed indexer never leaves a lock that
 //! blocks the next run. The PID and start time written into the file are only for the message
@@ -16,7 +16,7 @@ use anyhow::{Context, Result, bail};
 
 /// The lock file for the index at `dir`.
 pub fn lock_path(dir: &Path) -> PathBuf {
-    crate::index::sibling(dir, "lock")
+    crate::index::layout::sibling(dir, "lock")
 }
 
 /// Held while an indexer writes the index at a folder; released when dropped or when the

@@ -10,7 +10,7 @@ use tantivy::query::Query;
 use tantivy::schema::Value;
 use tantivy::{DocAddress, Searcher, TantivyDocument};
 
-use crate::facets::{self, FacetRequest, SearchFacets};
+use crate::search::facets::{self, FacetRequest, SearchFacets};
 use crate::search::{Engine, Filters, Hit};
 
 /// What page to return and what to compute with it.
@@ -23,6 +23,18 @@ pub struct PageRequest {
     /// Count facets over every matching passage (`--facets`). Counting visits every match, so
     /// it turns off tantivy's block-max pruning: only done when asked.
     pub facets: Option<FacetRequest>,
+}
+
+impl PageRequest {
+    /// The plain page: `limit` passages after skipping `offset`, nothing else.
+    pub fn top(limit: usize, offset: usize) -> PageRequest {
+        PageRequest {
+            limit,
+            offset,
+            per_article: None,
+            facets: None,
+        }
+    }
 }
 
 /// The hits of the page, and the facets when asked for.

@@ -9,15 +9,14 @@
 //! search) repair or work around that state, so no manual clean-up is ever needed.
 //!
 //! A search that opens the index while a swap or a commit happens may read `meta.json` of one
-//! index and then miss its files; [`open_engine`] retries when the index changed under it.
+//! index and then miss its files; [`open_retrying`] retries when the index changed under it.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{Context, Result};
 
-use crate::index::{self, sibling};
-use crate::search::Engine;
+use crate::index::layout::sibling;
 
 /// With `--keep-going`, a run in which every file was bad would replace the index by an empty
 /// one; that is never what the user wants, so it fails instead and the index stays as it was.
@@ -184,17 +183,17 @@ fn generation(dir: &Path) -> Option<(u64, std::time::SystemTime, u64)> {
     Some((id, meta.modified().ok()?, meta.len()))
 }
 
-/// Opens the index at `dir` for searching. An indexer committing or swapping at that very
-/// moment can make the open fail (a file listed in the `meta.json` just read is already gone);
-/// when the index changed during a failed attempt, it is opened again.
-pub fn open_engine(dir: &Path) -> Result<Engine> {
+/// Opens the index at `dir` with `open` (for searching: see `search::Engine::open`). An
+/// indexer committing or swapping at that very moment can make the open fail (a file listed
+/// in the `meta.json` just read is already gone); when the index changed during a failed
+/// attempt, it is opened again.
+pub fn open_retrying<T>(dir: &Path, open: impl Fn(&Path) -> Result<T>) -> Result<T> {
     const ATTEMPTS: usize = 5;
     let mut attempt = 0;
     loop {
         let before = generation(&readable_dir(dir));
-        let result = index::open(dir).and_then(Engine::new);
-        match result {
-            Ok(engine) => return Ok(engine),
+        match open(dir) {
+            Ok(opened) => return Ok(opened),
             Err(e) => {
                 attempt += 1;
                 let changed = generation(&readable_dir(dir)) != before;

@@ -75,9 +75,9 @@ pub fn catch<T>(f: impl FnOnce() -> Result<T>) -> Result<T> {
 /// The files of the index at `dir` that are missing or fail their checksum; `None` when the
 /// index cannot even be opened for the check, or when it holds no damage that files show.
 pub fn damaged_files(dir: &Path) -> Option<Vec<String>> {
-    let dir = crate::recover::readable_dir(dir);
+    let dir = crate::index::recover::readable_dir(dir);
     let check = || -> Option<Vec<String>> {
-        let directory = crate::readonly::ReadOnlyDirectory::open(&dir).ok()?;
+        let directory = crate::index::readonly::ReadOnlyDirectory::open(&dir).ok()?;
         let index = tantivy::Index::open(directory).ok()?;
         let metas = index.load_metas().ok()?;
         let mut bad = Vec::new();

@@ -511,7 +511,7 @@ fn word_matches(pattern: &str, word: &str, case: Case, mode: MatchMode) -> bool 
 }
 
 /// The gazetteer shipped in `index-schema/groups.toml`.
-pub const DEFAULT_GAZETTEER: &str = include_str!("../index-schema/groups.toml");
+pub const DEFAULT_GAZETTEER: &str = include_str!("../../index-schema/groups.toml");
 
 #[cfg(test)]
 mod tests {

@@ -13,9 +13,46 @@
 
 use std::fs::DirEntry;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::corpus::{InputError, is_article_file};
-use crate::statcache::FileStat;
+
+/// Files modified this recently before a run are read again by the next run.
+pub const RACY_SECS: u64 = 2;
+
+/// A file's size and modification time (nanoseconds since the Unix epoch).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileStat {
+    pub size: u64,
+    pub mtime_ns: u64,
+}
+
+impl FileStat {
+    /// The stat of `path`, or `None` when it cannot be taken (the file is then read, and
+    /// reading reports the problem).
+    pub fn of(path: &Path) -> Option<FileStat> {
+        Self::from_metadata(&std::fs::metadata(path).ok()?)
+    }
+
+    /// The stat in `meta`, if it is a regular file's.
+    pub fn from_metadata(meta: &std::fs::Metadata) -> Option<FileStat> {
+        let mtime = meta.modified().ok()?.duration_since(UNIX_EPOCH).ok()?;
+        let mtime_ns = u64::try_from(mtime.as_nanos()).ok()?;
+        meta.is_file().then_some(FileStat {
+            size: meta.len(),
+            mtime_ns,
+        })
+    }
+
+    /// Whether this stat, taken by a run that started at `started`, may be cached.
+    pub fn cacheable(self, started: SystemTime) -> bool {
+        let limit = started
+            .checked_sub(Duration::from_secs(RACY_SECS))
+            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+            .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX));
+        self.mtime_ns < limit
+    }
+}
 
 /// The article files under the corpus paths, sorted, each with its stat (`None` when it
 /// could not be taken: the file is then read, and reading reports the problem), and the paths
@@ -52,7 +89,7 @@ pub fn discover(paths: &[PathBuf], workers: usize, stats: bool) -> Found {
         }
         let mut listings = Vec::with_capacity(dirs.len());
         // Listing cannot fail the walk: `take` never returns an error.
-        let _ = crate::ingest::ordered_map(
+        let _ = crate::parallel::ordered_map(
             &dirs,
             workers,
             16 * workers,

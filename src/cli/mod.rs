@@ -1,5 +1,8 @@
 //! Pieces shared by the two binaries: finding the index, running `main` with exit codes.
 
+pub mod docs;
+pub mod progress;
+
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -12,7 +15,7 @@ pub const DEFAULT_INDEX: &str = "index";
 /// them to exit status 1, or 2 for usage errors. A closed stdout pipe is a normal end. A
 /// panic is reported as an internal error with status 1, never Rust's 101.
 pub fn run(name: &str, body: impl FnOnce() -> anyhow::Result<ExitCode>) -> ExitCode {
-    match crate::damage::catch(body) {
+    match crate::index::damage::catch(body) {
         Ok(code) => code,
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {

@@ -2,7 +2,7 @@
 //! last run, and delete the passages of articles that are gone.
 //!
 //! The index's [`Manifest`] says which articles it holds and a hash of each; the corpus is
-//! streamed and hashed (files whose size and mtime the stat cache ([`crate::statcache`]) vouches for are not even
+//! streamed and hashed (files whose size and mtime the stat cache ([`crate::index::statcache`]) vouches for are not even
 //! read), compared with it, and only the difference is written, in one commit that also
 //! records the new manifest and stat cache. Anything that changes how *every*
 //! article is indexed (schema, gazetteer, boilerplate rules, passage size, Talash version)
@@ -15,7 +15,6 @@
 //! stored field norms, which are exact only for fields of up to about 40 tokens; see
 //! docs/BENCHMARKS.md for how far scores can drift, and `talash-index --full` for exact ones.
 
-use std::path::PathBuf;
 use std::time::{Instant, SystemTime};
 
 use anyhow::{Context, Result};
@@ -24,29 +23,19 @@ use tantivy::indexer::NoMergePolicy;
 use tantivy::schema::Schema;
 use tantivy::{Index, IndexWriter, Term};
 
-use crate::corpus::InputError;
-use crate::index::{
-    FORMAT_VERSION, IndexMeta, IndexOptions, IndexSummary, RunKind, commit, lock_error,
-    schema_json, talash_format,
+use crate::index::commit::commit;
+use crate::index::ingest::{Context as Ingest, Prepared, Sink, Streamed, Walked};
+use crate::index::manifest::{Entry, Manifest};
+use crate::index::meta::{
+    ChangeCounts, FORMAT_VERSION, IndexMeta, IndexOptions, IndexSummary, RunKind, talash_format,
 };
-use crate::ingest::{Context as Ingest, Prepared, Sink, Streamed};
-use crate::manifest::{Entry, Manifest};
+use crate::index::open::schema_json;
+use crate::index::statcache::{CacheWriter, OldCache};
+use crate::index::writer::lock_error;
 use crate::schema::{Config, Fields};
-use crate::statcache::{CacheWriter, FileStat, OldCache};
-
-/// What an incremental run found and did, in articles (and passages written or deleted).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct ChangeCounts {
-    pub added: usize,
-    pub changed: usize,
-    pub removed: usize,
-    pub unchanged: usize,
-    pub passages_added: usize,
-    pub passages_deleted: usize,
-}
 
 /// An existing index that can be updated in place.
-pub struct Base {
+pub(crate) struct Base {
     index: Index,
     meta: IndexMeta,
     manifest: Manifest,
@@ -227,12 +216,11 @@ impl Sink for UpdateSink<'_> {
 /// Brings the index at `opts.dir` up to date with the corpus `files`, writing only the
 /// difference.
 #[allow(clippy::too_many_arguments)]
-pub fn update(
+pub(crate) fn update(
     config: &Config,
     opts: &IndexOptions,
     base: Base,
-    (files, stats): (&[PathBuf], &[Option<FileStat>]),
-    bad: Vec<InputError>,
+    corpus: Walked,
     fields: &Fields,
     started: Instant,
     wall_start: SystemTime,
@@ -250,7 +238,7 @@ pub fn update(
         old: Some(&old),
         max_file_bytes: opts.max_file_bytes,
         keep_going: opts.keep_going,
-        workers: crate::index::workers(opts),
+        workers: crate::index::writer::workers(opts),
         started: wall_start,
     };
     let mut sink = UpdateSink {
@@ -264,14 +252,8 @@ pub fn update(
         counts: ChangeCounts::default(),
     };
     let mut cache = CacheWriter::deferred(&opts.dir, opts.max_file_bytes, old_cache.as_ref());
-    let streamed = crate::ingest::stream(
-        &ctx,
-        (files, stats),
-        bad,
-        old_cache.as_ref(),
-        &mut cache,
-        &mut sink,
-    )?;
+    let streamed =
+        crate::index::ingest::stream(&ctx, corpus, old_cache.as_ref(), &mut cache, &mut sink)?;
     let mut removed: Vec<String> = streamed.seen.unseen().map(str::to_string).collect();
     removed.sort();
     // What the summary needs, apart from the ids seen (which borrow the old manifest).
@@ -307,7 +289,7 @@ pub fn update(
     if let Some(mut writer) = writer {
         let meta = IndexMeta::new(config, outlets, &manifest);
         let names = commit(&mut writer, meta, &manifest, cache, &opts.dir)?;
-        crate::index::remove_stale(&opts.dir, &names);
+        crate::index::commit::remove_stale(&opts.dir, &names);
         compact(&index, &mut writer)?;
         // Merged-away segments stay on disk until collected.
         writer
@@ -325,7 +307,7 @@ pub fn update(
         skipped: bad,
         warnings,
         elapsed: started.elapsed(),
-        index_bytes: crate::index::dir_size(&opts.dir),
+        index_bytes: crate::index::layout::dir_size(&opts.dir),
         run: RunKind::Incremental(counts),
         files: files_found,
         files_read,

@@ -1,31 +1,17 @@
 //! Indexing progress on stderr: a bar when stderr is a terminal, nothing when it is piped.
 
 use std::io::IsTerminal;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-/// What the indexer reports while it works.
-pub trait Progress {
-    /// The corpus is read: this many articles to index.
-    fn start(&self, articles: usize);
-    /// One more article indexed, cut into this many passages.
-    fn article(&self, passages: usize);
-    /// All articles are in; the index is being committed.
-    fn finish(&self);
-}
-
-/// Reports nothing (`--quiet`, a pipe, library use).
-pub struct Silent;
-
-impl Progress for Silent {
-    fn start(&self, _: usize) {}
-    fn article(&self, _: usize) {}
-    fn finish(&self) {}
-}
+use crate::index::progress::{Progress, Silent};
 
 /// An `indicatif` bar: articles done of all, passages so far, rate and ETA.
 pub struct Bar {
     bar: ProgressBar,
+    /// Passages so far: kept here, not parsed back from the bar's message.
+    passages: AtomicU64,
 }
 
 const TEMPLATE: &str =
@@ -44,7 +30,10 @@ impl Bar {
             .progress_chars("█▉▊▋▌▍▎▏ ");
         let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
         bar.set_style(style);
-        Bar { bar }
+        Bar {
+            bar,
+            passages: AtomicU64::new(0),
+        }
     }
 }
 
@@ -57,8 +46,8 @@ impl Progress for Bar {
     }
 
     fn article(&self, passages: usize) {
-        let done: u64 = self.bar.message().parse().unwrap_or(0);
-        self.bar.set_message((done + passages as u64).to_string());
+        let done = self.passages.fetch_add(passages as u64, Ordering::Relaxed) + passages as u64;
+        self.bar.set_message(done.to_string());
         self.bar.inc(1);
     }
 

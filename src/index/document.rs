@@ -1,0 +1,69 @@
+//! Building tantivy documents: the one place a passage becomes a document, and the outlet keys
+//! that both the documents and the `--outlet` filter use.
+
+use tantivy::schema::Facet;
+use tantivy::{TantivyDocument, doc};
+
+use crate::corpus::{Article, Passage};
+use crate::groups::GroupPath;
+use crate::schema::Fields;
+
+/// The facet key of an outlet: case and a leading "The" do not matter ("The Express Tribune" =
+/// "express tribune").
+pub fn outlet_key(name: &str) -> String {
+    let lower = name
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase();
+    let key = lower.strip_prefix("the ").unwrap_or(&lower);
+    key.replace('/', "-")
+}
+
+pub fn outlet_facet(key: &str) -> Facet {
+    Facet::from_path([key])
+}
+
+/// The fields every passage of `article` shares (ids, title, outlet, date, author, kind),
+/// built once per article: the outlet's key and the date's text and facet are not worth
+/// recomputing for each passage. [`passage_doc`] adds a passage's own fields to a clone.
+pub(crate) fn article_doc(fields: &Fields, article: &Article) -> TantivyDocument {
+    let mut d = doc!(
+        fields.article_id => article.id.clone(),
+        fields.title => article.title.clone(),
+    );
+    if let Some(o) = &article.outlet {
+        d.add_facet(fields.outlet, outlet_facet(&outlet_key(o)));
+        d.add_text(fields.outlet_name, o);
+    }
+    if let Some(date) = &article.date {
+        d.add_text(fields.date, date.to_string());
+        d.add_u64(fields.date_start, date.first_day());
+        d.add_u64(fields.date_end, date.last_day());
+        d.add_facet(fields.date_facet, Facet::from_path(date.facet_segments()));
+    }
+    if let Some(a) = &article.author {
+        d.add_text(fields.author, a);
+    }
+    if let Some(k) = &article.kind {
+        d.add_text(fields.kind, k);
+    }
+    d
+}
+
+/// One passage's document: its article's shared fields, then its own.
+pub(crate) fn passage_doc(
+    fields: &Fields,
+    article: &TantivyDocument,
+    passage: Passage,
+    groups: &[GroupPath],
+) -> TantivyDocument {
+    let mut d = article.clone();
+    d.add_text(fields.passage_id, passage.id.to_string());
+    d.add_u64(fields.passage_no, u64::from(passage.id.n()));
+    d.add_text(fields.text, passage.text);
+    for g in groups {
+        d.add_facet(fields.group, g.facet());
+    }
+    d
+}

@@ -1,0 +1,148 @@
+//! What Talash records about an index, and what an indexing run is told and reports.
+//!
+//! Talash's own metadata (format version, the schema, gazetteer and rules used, outlet names)
+//! travels in tantivy's commit payload, so it is written atomically with the documents it
+//! describes: a reader never sees documents from one configuration and metadata from another.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::corpus::InputError;
+use crate::corpus::passage::JsonlUnit;
+use crate::index::manifest::Manifest;
+use crate::schema::{Config, ConfigSources};
+
+/// Bumped whenever an index built by an older Talash cannot be read correctly by this one.
+pub const FORMAT_VERSION: u32 = 3;
+
+/// Talash's record in the commit payload.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct IndexMeta {
+    pub talash_format: u32,
+    pub talash_version: String,
+    pub config: ConfigSources,
+    pub max_words: usize,
+    /// The passage unit of JSONL collections it was built with (absent in indexes built
+    /// before the setting, which cut them into paragraphs).
+    #[serde(default = "paragraph_unit")]
+    pub jsonl: JsonlUnit,
+    /// Outlet facet key → the outlet's name as written in the articles.
+    pub outlets: BTreeMap<String, String>,
+    pub articles: usize,
+    pub passages: usize,
+    /// The article manifest's file name in the index folder (see [`crate::index::manifest`]); absent
+    /// in indexes built before incremental indexing, which are then rebuilt in full.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manifest: Option<String>,
+}
+
+fn paragraph_unit() -> JsonlUnit {
+    JsonlUnit::Paragraph
+}
+
+impl IndexMeta {
+    /// The metadata of an index built with `config` that holds the articles of `manifest`.
+    pub(crate) fn new(
+        config: &Config,
+        outlets: BTreeMap<String, String>,
+        manifest: &Manifest,
+    ) -> IndexMeta {
+        Self::with_counts(config, outlets, manifest.articles(), manifest.passages())
+    }
+
+    /// The metadata of an index built with `config` that holds `articles` articles cut into
+    /// `passages` passages (for an index built without a manifest, as the fuzzing harness does).
+    pub(crate) fn with_counts(
+        config: &Config,
+        outlets: BTreeMap<String, String>,
+        articles: usize,
+        passages: usize,
+    ) -> IndexMeta {
+        IndexMeta {
+            talash_format: FORMAT_VERSION,
+            talash_version: env!("CARGO_PKG_VERSION").to_string(),
+            config: config.sources.clone(),
+            max_words: config.spec.passages.max_words,
+            jsonl: config.spec.passages.jsonl,
+            outlets,
+            articles,
+            passages,
+            manifest: None,
+        }
+    }
+}
+
+/// The Talash format recorded in a commit payload, if the payload is Talash's.
+pub(crate) fn talash_format(payload: &str) -> Option<u32> {
+    #[derive(Deserialize)]
+    struct Version {
+        talash_format: u32,
+    }
+    serde_json::from_str::<Version>(payload)
+        .ok()
+        .map(|v| v.talash_format)
+}
+
+/// How to run the indexer.
+#[derive(Debug, Clone)]
+pub struct IndexOptions {
+    pub corpus: Vec<PathBuf>,
+    pub dir: PathBuf,
+    /// Skip bad files (reporting them) instead of failing the whole run.
+    pub keep_going: bool,
+    /// Writer heap in bytes, shared by the indexing threads.
+    pub memory_bytes: usize,
+    pub threads: usize,
+    /// Largest article file read, in bytes (`--max-file-mb`; default [`corpus::MAX_FILE_BYTES`]).
+    pub max_file_bytes: u64,
+    /// Rebuild every article even when the index could be updated incrementally.
+    pub full: bool,
+}
+
+/// How an indexing run went about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RunKind {
+    /// Every article was indexed into a fresh index, for this reason.
+    Full { reason: String },
+    /// Only the difference from the previous run was written.
+    Incremental(ChangeCounts),
+}
+
+impl Default for RunKind {
+    fn default() -> Self {
+        RunKind::Full {
+            reason: "a new index".into(),
+        }
+    }
+}
+
+/// What an indexing run did.
+#[derive(Debug, Clone, Default)]
+pub struct IndexSummary {
+    pub articles: usize,
+    pub passages: usize,
+    pub per_group: BTreeMap<String, usize>,
+    pub skipped: Vec<InputError>,
+    pub warnings: Vec<String>,
+    pub elapsed: Duration,
+    pub index_bytes: u64,
+    pub run: RunKind,
+    /// Article files in the corpus, and how many of them were read (an update reads only
+    /// files whose size or mtime changed; see [`crate::index::statcache`]).
+    pub files: usize,
+    pub files_read: usize,
+}
+
+/// What an incremental run found and did, in articles (and passages written or deleted).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ChangeCounts {
+    pub added: usize,
+    pub changed: usize,
+    pub removed: usize,
+    pub unchanged: usize,
+    pub passages_added: usize,
+    pub passages_deleted: usize,
+}

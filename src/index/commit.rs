@@ -6,9 +6,10 @@ use std::path::Path;
 use anyhow::Result;
 use tantivy::IndexWriter;
 
+use crate::index::cachewriter::CacheWriter;
 use crate::index::manifest::Manifest;
 use crate::index::meta::IndexMeta;
-use crate::index::statcache::CacheWriter;
+use crate::index::sidefile::{MANIFEST, STAT_CACHE};
 
 /// Commits the writer's changes with Talash's metadata, the article manifest and the stat
 /// cache, which are written into `dir` first, so the one tantivy commit switches all three.
@@ -47,8 +48,8 @@ pub(crate) struct SideFiles {
     caches: Vec<String>,
 }
 
-/// Removes side files of older commits.
+/// Removes side files of older commits (see [`crate::index::sidefile`]).
 pub(crate) fn remove_stale(dir: &Path, keep: &SideFiles) {
-    Manifest::remove_stale(dir, &keep.manifests);
-    CacheWriter::remove_stale(dir, &keep.caches);
+    MANIFEST.remove_stale(dir, &keep.manifests);
+    STAT_CACHE.remove_stale(dir, &keep.caches);
 }

@@ -9,6 +9,7 @@ use tantivy::indexer::UserOperation;
 use tantivy::schema::Schema;
 use tantivy::{Index, IndexWriter};
 
+use crate::index::cachewriter::CacheWriter;
 use crate::index::commit::{SideFiles, commit, remove_stale};
 use crate::index::fresh::FreshDirectory;
 use crate::index::ingest::{Context as Ingest, Prepared, Sink, Walked};
@@ -19,7 +20,6 @@ use crate::index::meta::{
 };
 use crate::index::open::schema_json;
 use crate::index::progress::Progress;
-use crate::index::statcache::CacheWriter;
 use crate::index::writer::{index_settings, lock_error, workers, writer_heap};
 use crate::schema::{Config, Fields};
 

@@ -21,9 +21,11 @@ use xxhash_rust::xxh3::xxh3_128;
 
 use crate::corpus::walk::FileStat;
 use crate::corpus::{self, Article, InputError};
+use crate::index::articlehash::ArticleHash;
+use crate::index::cachewriter::CacheWriter;
 use crate::index::document::{article_doc, outlet_key, passage_doc};
-use crate::index::manifest::{ArticleHash, Manifest};
-use crate::index::statcache::{CacheWriter, Cached, EntryRef, FileEntry, HeldArticle, OldCache};
+use crate::index::manifest::Manifest;
+use crate::index::statcache::{Cached, EntryRef, FileEntry, HeldArticle, OldCache};
 use crate::parallel::ordered_map;
 use crate::schema::{Config, Fields};
 

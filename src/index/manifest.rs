@@ -7,78 +7,26 @@
 //! Where it lives: a side file in the index folder, `talash-articles-<opstamp>.tsv`, named in
 //! the commit payload. The file is written and synced *before* the commit that names it, so the
 //! commit switches documents and manifest at once; older manifests are removed after the
-//! commit. It is not in the payload itself because tantivy parses `meta.json` on every open,
-//! and a 1M-passage index holds some 200k articles (about 10 MB of manifest): that would be
-//! paid by every cold search. It is not read back from stored or fast fields because that
+//! commit (see [`crate::index::sidefile`], which does this for every side file). It is not in
+//! the payload itself because tantivy parses `meta.json` on every open, and a 1M-passage index
+//! holds some 200k articles (about 10 MB of manifest): that would be paid by every cold
+//! search. It is not read back from stored or fast fields because that
 //! means touching every document, while an unchanged re-run should cost little more than
 //! reading the corpus.
 
 use std::collections::HashMap;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{Context, Result, bail};
-use xxhash_rust::xxh3::{Xxh3, xxh3_128};
+use xxhash_rust::xxh3::xxh3_128;
 
-use crate::corpus::Article;
+use crate::index::articlehash::ArticleHash;
+use crate::index::sidefile::{self, DELTA_END, MANIFEST};
 
 const HEADER: &str = "talash-articles 1";
 /// The header of a manifest written as the changes to another (see [`Manifest::write`]).
 const DELTA_HEADER: &str = "talash-articles-delta 1";
-/// A delta is written while the changes since the last whole manifest number at most this
-/// share of it (one in eight); then the whole manifest is written again.
-const DELTA_SHARE: usize = 8;
-/// A delta's last line: without it, a delta cut short at a line break could lose changes.
-const DELTA_END: &str = "end\n";
-const PREFIX: &str = "talash-articles-";
-const SUFFIX: &str = ".tsv";
-
-/// A 128-bit hash of everything in an article that reaches the index (XXH3-128: specified,
-/// so stable across Rust and crate versions; 128 bits make a missed change negligible).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct ArticleHash(u128);
-
-impl ArticleHash {
-    /// Hashes the fields the indexer reads. The destructuring is exhaustive on purpose: a new
-    /// field in [`Article`] does not compile here until someone decides whether it is indexed.
-    pub fn of(article: &Article) -> ArticleHash {
-        let Article {
-            id,
-            title,
-            outlet,
-            date,
-            author,
-            kind,
-            source_note: _, // kept for people, not indexed
-            body,
-            body_line: _, // only for error messages
-            path: _,      // the same article may move or come from a JSONL line
-            warnings: _,
-        } = article;
-        let mut h = Xxh3::new();
-        let date = date.as_ref().map(ToString::to_string);
-        for part in [
-            Some(id.as_str()),
-            Some(title.as_str()),
-            outlet.as_deref(),
-            date.as_deref(),
-            author.as_deref(),
-            kind.as_deref(),
-            Some(body.as_str()),
-        ] {
-            // Length-prefixed, with absent distinct from empty, so fields cannot run together.
-            match part {
-                None => h.update(&[0]),
-                Some(s) => {
-                    h.update(&[1]);
-                    h.update(&(s.len() as u64).to_le_bytes());
-                    h.update(s.as_bytes());
-                }
-            }
-        }
-        ArticleHash(h.digest128())
-    }
-}
 
 /// What the index holds of one article.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -306,17 +254,6 @@ impl Manifest {
         })
     }
 
-    /// The file name of the manifest written with the commit of `opstamp`.
-    pub fn file_name(opstamp: u64) -> String {
-        format!("{PREFIX}{opstamp}{SUFFIX}")
-    }
-
-    fn is_manifest_name(name: &str) -> bool {
-        name.strip_prefix(PREFIX)
-            .and_then(|r| r.strip_suffix(SUFFIX))
-            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
-    }
-
     /// Reads a manifest (a whole one, or the changes to one); any damage is an error (the
     /// caller then rebuilds in full).
     pub fn read(path: &Path) -> Result<Manifest> {
@@ -340,7 +277,7 @@ impl Manifest {
         let base_name = first
             .strip_prefix(DELTA_HEADER)
             .and_then(|r| r.strip_prefix('\t'))
-            .filter(|n| Self::is_manifest_name(n))
+            .filter(|n| MANIFEST.is_name(n))
             .context("its header names no manifest")?;
         let dir = path.parent().unwrap_or(Path::new("."));
         let base = dir.join(base_name);
@@ -438,30 +375,20 @@ impl Manifest {
         })
     }
 
-    /// Writes the manifest for the commit of `opstamp` into `dir`, durably (written to a
-    /// temporary name, synced, renamed). Returns its file name, and the name of the whole
-    /// manifest it changes when it is written as a delta: an update that changes a few
-    /// articles of 180k writes those few lines, not 9 MB, until the changes since the whole
-    /// manifest was written reach [`DELTA_SHARE`]. A whole manifest copies the lines of
-    /// articles that did not change as they were.
+    /// Writes the manifest for the commit of `opstamp` into `dir`, durably (see
+    /// [`sidefile::MANIFEST`]). Returns its file name, and the name of the whole manifest it
+    /// changes when it is written as a delta: an update that changes a few articles of 180k
+    /// writes those few lines, not 9 MB, while [`sidefile::delta_pays`]. A whole manifest
+    /// copies the lines of articles that did not change as they were.
     pub fn write(&self, dir: &Path, opstamp: u64) -> Result<(String, Option<String>)> {
-        let name = Self::file_name(opstamp);
-        let tmp = dir.join(format!(".{name}.tmp"));
-        let delta = self
-            .base_name
-            .as_ref()
-            .filter(|b| **b != name && self.changes.len() * DELTA_SHARE <= self.base.len());
+        let name = MANIFEST.file_name(opstamp);
+        let delta = (self.base_name.as_ref())
+            .filter(|b| sidefile::delta_pays(b, &name, self.changes.len(), self.base.len()));
         let out = match delta {
             Some(base) => self.delta_text(base),
             None => self.whole_text(),
         };
-        let write = || -> std::io::Result<()> {
-            let mut f = std::fs::File::create(&tmp)?;
-            f.write_all(out.as_bytes())?;
-            f.sync_all()?;
-            std::fs::rename(&tmp, dir.join(&name))
-        };
-        write().with_context(|| format!("cannot write the article manifest {}", tmp.display()))?;
+        let (name, ()) = MANIFEST.write(dir, opstamp, |f| f.write_all(out.as_bytes()))?;
         Ok((name, delta.cloned()))
     }
 
@@ -490,24 +417,6 @@ impl Manifest {
         }
         out.push_str(DELTA_END);
         out
-    }
-
-    /// Removes manifests other than those in `keep` (the last commit's, and the whole one it
-    /// changes): older commits', or one written by a run that died before its commit.
-    /// Failing to remove one is harmless, so errors are ignored.
-    pub fn remove_stale(dir: &Path, keep: &[String]) {
-        remove_files_named(dir, |name| {
-            let tmp = name
-                .strip_prefix('.')
-                .and_then(|n| n.strip_suffix(".tmp"))
-                .is_some_and(Self::is_manifest_name);
-            !keep.iter().any(|k| k == name) && (Self::is_manifest_name(name) || tmp)
-        });
-    }
-
-    /// The path of a manifest named in a payload, refusing names that are not manifests'.
-    pub fn path_in(dir: &Path, name: &str) -> Option<PathBuf> {
-        Self::is_manifest_name(name).then(|| dir.join(name))
     }
 }
 
@@ -549,70 +458,13 @@ impl PartialEq for Manifest {
 
 impl Eq for Manifest {}
 
-/// Removes the files directly in `dir` whose names `stale` picks. For side files of old
-/// commits: failing to remove one is harmless, so errors are ignored.
-pub(crate) fn remove_files_named(dir: &Path, stale: impl Fn(&str) -> bool) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        if stale(&entry.file_name().to_string_lossy()) {
-            let _ = std::fs::remove_file(entry.path());
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::corpus::Article;
 
     fn article(front: &str, body: &str) -> Article {
         Article::parse(&format!("+++\n{front}\n+++\n{body}"), Path::new("x.md")).unwrap()
-    }
-
-    #[test]
-    fn hash_covers_indexed_fields_only() {
-        let base = article("id = \"a\"\ntitle = \"T\"\ndate = 2024-05-01", "Body.\n");
-        let h = ArticleHash::of(&base);
-        let changed = [
-            article("id = \"b\"\ntitle = \"T\"\ndate = 2024-05-01", "Body.\n"),
-            article("id = \"a\"\ntitle = \"U\"\ndate = 2024-05-01", "Body.\n"),
-            article("id = \"a\"\ntitle = \"T\"\ndate = 2024-05-02", "Body.\n"),
-            article("id = \"a\"\ntitle = \"T\"\ndate = \"2024-05\"", "Body.\n"),
-            article("id = \"a\"\ntitle = \"T\"\ndate = 2024-05-01", "Body!\n"),
-            article(
-                "id = \"a\"\ntitle = \"T\"\ndate = 2024-05-01\nauthor = \"X\"",
-                "Body.\n",
-            ),
-            article(
-                "id = \"a\"\ntitle = \"T\"\ndate = 2024-05-01\nkind = \"news\"",
-                "Body.\n",
-            ),
-            article(
-                "id = \"a\"\ntitle = \"T\"\ndate = 2024-05-01\noutlet = \"O\"",
-                "Body.\n",
-            ),
-        ];
-        for c in &changed {
-            assert_ne!(ArticleHash::of(c), h, "{c:?}");
-        }
-        let mut moved = base.clone();
-        moved.path = PathBuf::from("elsewhere/y.md");
-        moved.source_note = Some("a note".into());
-        assert_eq!(ArticleHash::of(&moved), h);
-    }
-
-    #[test]
-    fn absent_and_empty_fields_differ_and_fields_do_not_run_together() {
-        let mut a = article("id = \"a\"\ntitle = \"T\"", "x\n");
-        let mut b = a.clone();
-        a.author = None;
-        b.author = Some(String::new());
-        assert_ne!(ArticleHash::of(&a), ArticleHash::of(&b));
-        let mut c = a.clone();
-        c.title = "Tx".into();
-        c.body = "\n".into();
-        assert_ne!(ArticleHash::of(&a), ArticleHash::of(&c));
     }
 
     #[test]
@@ -639,10 +491,10 @@ mod tests {
         assert_eq!(base, None, "a new manifest is written whole");
         assert_eq!(name, "talash-articles-9.tsv");
         std::fs::write(dir.path().join("meta.json"), "{}").unwrap();
-        let back = Manifest::read(&Manifest::path_in(dir.path(), &name).unwrap()).unwrap();
+        let back = Manifest::read(&MANIFEST.path_in(dir.path(), &name).unwrap()).unwrap();
         assert_eq!(back, m);
         assert_eq!((back.articles(), back.passages()), (2, 4));
-        Manifest::remove_stale(dir.path(), std::slice::from_ref(&name));
+        MANIFEST.remove_stale(dir.path(), std::slice::from_ref(&name));
         assert!(!dir.path().join(old).exists());
         assert!(dir.path().join(&name).exists());
         assert!(dir.path().join("meta.json").exists());
@@ -660,8 +512,12 @@ mod tests {
         ] {
             assert!(Manifest::parse(text.to_string()).is_err(), "{text:?}");
         }
-        assert!(Manifest::path_in(Path::new("/i"), "../meta.json").is_none());
-        assert!(Manifest::path_in(Path::new("/i"), "talash-articles-.tsv").is_none());
+        assert!(MANIFEST.path_in(Path::new("/i"), "../meta.json").is_none());
+        assert!(
+            MANIFEST
+                .path_in(Path::new("/i"), "talash-articles-.tsv")
+                .is_none()
+        );
     }
 
     #[test]
@@ -783,7 +639,7 @@ mod tests {
         let (delta2, base) = m.write(d, 3).unwrap();
         assert_eq!(base.as_deref(), Some(whole.as_str()));
         assert_eq!(read(&delta2), m);
-        Manifest::remove_stale(d, &[delta2.clone(), whole.clone()]);
+        MANIFEST.remove_stale(d, &[delta2.clone(), whole.clone()]);
         assert!(!d.join(&delta).exists() && d.join(&whole).exists());
         // Changes beyond one in eight: whole again.
         let mut m = read(&delta2);

@@ -4,6 +4,8 @@
 //! builds it anew ([`full`]); both stream the corpus through [`ingest`] and commit through
 //! [`commit`]. See docs/ARCHITECTURE.md for the data path and the files of an index folder.
 
+pub mod articlehash;
+pub mod cachewriter;
 pub mod commit;
 pub mod damage;
 pub mod document;
@@ -19,6 +21,7 @@ pub mod progress;
 pub mod readonly;
 pub mod recover;
 pub mod run;
+pub mod sidefile;
 pub mod statcache;
 pub mod update;
 pub mod writer;

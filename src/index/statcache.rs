@@ -10,31 +10,25 @@
 //!
 //! It is a side file `talash-files-<opstamp>.tsv` in the index folder, written and synced
 //! before the commit, exactly like the manifest `talash-articles-<opstamp>.tsv` that the commit
-//! payload names (the same opstamp names both), so both switch together. Files are listed in
-//! corpus order (the order discovery sorts them in), so a run reads the old cache as a stream,
-//! in step with the corpus, and writes the new one as a stream: memory stays flat at any size.
+//! payload names (the same opstamp names both), so both switch together (see
+//! [`crate::index::sidefile`]). This file holds its format and reads it; the cache writer
+//! writes it. Files are listed in corpus order (the order discovery sorts them in), so a run
+//! reads the old cache as a stream, in step with the corpus, and writes the new one as a
+//! stream: memory stays flat at any size.
 //! Paths are as given on the command line, so the cache records the working folder, and its
 //! relative paths are not trusted from another one.
 
-use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::ops::Range;
+use std::path::Path;
 use std::sync::Arc;
 
-use anyhow::{Context, Result};
-
 use crate::corpus::walk::FileStat;
+use crate::index::sidefile::{DELTA_END, MANIFEST, STAT_CACHE};
 
-const PREFIX: &str = "talash-files-";
-const SUFFIX: &str = ".tsv";
-const HEADER: &str = "talash-files 1";
-const PARTIAL: &str = ".talash-files.partial";
-/// The header of a cache written as the changes to another (see [`CacheWriter::finish`]).
-const DELTA_HEADER: &str = "talash-files-delta 1";
-/// A delta is written while the files changed since the last whole cache number at most this
-/// share of it (one in eight); then the whole cache is written again.
-const DELTA_SHARE: usize = 8;
-/// A delta's last line: without it, a delta cut short at a line break could lose removals.
-const DELTA_END: &str = "end\n";
+pub(crate) const HEADER: &str = "talash-files 1";
+/// The header of a cache written as the changes to another: its entries that are not the
+/// whole cache's, then an `R` line for each of the whole cache's entries it drops.
+pub(crate) const DELTA_HEADER: &str = "talash-files-delta 1";
 
 /// One article a file held: its id, and its line in a JSONL collection (for error messages).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,7 +46,7 @@ pub struct FileEntry {
 
 /// The settings a cache is only valid under (the file size limit), and the working folder its
 /// relative paths are relative to.
-fn header(max_file_bytes: u64) -> Option<String> {
+pub(crate) fn header(max_file_bytes: u64) -> Option<String> {
     Some(format!("{HEADER}\t{max_file_bytes}\t{}", cwd()?))
 }
 
@@ -61,23 +55,33 @@ fn cwd() -> Option<String> {
     cwd.to_str().filter(|c| clean(c)).map(str::to_string)
 }
 
-fn clean(s: &str) -> bool {
+pub(crate) fn clean(s: &str) -> bool {
     !s.contains(['\t', '\n', '\r'])
 }
 
-/// The texts of the cache files read, shared with the [`CacheWriter`] that copies from them.
-struct Texts {
+/// The texts of the cache files read, shared with the cache writer that copies from them.
+pub(crate) struct Texts {
     /// The whole cache (header line included), its name, and its entries.
-    whole: String,
-    whole_name: String,
+    pub(crate) whole: String,
+    pub(crate) whole_name: String,
     whole_files: Vec<CachedFile>,
-    /// The delta on it (see [`CacheWriter::finish`]), empty if none.
-    delta: String,
+    /// The delta on it (see [`DELTA_HEADER`]), empty if none.
+    pub(crate) delta: String,
 }
 
 impl Texts {
+    /// How many entries the whole cache holds.
+    pub(crate) fn whole_len(&self) -> usize {
+        self.whole_files.len()
+    }
+
+    /// The path of the whole cache's entry `n`.
+    pub(crate) fn whole_path(&self, n: usize) -> Option<&str> {
+        Some(self.whole_files.get(n)?.path(&self.whole))
+    }
+
     /// The settings part of the whole cache's header (size limit and working folder).
-    fn settings(&self) -> &str {
+    pub(crate) fn settings(&self) -> &str {
         let first = self.whole.split_once('\n').map_or("", |(f, _)| f);
         first
             .strip_prefix(HEADER)
@@ -100,7 +104,7 @@ pub struct OldCache {
 
 /// Where a file's entry is: the whole cache's entry `n`, or the delta's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Slot {
+pub(crate) enum Slot {
     Whole(u32),
     Delta(u32),
 }
@@ -155,6 +159,21 @@ impl<'a> Cached<'a> {
         self.lines().filter_map(|l| l.strip_prefix("O\t"))
     }
 
+    /// Which cache text its entry is in, and where (for a writer that copies it).
+    pub(crate) fn span(&self) -> (Slot, Range<usize>) {
+        (self.slot, self.file.start..self.file.end)
+    }
+
+    /// Its whole entry, as cache text.
+    pub(crate) fn bytes(&self) -> &'a [u8] {
+        &self.text().as_bytes()[self.file.start..self.file.end]
+    }
+
+    /// Whether it comes from the cache read into `texts`.
+    pub(crate) fn is_from(&self, texts: &Arc<Texts>) -> bool {
+        Arc::ptr_eq(texts, &self.cache.texts)
+    }
+
     fn text(&self) -> &'a str {
         match self.slot {
             Slot::Whole(_) => &self.cache.texts.whole,
@@ -184,16 +203,13 @@ impl OldCache {
     /// whole cache where it is found, which only means more files are read; a damaged delta
     /// makes the cache unusable (its whole cache alone would vouch for files it removed).
     pub fn open(dir: &Path, manifest: &str, max_file_bytes: u64) -> Option<OldCache> {
-        let opstamp = manifest
-            .strip_prefix("talash-articles-")?
-            .strip_suffix(".tsv")?;
-        let name = file_name_of(opstamp)?;
+        let name = STAT_CACHE.beside(MANIFEST, manifest)?;
         let text = std::fs::read_to_string(dir.join(&name)).ok()?;
         let (first, _) = text.split_once('\n')?;
         let (whole, whole_name, delta) = match first.strip_prefix(DELTA_HEADER) {
             Some(rest) => {
                 let (settings, whole_name) = rest.strip_prefix('\t')?.rsplit_once('\t')?;
-                let whole_name = is_cache_name(whole_name).then_some(whole_name)?;
+                let whole_name = STAT_CACHE.is_name(whole_name).then_some(whole_name)?;
                 let whole = std::fs::read_to_string(dir.join(whole_name)).ok()?;
                 let (whole_first, _) = whole.split_once('\n')?;
                 if whole_first.strip_prefix(HEADER)?.strip_prefix('\t')? != settings {
@@ -278,6 +294,11 @@ impl OldCache {
         }
         files.extend(open);
         (files, at)
+    }
+
+    /// Its texts, for the cache writer that copies its entries.
+    pub(crate) fn texts(&self) -> Arc<Texts> {
+        self.texts.clone()
     }
 
     /// How many files it vouches for.
@@ -400,239 +421,9 @@ fn file_line(rest: &str) -> Option<(FileStat, usize)> {
     Some((FileStat { size, mtime_ns }, path.len()))
 }
 
-/// The new cache: written as the corpus streams by into a partial file in the index folder
-/// (a full build), or, for an update, kept as pieces (mostly spans of the old cache, copied as
-/// they were) and written only if the update commits; [`CacheWriter::finish`] names it for
-/// its commit.
-pub struct CacheWriter {
-    out: Out,
-    dir: PathBuf,
-}
-
-enum Out {
-    /// Written as it goes; `None` once it cannot be.
-    Stream(Option<BufWriter<std::fs::File>>),
-    /// Spans of the old cache's texts and of `new`, in order; written by `finish`.
-    Pieces(Box<Pieces>),
-}
-
-struct Pieces {
-    header: Option<String>,
-    old: Option<Arc<Texts>>,
-    pieces: Vec<Piece>,
-    new: String,
-    /// Which of the old whole cache's entries are kept as they were.
-    kept: Vec<bool>,
-    /// Entries that are not the old whole cache's (from its delta, or new).
-    fresh: usize,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Piece {
-    Whole(std::ops::Range<usize>),
-    Delta(std::ops::Range<usize>),
-    New(std::ops::Range<usize>),
-}
-
-impl CacheWriter {
-    /// Starts the cache in `dir`. If it cannot be written (or the working folder's name is
-    /// odd), the run goes on and writes an empty cache at the end.
-    pub fn create(dir: &Path, max_file_bytes: u64) -> CacheWriter {
-        let out = header(max_file_bytes).and_then(|h| {
-            let mut f = BufWriter::new(std::fs::File::create(dir.join(PARTIAL)).ok()?);
-            writeln!(f, "{h}").ok()?;
-            Some(f)
-        });
-        CacheWriter {
-            out: Out::Stream(out),
-            dir: dir.to_path_buf(),
-        }
-    }
-
-    /// Starts the cache of an update, which writes nothing unless it commits, from the old
-    /// cache `old` (whose entries it copies).
-    pub fn deferred(dir: &Path, max_file_bytes: u64, old: Option<&OldCache>) -> CacheWriter {
-        let pieces = Pieces {
-            header: header(max_file_bytes),
-            old: old.map(|o| o.texts.clone()),
-            pieces: Vec::new(),
-            new: String::new(),
-            kept: vec![false; old.map_or(0, |o| o.texts.whole_files.len())],
-            fresh: 0,
-        };
-        CacheWriter {
-            out: Out::Pieces(Box::new(pieces)),
-            dir: dir.to_path_buf(),
-        }
-    }
-
-    /// Records a file the old cache vouched for, unchanged (calls in corpus order).
-    pub fn keep(&mut self, cached: &Cached) {
-        let f = cached.file;
-        match &mut self.out {
-            Out::Stream(out) => {
-                if let Some(o) = out.as_mut()
-                    && o.write_all(&cached.text().as_bytes()[f.start..f.end])
-                        .is_err()
-                {
-                    *out = None;
-                }
-            }
-            Out::Pieces(p) => {
-                if !p
-                    .old
-                    .as_ref()
-                    .is_some_and(|o| Arc::ptr_eq(o, &cached.cache.texts))
-                {
-                    // Not the old cache it started from: left out (the file is read next time).
-                    return;
-                }
-                match cached.slot {
-                    Slot::Whole(n) => {
-                        if let Some(k) = p.kept.get_mut(n as usize) {
-                            *k = true;
-                        }
-                        push_piece(&mut p.pieces, Piece::Whole(f.start..f.end));
-                    }
-                    Slot::Delta(_) => {
-                        p.fresh += 1;
-                        push_piece(&mut p.pieces, Piece::Delta(f.start..f.end));
-                    }
-                }
-            }
-        }
-    }
-
-    /// Records a file (calls in corpus order). Files whose path, ids or outlets hold a tab or
-    /// line break are left out: they are simply read on every run.
-    pub fn add(&mut self, path: &Path, entry: &FileEntry) {
-        let Some(p) = path.to_str().filter(|p| clean(p)) else {
-            return;
-        };
-        if !entry.outlets.iter().all(|o| clean(o)) || !entry.articles.iter().all(|a| clean(&a.0)) {
-            return;
-        }
-        let text = entry_text(p, entry);
-        match &mut self.out {
-            Out::Stream(out) => {
-                if let Some(o) = out.as_mut()
-                    && o.write_all(text.as_bytes()).is_err()
-                {
-                    *out = None;
-                }
-            }
-            Out::Pieces(p) => {
-                let start = p.new.len();
-                p.new.push_str(&text);
-                p.fresh += 1;
-                push_piece(&mut p.pieces, Piece::New(start..p.new.len()));
-            }
-        }
-    }
-
-    /// Writes the cache out durably under the name for the commit of `opstamp`; returns its
-    /// name, and that of the whole cache it changes when written as a delta.
-    ///
-    /// An update that changes a few files of 180k writes a delta: the entries that are not
-    /// the whole cache's, then an `R` line for each of the whole cache's entries dropped,
-    /// instead of 20 MB. Once the changes since the whole cache reach one in
-    /// [`DELTA_SHARE`], the whole cache is written again.
-    pub fn finish(self, opstamp: u64) -> Result<(String, Option<String>)> {
-        let name = format!("{PREFIX}{opstamp}{SUFFIX}");
-        let partial = self.dir.join(PARTIAL);
-        let mut delta_of = None;
-        let done = || -> std::io::Result<()> {
-            let mut out = match self.out {
-                Out::Stream(Some(out)) => out,
-                Out::Pieces(p) if p.header.is_some() => {
-                    let mut f = BufWriter::new(std::fs::File::create(&partial)?);
-                    delta_of = p.write(&mut f, &name)?;
-                    f
-                }
-                _ => {
-                    // Could not be written as it went: an empty, valid-but-unusable cache.
-                    let mut f = BufWriter::new(std::fs::File::create(&partial)?);
-                    writeln!(f, "{HEADER}\t-")?;
-                    f
-                }
-            };
-            out.flush()?;
-            out.get_ref().sync_all()?;
-            std::fs::rename(&partial, self.dir.join(&name))
-        };
-        done().with_context(|| format!("cannot write the stat cache {}", partial.display()))?;
-        Ok((name, delta_of))
-    }
-
-    /// Removes caches other than those in `keep`, and a partial one. Errors are harmless and
-    /// ignored.
-    pub fn remove_stale(dir: &Path, keep: &[String]) {
-        crate::index::manifest::remove_files_named(dir, |name| {
-            !keep.iter().any(|k| k == name) && (is_cache_name(name) || name == PARTIAL)
-        });
-    }
-}
-
-impl Pieces {
-    /// Writes the cache (to be named `name`) as a delta on the old whole cache when that is
-    /// worth it, else whole; returns the whole cache's name for a delta.
-    fn write(&self, f: &mut impl Write, name: &str) -> std::io::Result<Option<String>> {
-        let header = self.header.as_deref().unwrap_or(HEADER);
-        let settings = header
-            .strip_prefix(HEADER)
-            .and_then(|r| r.strip_prefix('\t'))
-            .unwrap_or("");
-        let dropped = self.kept.iter().filter(|k| !**k).count();
-        let delta_on = self.old.as_ref().filter(|o| {
-            o.whole_name != name
-                && o.settings() == settings
-                && (self.fresh + dropped) * DELTA_SHARE <= o.whole_files.len()
-        });
-        let bytes = |piece: &Piece| -> &[u8] {
-            let old = self.old.as_deref();
-            match piece {
-                Piece::Whole(r) => old.map_or(&[][..], |o| &o.whole.as_bytes()[r.clone()]),
-                Piece::Delta(r) => old.map_or(&[][..], |o| &o.delta.as_bytes()[r.clone()]),
-                Piece::New(r) => &self.new.as_bytes()[r.clone()],
-            }
-        };
-        let Some(old) = delta_on else {
-            writeln!(f, "{header}")?;
-            for piece in &self.pieces {
-                f.write_all(bytes(piece))?;
-            }
-            return Ok(None);
-        };
-        writeln!(f, "{DELTA_HEADER}\t{settings}\t{}", old.whole_name)?;
-        for piece in self.pieces.iter().filter(|p| !matches!(p, Piece::Whole(_))) {
-            f.write_all(bytes(piece))?;
-        }
-        for (entry, _) in old.whole_files.iter().zip(&self.kept).filter(|(_, k)| !**k) {
-            writeln!(f, "R\t{}", entry.path(&old.whole))?;
-        }
-        f.write_all(DELTA_END.as_bytes())?;
-        Ok(Some(old.whole_name.clone()))
-    }
-}
-
-/// Appends `piece`, joined to the last one when it continues it (an update that changes one
-/// file keeps the old cache in two pieces).
-fn push_piece(pieces: &mut Vec<Piece>, piece: Piece) {
-    match (pieces.last_mut(), &piece) {
-        (Some(Piece::Whole(last)), Piece::Whole(r))
-        | (Some(Piece::Delta(last)), Piece::Delta(r))
-        | (Some(Piece::New(last)), Piece::New(r))
-            if last.end == r.start =>
-        {
-            last.end = r.end;
-        }
-        _ => pieces.push(piece),
-    }
-}
-
 /// A file's entry as cache text (pieces pushed, not formatted: this runs for every file of a
 /// full build).
-fn entry_text(path: &str, entry: &FileEntry) -> String {
+pub(crate) fn entry_text(path: &str, entry: &FileEntry) -> String {
     let mut text = String::with_capacity(64 + path.len());
     text.push_str("F\t");
     text.push_str(&entry.stat.size.to_string());
@@ -658,20 +449,10 @@ fn entry_text(path: &str, entry: &FileEntry) -> String {
     text
 }
 
-fn is_cache_name(name: &str) -> bool {
-    name.strip_prefix(PREFIX)
-        .and_then(|r| r.strip_suffix(SUFFIX))
-        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
-}
-
-fn file_name_of(opstamp: &str) -> Option<String> {
-    let name = format!("{PREFIX}{opstamp}{SUFFIX}");
-    is_cache_name(&name).then_some(name)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::index::cachewriter::CacheWriter;
     use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
     fn entry(size: u64, ids: &[&str]) -> FileEntry {
@@ -712,7 +493,7 @@ mod tests {
         let w = CacheWriter::create(dir.path(), 7);
         let name = w.finish(2).unwrap().0;
         assert_eq!(name, "talash-files-2.tsv");
-        CacheWriter::remove_stale(dir.path(), std::slice::from_ref(&old));
+        STAT_CACHE.remove_stale(dir.path(), std::slice::from_ref(&old));
         assert!(!dir.path().join(&name).exists());
         let r = OldCache::open(dir.path(), "talash-articles-1.tsv", 7).unwrap();
         assert_eq!(r.len(), 2);
@@ -754,7 +535,10 @@ mod tests {
         w.keep(&old.find(&mut at, Path::new("c.md")).unwrap());
         // d.md is gone; e.md is new.
         w.add(Path::new("e.md"), &entry(5, &["e"]));
-        assert!(!dir.path().join(PARTIAL).exists(), "nothing written yet");
+        assert!(
+            !dir.path().join(".talash-files.partial").exists(),
+            "nothing written yet"
+        );
         w.finish(2).unwrap();
         let new = OldCache::open(dir.path(), "talash-articles-2.tsv", 7).unwrap();
         let mut at = 0;

@@ -23,6 +23,7 @@ use tantivy::indexer::NoMergePolicy;
 use tantivy::schema::Schema;
 use tantivy::{Index, IndexWriter, Term};
 
+use crate::index::cachewriter::CacheWriter;
 use crate::index::commit::commit;
 use crate::index::ingest::{Context as Ingest, Prepared, Sink, Streamed, Walked};
 use crate::index::manifest::{Entry, Manifest};
@@ -30,7 +31,8 @@ use crate::index::meta::{
     ChangeCounts, FORMAT_VERSION, IndexMeta, IndexOptions, IndexSummary, RunKind, talash_format,
 };
 use crate::index::open::schema_json;
-use crate::index::statcache::{CacheWriter, OldCache};
+use crate::index::sidefile::MANIFEST;
+use crate::index::statcache::OldCache;
 use crate::index::writer::lock_error;
 use crate::schema::{Config, Fields};
 
@@ -85,7 +87,8 @@ impl Base {
             .manifest
             .as_deref()
             .ok_or("the index has no article manifest (built by an older Talash)")?;
-        let path = Manifest::path_in(dir, name)
+        let path = MANIFEST
+            .path_in(dir, name)
             .ok_or_else(|| format!("the index names an invalid manifest {name:?}"))?;
         let manifest = Manifest::read(&path).map_err(|e| format!("{e:#}"))?;
         let cache = OldCache::open(dir, name, opts.max_file_bytes);

@@ -12,13 +12,14 @@ use tantivy::{Index, IndexWriter};
 use crate::index::cachewriter::CacheWriter;
 use crate::index::commit::{SideFiles, commit, remove_stale};
 use crate::index::fresh::FreshDirectory;
-use crate::index::ingest::{Context as Ingest, Prepared, Sink, Walked};
+use crate::index::ingest::{Sink, Walked};
 use crate::index::layout::{dir_size, sibling};
 use crate::index::manifest::{Entry, Manifest};
 use crate::index::meta::{
     FORMAT_VERSION, IndexMeta, IndexOptions, IndexSummary, RunKind, talash_format,
 };
 use crate::index::open::schema_json;
+use crate::index::prepare::{Context as Ingest, Prepared};
 use crate::index::progress::Progress;
 use crate::index::writer::{index_settings, lock_error, workers, writer_heap};
 use crate::schema::{Config, Fields};

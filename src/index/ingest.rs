@@ -8,26 +8,28 @@
 //! are only committed at the end, nothing of a failed run is ever committed. A read error wins
 //! over a duplicate id found earlier (as when the whole corpus was read before checking ids).
 //!
-//! With a [`StatCache`] from the previous run, files whose size and mtime are unchanged are not
-//! read at all: their articles are taken from the cache (ids) and the manifest (hashes).
+//! With an [`OldCache`] (the stat cache) from the previous run, files whose size and mtime
+//! are unchanged are not read at all: their articles are taken from the cache (ids) and the
+//! manifest (hashes). The preparing of articles is in [`crate::index::prepare`], the
+//! bookkeeping of the ids seen in [`crate::index::seen`].
 
-use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::{Path, PathBuf};
-use std::time::SystemTime;
+use std::collections::{BTreeMap, HashSet};
+use std::path::PathBuf;
 
 use anyhow::Result;
-use tantivy::TantivyDocument;
 use xxhash_rust::xxh3::xxh3_128;
 
 use crate::corpus::walk::FileStat;
-use crate::corpus::{self, Article, InputError};
-use crate::index::articlehash::ArticleHash;
+use crate::corpus::{self, InputError};
 use crate::index::cachewriter::CacheWriter;
-use crate::index::document::{article_doc, outlet_key, passage_doc};
-use crate::index::manifest::Manifest;
+use crate::index::document::outlet_key;
+use crate::index::prepare::{
+    Context, FileRead, LOAD_AHEAD_CHUNKS, LOAD_CHUNK_FILES, LOADING_THREADS, Loaded, Prepared,
+    load_chunk, load_file, read_file,
+};
+use crate::index::seen::{Place, Seen};
 use crate::index::statcache::{Cached, EntryRef, FileEntry, HeldArticle, OldCache};
 use crate::parallel::ordered_map;
-use crate::schema::{Config, Fields};
 
 /// The corpus as the walk found it: the article files in corpus order, each one's stat when
 /// taken (`None` when the walk took none or could not), and the paths it could not read.
@@ -35,100 +37,6 @@ pub(crate) struct Walked<'f> {
     pub files: &'f [PathBuf],
     pub stats: &'f [Option<FileStat>],
     pub bad: Vec<InputError>,
-}
-
-/// What the workers need to prepare an article.
-pub(crate) struct Context<'a> {
-    pub config: &'a Config,
-    pub fields: &'a Fields,
-    /// The previous run's manifest: articles whose hash it holds need no documents.
-    pub old: Option<&'a Manifest>,
-    pub max_file_bytes: u64,
-    pub keep_going: bool,
-    pub workers: usize,
-    /// When the run started (files modified shortly before are not cached).
-    pub started: SystemTime,
-}
-
-/// One article, read and ready to index.
-pub(crate) struct Prepared {
-    pub id: String,
-    pub path: PathBuf,
-    /// Its line in a JSONL collection (which names it in errors).
-    pub line: Option<usize>,
-    pub outlet: Option<String>,
-    pub hash: ArticleHash,
-    pub warnings: Vec<String>,
-    /// Its passages' documents; `None` when the previous index holds this very content.
-    pub docs: Option<Vec<TantivyDocument>>,
-    /// Passages per group, of `docs`.
-    pub groups: Vec<(String, usize)>,
-}
-
-impl Prepared {
-    /// Hashes the article and, unless `old` already holds it, builds its documents.
-    fn of(article: Article, ctx: &Context) -> Prepared {
-        let hash = ArticleHash::of(&article);
-        let indexed = ctx.old.and_then(|m| m.get(&article.id)).map(|e| e.hash);
-        let (docs, groups) = match indexed == Some(hash) {
-            true => (None, Vec::new()),
-            false => {
-                let (docs, groups) = article_docs(ctx.config, ctx.fields, &article);
-                (Some(docs), groups)
-            }
-        };
-        let line = corpus::jsonl::is_jsonl_file(&article.path).then_some(article.body_line);
-        Prepared {
-            line,
-            outlet: article.outlet,
-            hash,
-            warnings: article.warnings,
-            docs,
-            groups,
-            id: article.id,
-            path: article.path,
-        }
-    }
-}
-
-/// An article's passages as documents, with the number of passages per group.
-fn article_docs(
-    config: &Config,
-    fields: &Fields,
-    article: &Article,
-) -> (Vec<TantivyDocument>, Vec<(String, usize)>) {
-    let passages = corpus::passages_for(article, &config.boilerplate, &config.spec.passages);
-    // The title is the same for every passage: tag it once (tagging is per-word work).
-    let title_groups = config.gazetteer.tag(&article.title, "");
-    let mut per_group: BTreeMap<String, usize> = BTreeMap::new();
-    let mut docs = Vec::with_capacity(passages.len());
-    let shared = article_doc(fields, article);
-    for p in passages {
-        let mut groups = config.gazetteer.tag("", &p.text);
-        groups.extend(title_groups.iter().cloned());
-        groups.sort();
-        groups.dedup();
-        for g in &groups {
-            *per_group.entry(g.to_string()).or_default() += 1;
-        }
-        docs.push(passage_doc(fields, &shared, p, &groups));
-    }
-    (docs, per_group.into_iter().collect())
-}
-
-/// Where an article id was first seen: its file (an index into the corpus files), and its
-/// line in a JSONL collection.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Place(usize, Option<usize>);
-
-impl Place {
-    fn show(self, files: &[PathBuf]) -> String {
-        let path = files.get(self.0).map(|p| p.display().to_string());
-        match self.1 {
-            Some(n) => format!("{}:{n}", path.unwrap_or_default()),
-            None => path.unwrap_or_default(),
-        }
-    }
 }
 
 /// Where the accepted articles go (a fresh index, or an update of one).
@@ -154,62 +62,6 @@ pub(crate) struct Streamed<'a> {
     pub files_read: usize,
     /// Every article id taken, with where.
     pub seen: Seen<'a>,
-}
-
-/// Every article id taken so far, with where. Ids the previous manifest holds are marked at
-/// their position in it (no allocation per article: an update at 1M passages meets 180k of
-/// them, and the ids it did not meet are the articles removed); others are kept in a map.
-#[derive(Debug, Default)]
-pub(crate) struct Seen<'a> {
-    old: Option<&'a Manifest>,
-    marks: Vec<Option<Place>>,
-    others: HashMap<String, Place>,
-}
-
-impl<'a> Seen<'a> {
-    fn new(old: Option<&'a Manifest>) -> Seen<'a> {
-        Seen {
-            old,
-            marks: vec![None; old.map_or(0, Manifest::read_len)],
-            others: HashMap::new(),
-        }
-    }
-
-    fn get(&self, id: &str) -> Option<Place> {
-        match self.old.and_then(|m| m.position(id)) {
-            Some(at) => self.marks.get(at).copied().flatten(),
-            None => self.others.get(id).copied(),
-        }
-    }
-
-    fn insert(&mut self, id: &str, place: Place) {
-        match self.old.and_then(|m| m.position(id)) {
-            Some(at) => self.mark(at, place),
-            None => {
-                self.others.insert(id.to_string(), place);
-            }
-        }
-    }
-
-    fn marked(&self, at: usize) -> bool {
-        self.marks.get(at).is_some_and(Option::is_some)
-    }
-
-    fn mark(&mut self, at: usize, place: Place) {
-        if let Some(m) = self.marks.get_mut(at) {
-            *m = Some(place);
-        }
-    }
-
-    /// The previous manifest's ids that were not taken: articles gone from the corpus.
-    pub fn unseen(&self) -> impl Iterator<Item = &'a str> {
-        let old = self.old;
-        self.marks
-            .iter()
-            .enumerate()
-            .filter(|(_, m)| m.is_none())
-            .filter_map(move |(at, _)| old?.id_at(at))
-    }
 }
 
 /// The per-run state of accepting articles in corpus order.
@@ -373,106 +225,27 @@ impl Acceptor<'_, '_> {
     }
 }
 
-/// One file's articles, as a worker leaves them.
-enum FileRead {
-    /// With the file's stat when it was opened.
-    Markdown(Result<Box<Prepared>, InputError>, Option<FileStat>),
-    /// Collections are streamed by the accepting thread (they may be large).
-    Jsonl,
-}
+/// What the stat cache says of a file: `None` when it must be read, else its entry and the
+/// range of its articles' positions (in the previous manifest) in the table [`vouched`]
+/// returns.
+type Vouched = Option<(EntryRef, u32, u32)>;
 
-fn read_file(path: &Path, ctx: &Context) -> FileRead {
-    load_file(path, ctx).prepare(path, ctx)
-}
-
-/// One file as read from disk, before it is parsed and prepared (or already prepared, when
-/// the loading threads also prepare).
-enum Loaded {
-    Text(Result<(String, Option<FileStat>), InputError>),
-    Read(FileRead),
-}
-
-fn load_file(path: &Path, ctx: &Context) -> Loaded {
-    if corpus::jsonl::is_jsonl_file(path) {
-        return Loaded::Read(FileRead::Jsonl);
-    }
-    Loaded::Text(corpus::read_text_with_stat(path, ctx.max_file_bytes))
-}
-
-impl Loaded {
-    /// The bytes of text held, unprepared (a prepared file is alone in its chunk).
-    fn bytes(&self) -> usize {
-        match self {
-            Loaded::Text(Ok((text, _))) => text.len(),
-            Loaded::Text(Err(_)) | Loaded::Read(_) => 0,
-        }
-    }
-
-    fn prepare(self, path: &Path, ctx: &Context) -> FileRead {
-        match self {
-            Loaded::Read(read) => read,
-            Loaded::Text(Err(e)) => FileRead::Markdown(Err(e), None),
-            Loaded::Text(Ok((text, stat))) => FileRead::Markdown(
-                corpus::Article::parse(&text, path).map(|a| Box::new(Prepared::of(a, ctx))),
-                stat,
-            ),
-        }
-    }
-}
-
-/// Threads that read files ahead of the preparing thread when there is only one: reading
-/// mostly waits on the disk, and news corpora are many small files. With a cold cache (this
-/// benchmark machine drops the pages of files left unread for a few seconds) a third of a
-/// 100k-passage corpus came from disk, read one file at a time on the preparing thread. Two
-/// threads did as well as four, and one as well as two.
-const LOADING_THREADS: usize = 2;
-
-/// Files a loading thread reads at a time, so that handing them over costs little (each
-/// hand-off may wake a thread: 100k, 10 alternating builds, 32 files a chunk took 6% less CPU
-/// than 8; 64 and 128 were no better), and chunks read ahead of the preparing thread at most.
-const LOAD_CHUNK_FILES: usize = 32;
-const LOAD_AHEAD_CHUNKS: usize = 8;
-
-/// A loading thread stops reading a chunk once it holds this much (the preparing thread reads
-/// the rest itself), so what is read ahead stays under 8 × (256 KB + one file), whatever the
-/// sizes of the files (a first build does not know them before reading).
-const LOAD_CHUNK_BYTES: usize = 256 * 1024;
-
-/// What a loading thread reads of `chunk`: its first files, up to [`LOAD_CHUNK_BYTES`].
-fn load_chunk(chunk: &[usize], mut load: impl FnMut(usize) -> Loaded) -> Vec<Loaded> {
-    let mut loaded = Vec::with_capacity(chunk.len());
-    let mut bytes = 0;
-    for &i in chunk {
-        if bytes >= LOAD_CHUNK_BYTES {
-            break;
-        }
-        let file = load(i);
-        bytes += file.bytes();
-        loaded.push(file);
-    }
-    loaded
-}
-
-/// Streams the article `files` (sorted, as discovered, with their stats) into `sink`. `bad`
-/// holds the discovery errors (with `keep_going`). `old_cache` is the previous run's stat
-/// cache, if any; the new one goes to `cache`.
-pub(crate) fn stream<'a>(
-    ctx: &Context<'a>,
-    corpus: Walked,
+/// Which files need not be read: those the cache vouches for, with their stats taken by the
+/// walk, before reading (a change while reading then shows next time), and whose articles
+/// the previous manifest all holds. Returns each file's [`Vouched`], and the positions.
+fn vouched(
+    ctx: &Context,
+    files: &[PathBuf],
+    stats: &[Option<FileStat>],
     old_cache: Option<&OldCache>,
-    cache: &mut CacheWriter,
-    sink: &mut dyn Sink,
-) -> Result<Streamed<'a>> {
-    let Walked { files, stats, bad } = corpus;
-    // Which files must be read: those the cache does not vouch for, with their stats taken
-    // by the walk, before reading (a change while reading then shows next time).
+) -> (Vec<Vouched>, Vec<usize>) {
     // First the files whose stat matches, with their ids (numbered in `ids`, hashed in
     // `keys`); then the positions of all those ids in the previous manifest at once (all
     // must be there). Handles and u32 bounds keep the table of every file small: its memory
     // is fresh, and at 1M passages page faults are a good part of an update's system time.
     let mut ids: Vec<&str> = Vec::with_capacity(files.len());
     let mut keys: Vec<(u128, u32)> = Vec::with_capacity(files.len());
-    let mut matching = |i: usize, cursor: &mut usize| -> Option<(EntryRef, u32, u32)> {
+    let mut matching = |i: usize, cursor: &mut usize| -> Vouched {
         let entry = old_cache?.find(cursor, &files[i])?;
         if ctx.old.is_none() || Some(entry.stat()) != stats.get(i).copied().flatten() {
             return None;
@@ -486,8 +259,7 @@ pub(crate) fn stream<'a>(
         Some((entry.handle(), start, u32::try_from(ids.len()).ok()?))
     };
     let mut cursor = 0;
-    let mut cached: Vec<Option<(EntryRef, u32, u32)>> =
-        (0..files.len()).map(|i| matching(i, &mut cursor)).collect();
+    let mut cached: Vec<Vouched> = (0..files.len()).map(|i| matching(i, &mut cursor)).collect();
     let mut positions = vec![usize::MAX; ids.len()];
     if let Some(old) = ctx.old {
         for (n, at) in old.positions(&mut keys, |n| ids[n as usize]) {
@@ -503,6 +275,21 @@ pub(crate) fn stream<'a>(
             *c = None;
         }
     }
+    (cached, positions)
+}
+
+/// Streams the article `files` (sorted, as discovered, with their stats) into `sink`. `bad`
+/// holds the discovery errors (with `keep_going`). `old_cache` is the previous run's stat
+/// cache, if any; the new one goes to `cache`.
+pub(crate) fn stream<'a>(
+    ctx: &Context<'a>,
+    corpus: Walked,
+    old_cache: Option<&OldCache>,
+    cache: &mut CacheWriter,
+    sink: &mut dyn Sink,
+) -> Result<Streamed<'a>> {
+    let Walked { files, stats, bad } = corpus;
+    let (cached, positions) = vouched(ctx, files, stats, old_cache);
     let to_read: Vec<usize> = (0..files.len()).filter(|&i| cached[i].is_none()).collect();
     if !to_read.is_empty() {
         // Compiled (and checked) now: a run that reads no article never compiles them. The
@@ -585,24 +372,4 @@ pub(crate) fn stream<'a>(
         crate::index::recover::refuse_empty_run(&[], &out.bad)?;
     }
     Ok(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_loading_thread_stops_once_it_holds_enough() {
-        let size = |i: usize| if i == 3 { LOAD_CHUNK_BYTES } else { 100 };
-        let text = |i: usize| Loaded::Text(Ok(("x".repeat(size(i)), None)));
-        let chunk: Vec<usize> = (0..LOAD_CHUNK_FILES).collect();
-        assert_eq!(
-            load_chunk(&chunk, text).len(),
-            4,
-            "stops after the large file"
-        );
-        let small: Vec<usize> = (4..LOAD_CHUNK_FILES).collect();
-        assert_eq!(load_chunk(&small, text).len(), small.len());
-        assert!(load_chunk(&[], text).is_empty());
-    }
 }

@@ -25,12 +25,13 @@ use tantivy::{Index, IndexWriter, Term};
 
 use crate::index::cachewriter::CacheWriter;
 use crate::index::commit::commit;
-use crate::index::ingest::{Context as Ingest, Prepared, Sink, Streamed, Walked};
+use crate::index::ingest::{Sink, Streamed, Walked};
 use crate::index::manifest::{Entry, Manifest};
 use crate::index::meta::{
     ChangeCounts, FORMAT_VERSION, IndexMeta, IndexOptions, IndexSummary, RunKind, talash_format,
 };
 use crate::index::open::schema_json;
+use crate::index::prepare::{Context as Ingest, Prepared};
 use crate::index::sidefile::MANIFEST;
 use crate::index::statcache::OldCache;
 use crate::index::writer::lock_error;

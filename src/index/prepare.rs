@@ -1,0 +1,197 @@
+//! Preparing articles, the work of the worker threads: reading a corpus file, parsing it,
+//! hashing each article and, unless the previous index holds that very content, cutting it
+//! into passages, tagging them and building their tantivy documents. Also how files are read
+//! ahead for a single preparing thread. The order articles are then taken in is the
+//! ingest's business.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use tantivy::TantivyDocument;
+
+use crate::corpus::walk::FileStat;
+use crate::corpus::{self, Article, InputError};
+use crate::index::articlehash::ArticleHash;
+use crate::index::document::{article_doc, passage_doc};
+use crate::index::manifest::Manifest;
+use crate::schema::{Config, Fields};
+
+/// What the workers need to prepare an article.
+pub(crate) struct Context<'a> {
+    pub config: &'a Config,
+    pub fields: &'a Fields,
+    /// The previous run's manifest: articles whose hash it holds need no documents.
+    pub old: Option<&'a Manifest>,
+    pub max_file_bytes: u64,
+    pub keep_going: bool,
+    pub workers: usize,
+    /// When the run started (files modified shortly before are not cached).
+    pub started: SystemTime,
+}
+
+/// One article, read and ready to index.
+pub(crate) struct Prepared {
+    pub id: String,
+    pub path: PathBuf,
+    /// Its line in a JSONL collection (which names it in errors).
+    pub line: Option<usize>,
+    pub outlet: Option<String>,
+    pub hash: ArticleHash,
+    pub warnings: Vec<String>,
+    /// Its passages' documents; `None` when the previous index holds this very content.
+    pub docs: Option<Vec<TantivyDocument>>,
+    /// Passages per group, of `docs`.
+    pub groups: Vec<(String, usize)>,
+}
+
+impl Prepared {
+    /// Hashes the article and, unless `old` already holds it, builds its documents.
+    pub(crate) fn of(article: Article, ctx: &Context) -> Prepared {
+        let hash = ArticleHash::of(&article);
+        let indexed = ctx.old.and_then(|m| m.get(&article.id)).map(|e| e.hash);
+        let (docs, groups) = match indexed == Some(hash) {
+            true => (None, Vec::new()),
+            false => {
+                let (docs, groups) = article_docs(ctx.config, ctx.fields, &article);
+                (Some(docs), groups)
+            }
+        };
+        let line = corpus::jsonl::is_jsonl_file(&article.path).then_some(article.body_line);
+        Prepared {
+            line,
+            outlet: article.outlet,
+            hash,
+            warnings: article.warnings,
+            docs,
+            groups,
+            id: article.id,
+            path: article.path,
+        }
+    }
+}
+
+/// An article's passages as documents, with the number of passages per group.
+fn article_docs(
+    config: &Config,
+    fields: &Fields,
+    article: &Article,
+) -> (Vec<TantivyDocument>, Vec<(String, usize)>) {
+    let passages = corpus::passages_for(article, &config.boilerplate, &config.spec.passages);
+    // The title is the same for every passage: tag it once (tagging is per-word work).
+    let title_groups = config.gazetteer.tag(&article.title, "");
+    let mut per_group: BTreeMap<String, usize> = BTreeMap::new();
+    let mut docs = Vec::with_capacity(passages.len());
+    let shared = article_doc(fields, article);
+    for p in passages {
+        let mut groups = config.gazetteer.tag("", &p.text);
+        groups.extend(title_groups.iter().cloned());
+        groups.sort();
+        groups.dedup();
+        for g in &groups {
+            *per_group.entry(g.to_string()).or_default() += 1;
+        }
+        docs.push(passage_doc(fields, &shared, p, &groups));
+    }
+    (docs, per_group.into_iter().collect())
+}
+
+/// One file's articles, as a worker leaves them.
+pub(crate) enum FileRead {
+    /// With the file's stat when it was opened.
+    Markdown(Result<Box<Prepared>, InputError>, Option<FileStat>),
+    /// Collections are streamed by the accepting thread (they may be large).
+    Jsonl,
+}
+
+pub(crate) fn read_file(path: &Path, ctx: &Context) -> FileRead {
+    load_file(path, ctx).prepare(path, ctx)
+}
+
+/// One file as read from disk, before it is parsed and prepared (or already prepared, when
+/// the loading threads also prepare).
+pub(crate) enum Loaded {
+    Text(Result<(String, Option<FileStat>), InputError>),
+    Read(FileRead),
+}
+
+pub(crate) fn load_file(path: &Path, ctx: &Context) -> Loaded {
+    if corpus::jsonl::is_jsonl_file(path) {
+        return Loaded::Read(FileRead::Jsonl);
+    }
+    Loaded::Text(corpus::read_text_with_stat(path, ctx.max_file_bytes))
+}
+
+impl Loaded {
+    /// The bytes of text held, unprepared (a prepared file is alone in its chunk).
+    fn bytes(&self) -> usize {
+        match self {
+            Loaded::Text(Ok((text, _))) => text.len(),
+            Loaded::Text(Err(_)) | Loaded::Read(_) => 0,
+        }
+    }
+
+    pub(crate) fn prepare(self, path: &Path, ctx: &Context) -> FileRead {
+        match self {
+            Loaded::Read(read) => read,
+            Loaded::Text(Err(e)) => FileRead::Markdown(Err(e), None),
+            Loaded::Text(Ok((text, stat))) => FileRead::Markdown(
+                corpus::Article::parse(&text, path).map(|a| Box::new(Prepared::of(a, ctx))),
+                stat,
+            ),
+        }
+    }
+}
+
+/// Threads that read files ahead of the preparing thread when there is only one: reading
+/// mostly waits on the disk, and news corpora are many small files. With a cold cache (this
+/// benchmark machine drops the pages of files left unread for a few seconds) a third of a
+/// 100k-passage corpus came from disk, read one file at a time on the preparing thread. Two
+/// threads did as well as four, and one as well as two.
+pub(crate) const LOADING_THREADS: usize = 2;
+
+/// Files a loading thread reads at a time, so that handing them over costs little (each
+/// hand-off may wake a thread: 100k, 10 alternating builds, 32 files a chunk took 6% less CPU
+/// than 8; 64 and 128 were no better), and chunks read ahead of the preparing thread at most.
+pub(crate) const LOAD_CHUNK_FILES: usize = 32;
+pub(crate) const LOAD_AHEAD_CHUNKS: usize = 8;
+
+/// A loading thread stops reading a chunk once it holds this much (the preparing thread reads
+/// the rest itself), so what is read ahead stays under 8 × (256 KB + one file), whatever the
+/// sizes of the files (a first build does not know them before reading).
+const LOAD_CHUNK_BYTES: usize = 256 * 1024;
+
+/// What a loading thread reads of `chunk`: its first files, up to [`LOAD_CHUNK_BYTES`].
+pub(crate) fn load_chunk(chunk: &[usize], mut load: impl FnMut(usize) -> Loaded) -> Vec<Loaded> {
+    let mut loaded = Vec::with_capacity(chunk.len());
+    let mut bytes = 0;
+    for &i in chunk {
+        if bytes >= LOAD_CHUNK_BYTES {
+            break;
+        }
+        let file = load(i);
+        bytes += file.bytes();
+        loaded.push(file);
+    }
+    loaded
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_loading_thread_stops_once_it_holds_enough() {
+        let size = |i: usize| if i == 3 { LOAD_CHUNK_BYTES } else { 100 };
+        let text = |i: usize| Loaded::Text(Ok(("x".repeat(size(i)), None)));
+        let chunk: Vec<usize> = (0..LOAD_CHUNK_FILES).collect();
+        assert_eq!(
+            load_chunk(&chunk, text).len(),
+            4,
+            "stops after the large file"
+        );
+        let small: Vec<usize> = (4..LOAD_CHUNK_FILES).collect();
+        assert_eq!(load_chunk(&small, text).len(), small.len());
+        assert!(load_chunk(&[], text).is_empty());
+    }
+}

@@ -5,14 +5,16 @@
 //! Acronyms match with their exact case in article text ("IS" is a group, "is" is a verb);
 //! in a user's query they match in any case (analysts type `ttp`), except the acronyms marked
 //! `ambiguous`, which are ordinary words when lowercased ("LeT" / "let").
+//!
+//! This file holds the gazetteer and its matcher; reading and checking a gazetteer file is in
+//! `load.rs`, the prefilter that rejects most texts before any word is read in `prefilter.rs`.
 
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 
-use serde::Deserialize;
-
 use crate::analysis::{is_apostrophe, is_plain_ascii, next_word};
 
+mod load;
 mod prefilter;
 use prefilter::Prefilter;
 
@@ -48,27 +50,6 @@ impl fmt::Display for GroupPath {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0.join("/"))
     }
-}
-
-/// One group as the gazetteer file states it.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct GroupSpec {
-    path: String,
-    name: String,
-    #[serde(default)]
-    acronyms: Vec<String>,
-    #[serde(default)]
-    names: Vec<String>,
-    #[serde(default)]
-    ambiguous: Vec<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct GazetteerFile {
-    #[serde(rename = "group")]
-    groups: Vec<GroupSpec>,
 }
 
 /// A group after validation.
@@ -249,100 +230,6 @@ pub fn normalize_name(text: &str) -> String {
 }
 
 impl Gazetteer {
-    /// Parses and validates a gazetteer file; `origin` names it in errors.
-    pub fn from_toml(text: &str, origin: &str) -> anyhow::Result<Gazetteer> {
-        let file: GazetteerFile = toml::from_str(text)
-            .map_err(|e| anyhow::anyhow!("{origin}: invalid gazetteer: {e}"))?;
-        Self::build(file.groups).map_err(|e| anyhow::anyhow!("{origin}: invalid gazetteer: {e}"))
-    }
-
-    fn build(specs: Vec<GroupSpec>) -> Result<Gazetteer, String> {
-        let mut groups = Vec::new();
-        for spec in specs {
-            let path = GroupPath::parse(&spec.path)?;
-            if spec.name.trim().is_empty() {
-                return Err(format!("group {path} has an empty name"));
-            }
-            groups.push(Group {
-                path,
-                name: spec.name,
-                acronyms: spec.acronyms,
-                names: spec.names,
-                ambiguous: spec.ambiguous,
-            });
-        }
-        let paths: BTreeSet<&GroupPath> = groups.iter().map(|g| &g.path).collect();
-        if paths.len() != groups.len() {
-            return Err("two groups have the same path".into());
-        }
-        for g in &groups {
-            if let Some(parent) = g.path.parent()
-                && !paths.contains(&parent)
-            {
-                return Err(format!("group {} has no parent group {parent}", g.path));
-            }
-        }
-        let mut gaz = Gazetteer {
-            groups,
-            by_first_word: HashMap::default(),
-            starts: StartFilter::new(std::iter::empty()),
-            prefilter: std::sync::OnceLock::new(),
-            lookup: HashMap::new(),
-        };
-        gaz.index_names()?;
-        Ok(gaz)
-    }
-
-    fn index_names(&mut self) -> Result<(), String> {
-        for (gi, g) in self.groups.iter().enumerate() {
-            let kinds = [
-                (&g.names, Case::Folded),
-                (&g.acronyms, Case::Acronym),
-                (&g.ambiguous, Case::Exact),
-            ];
-            let mut keys: Vec<String> = vec![g.path.to_string(), g.name.clone()];
-            for (list, case) in kinds {
-                for alias in list {
-                    let ws: Vec<String> = words(alias).into_iter().map(|w| w.form).collect();
-                    if ws.is_empty() {
-                        return Err(format!("group {}: alias {alias:?} has no words", g.path));
-                    }
-                    let words = match case {
-                        Case::Folded => ws.iter().map(|w| w.to_lowercase()).collect(),
-                        _ => ws,
-                    };
-                    self.by_first_word
-                        .entry(words[0].to_lowercase())
-                        .or_default()
-                        .push(Pattern {
-                            words,
-                            case,
-                            group: gi,
-                        });
-                    keys.push(alias.clone());
-                }
-            }
-            for key in keys {
-                let norm = normalize_name(&key);
-                match self.lookup.insert(norm.clone(), gi) {
-                    Some(other) if other != gi => {
-                        return Err(format!(
-                            "the name {key:?} belongs to both {} and {}",
-                            self.groups[other].path, g.path
-                        ));
-                    }
-                    _ => {}
-                }
-            }
-        }
-        for list in self.by_first_word.values_mut() {
-            // Longest first, so the first pattern that matches is the longest.
-            list.sort_by_key(|p| std::cmp::Reverse(p.words.len()));
-        }
-        self.starts = StartFilter::new(self.by_first_word.keys().map(String::as_str));
-        Ok(())
-    }
-
     pub fn groups(&self) -> &[Group] {
         &self.groups
     }

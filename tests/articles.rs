@@ -107,7 +107,7 @@ fn brute_force(idx: &Path, query: &str, agg: &str, limit: usize) -> Vec<Row> {
 
 #[test]
 fn top_articles_equal_a_brute_force_aggregation() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = temp("articles");
     varied_corpus(tmp.path(), 60);
     // Two indexing threads write two segments here, so the cross-segment merge is exercised.
     let idx = build_index(tmp.path(), "articles-exact");
@@ -180,7 +180,7 @@ fn an_article_ranks_by_its_best_passage_under_max() {
 
 #[test]
 fn equal_scores_rank_by_article_id_whatever_the_file_order() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = temp("articles");
     // Identical articles score identically; ids are written in an order unlike their sort.
     for id in ["zeta", "alpha", "mike", "bravo"] {
         write_article(
@@ -232,7 +232,7 @@ fn aggregate_needs_by_article_and_a_known_name() {
 /// `talash batch --docid article` over a query file: (qid, docid, score) per line, checked to
 /// be a valid trec_eval run on the way.
 fn batch_articles(idx: &Path, queries: &[&str], agg: &str, hits: usize) -> Vec<(String, Row)> {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = temp("articles");
     let file = dir.path().join("q.tsv");
     let lines: Vec<String> = queries
         .iter()
@@ -296,7 +296,7 @@ fn batch_articles(idx: &Path, queries: &[&str], agg: &str, hits: usize) -> Vec<(
 
 #[test]
 fn batch_article_runs_hold_exactly_the_best_articles() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = temp("articles");
     varied_corpus(tmp.path(), 60);
     let idx = build_index(tmp.path(), "articles-batch");
     let queries = ["ceasefire", "border talks", "drone attack province"];
@@ -317,7 +317,7 @@ fn batch_article_runs_hold_exactly_the_best_articles() {
 
 #[test]
 fn batch_article_ties_go_to_the_smaller_article_id() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = temp("articles");
     for id in ["zeta", "alpha", "mike", "bravo"] {
         write_article(
             tmp.path(),
@@ -338,7 +338,7 @@ fn batch_article_ties_go_to_the_smaller_article_id() {
 
 #[test]
 fn aggregate_in_batch_needs_docid_article() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = temp("articles");
     let file = dir.path().join("q.txt");
     std::fs::write(&file, "TTP\n").unwrap();
     let idx = corpus_index().to_str().unwrap();
@@ -350,7 +350,7 @@ fn aggregate_in_batch_needs_docid_article() {
 
 #[test]
 fn a_jsonl_article_is_one_passage_unless_asked_to_cut() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = temp("articles");
     let c = tmp.path().join("c");
     std::fs::create_dir_all(&c).unwrap();
     let long = "The envoy spoke about border security at length. ".repeat(40);

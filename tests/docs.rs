@@ -28,7 +28,7 @@ fn completions_for_each_shell_name_the_subcommands() {
 
 #[test]
 fn man_pages_are_written_per_subcommand() {
-    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    let dir = temp("man");
     let d = dir.path().to_str().unwrap();
     let r = run(TALASH, &["man", "--dir", d]);
     assert_eq!(r.code, 0, "{}", r.stderr);

@@ -144,10 +144,7 @@ fn compare(qrels: &Path, run_file: &Path, py: &str) {
 fn eval_matches_trec_eval_on_a_cranfield_run() {
     let Some(cran) = cranfield() else { return };
     let Some(py) = python() else { return };
-    let dir = tempfile::Builder::new()
-        .prefix("cranfield")
-        .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
-        .unwrap();
+    let dir = common::temp("cranfield");
     let out = dir.path();
     // Graded judgments as Cranfield has them (1-4, and -1): gains and negatives both matter.
     let r = run(

@@ -6,13 +6,6 @@ use std::process::Command;
 
 use common::*;
 
-fn temp() -> tempfile::TempDir {
-    tempfile::Builder::new()
-        .prefix("small")
-        .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
-        .unwrap()
-}
-
 fn two_articles(dir: &std::path::Path) {
     write_article(
         dir,
@@ -30,7 +23,7 @@ fn two_articles(dir: &std::path::Path) {
 
 #[test]
 fn indexes_a_written_corpus_with_facets() {
-    let t = temp();
+    let t = temp("small");
     two_articles(&t.path().join("c"));
     let idx = build_index(&t.path().join("c"), "two");
     let hits = search_in(&idx, &["attack OR threat OR officials", "--limit", "10"]);
@@ -66,7 +59,7 @@ fn indexes_a_written_corpus_with_facets() {
 
 #[test]
 fn default_corpus_and_index_locations() {
-    let t = temp();
+    let t = temp("small");
     two_articles(&t.path().join("corpus"));
     let st = Command::new(TALASH_INDEX)
         .current_dir(t.path())
@@ -102,7 +95,7 @@ fn default_corpus_and_index_locations() {
 
 #[test]
 fn reindexing_replaces_the_index_and_a_bad_file_keeps_the_old_one() {
-    let t = temp();
+    let t = temp("small");
     let c = t.path().join("c");
     two_articles(&c);
     let idx = build_index(&c, "re");
@@ -152,7 +145,7 @@ fn reindexing_replaces_the_index_and_a_bad_file_keeps_the_old_one() {
 
 #[test]
 fn max_words_is_configurable_and_recorded() {
-    let t = temp();
+    let t = temp("small");
     let c = t.path().join("c");
     write_article(
         &c,
@@ -171,7 +164,7 @@ fn max_words_is_configurable_and_recorded() {
 
 #[test]
 fn foreign_and_incompatible_indexes_get_a_rebuild_message() {
-    let t = temp();
+    let t = temp("small");
     let c = t.path().join("c");
     two_articles(&c);
     // A folder that is not an index: the indexer refuses to write into it.
@@ -214,7 +207,7 @@ fn foreign_and_incompatible_indexes_get_a_rebuild_message() {
 
 #[test]
 fn schema_override_changes_analysis() {
-    let t = temp();
+    let t = temp("small");
     let c = t.path().join("c");
     write_article(&c, "a.md", "title = \"T\"", "The attacks continued.\n");
     let schema = t.path().join("schema.toml");
@@ -242,7 +235,7 @@ fn schema_override_changes_analysis() {
 
 #[test]
 fn a_bad_boilerplate_rule_is_refused_before_any_article_is_read() {
-    let t = temp();
+    let t = temp("small");
     let c = t.path().join("c");
     write_article(&c, "a.md", "title = \"T\"", "The attacks continued.\n");
     let idx = t.path().join("idx");
@@ -293,7 +286,7 @@ fn a_bad_boilerplate_rule_is_refused_before_any_article_is_read() {
 
 #[test]
 fn keep_going_drops_only_the_later_duplicate_of_a_jsonl_collection() {
-    let t = temp();
+    let t = temp("small");
     let c = t.path().join("c");
     std::fs::create_dir_all(&c).unwrap();
     std::fs::write(
@@ -330,7 +323,7 @@ fn keep_going_drops_only_the_later_duplicate_of_a_jsonl_collection() {
 
 #[test]
 fn escape_sequences_in_articles_do_not_reach_the_terminal() {
-    let t = temp();
+    let t = temp("small");
     let c = t.path().join("c");
     // Clear screen, OSC 52 (write the clipboard), a cursor move and a C1 CSI.
     write_article(
@@ -374,7 +367,7 @@ fn escape_sequences_in_articles_do_not_reach_the_terminal() {
 /// Some articles are larger than what a loading thread takes at a time (256 KB).
 #[test]
 fn every_thread_count_indexes_the_same_corpus_alike() {
-    let t = temp();
+    let t = temp("small");
     let corpus = t.path().join("c");
     for n in 0..70 {
         let body = match n % 23 {

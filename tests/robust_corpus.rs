@@ -17,10 +17,7 @@ struct Setup {
 /// A corpus of two good articles indexed once (they mention "Quetta"); then article `a` is
 /// rewritten to mention "Gwadar" instead, so a search tells which run the index comes from.
 fn setup(name: &str) -> Setup {
-    let tmp = tempfile::Builder::new()
-        .prefix(name)
-        .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
-        .unwrap();
+    let tmp = temp(name);
     let corpus = tmp.path().join("c");
     write_article(
         &corpus,

@@ -13,13 +13,6 @@ use common::*;
 
 const ARTICLES: usize = 300;
 
-fn temp(name: &str) -> tempfile::TempDir {
-    tempfile::Builder::new()
-        .prefix(name)
-        .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
-        .unwrap()
-}
-
 /// Writes a corpus big enough that indexing takes a while (seconds in a debug build). Every
 /// article of generation `generation` carries that word, and the first, middle and last ones carry
 /// `first<gen>`, `middle<gen>`, `last<gen>`, so a search tells which commit the index holds

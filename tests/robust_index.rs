@@ -7,13 +7,6 @@ use std::path::{Path, PathBuf};
 
 use common::*;
 
-fn temp(name: &str) -> tempfile::TempDir {
-    tempfile::Builder::new()
-        .prefix(name)
-        .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
-        .unwrap()
-}
-
 /// The shipped corpus indexed with one thread (a deterministic segment layout) into `t/idx`.
 fn fresh_index(t: &tempfile::TempDir) -> PathBuf {
     let idx = t.path().join("idx");

@@ -48,7 +48,7 @@ fn a_terminal_gets_colours_and_a_progress_bar_a_pipe_does_not() {
     if !script_available() {
         return;
     }
-    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    let dir = temp("pty");
     let idx = dir.path().join("index");
     let corpus = repo().join("corpus");
 

@@ -9,16 +9,14 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{Run, TALASH, corpus_index, run, temp_kept};
+use common::{Run, corpus_index, talash_in, temp_kept};
 
 fn data(name: &str) -> PathBuf {
     common::repo().join("tests/data/batch").join(name)
 }
 
 fn batch(idx: &Path, args: &[&str]) -> Run {
-    let mut all = vec!["--index", idx.to_str().unwrap(), "batch"];
-    all.extend_from_slice(args);
-    run(TALASH, &all)
+    talash_in(idx, &[&["batch"], args].concat())
 }
 
 /// Runs `queries` with 1 and 2 threads, checks both equal the golden, returns the run.

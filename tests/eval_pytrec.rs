@@ -11,13 +11,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{TALASH, run};
+use common::{TALASH, required, run};
 
 const METRICS: &str = "map,ndcg_cut_10,P_10,recall_100,recip_rank";
-
-fn required() -> bool {
-    std::env::var("TALASH_REQUIRE_SHARED").is_ok_and(|v| v == "1")
-}
 
 /// Skips (returns None) with a message, or fails in CI.
 fn skip<T>(why: String) -> Option<T> {

@@ -113,12 +113,6 @@ fn passage_ids(dir: &Path) -> BTreeSet<String> {
         .collect()
 }
 
-fn index_ok(corpus: &Path, idx: &Path, extra: &[&str]) -> String {
-    let r = index_into(corpus, idx, extra);
-    assert_eq!(r.code, 0, "indexing failed: {}", r.stderr);
-    r.stderr
-}
-
 fn fresh_build(corpus: &Path, t: &Path, name: &str) -> std::path::PathBuf {
     let idx = t.join(name);
     let out = index_ok(corpus, &idx, &[]);

@@ -105,8 +105,7 @@ fn reindexing_replaces_the_index_and_a_bad_file_keeps_the_old_one() {
         "id = \"a\"\ntitle = \"Border talks\"",
         "Now about Gwadar port.\n",
     );
-    let r = index_into(&c, &idx, &["-q"]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    index_ok(&c, &idx, &["-q"]);
     assert_eq!(search_in(&idx, &["Gwadar"]).len(), 1);
     assert!(
         search_in(&idx, &["Quetta"]).is_empty(),
@@ -154,8 +153,7 @@ fn max_words_is_configurable_and_recorded() {
         "One two three. Four five six. Seven eight nine.\n",
     );
     let idx = t.path().join("idx");
-    let r = index_into(&c, &idx, &["--max-words", "5", "-q"]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    index_ok(&c, &idx, &["--max-words", "5", "-q"]);
     let hits = search_in(&idx, &["one OR four OR seven"]);
     assert_eq!(hits.len(), 3, "one passage per sentence at 5 words");
     let r = index_into(&c, &idx, &["--max-words", "0"]);
@@ -200,8 +198,7 @@ fn foreign_and_incompatible_indexes_get_a_rebuild_message() {
         r.stderr
     );
     // The indexer rebuilds over it without manual clean-up.
-    let r = index_into(&c, &idx, &["-q"]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    index_ok(&c, &idx, &["-q"]);
     assert_eq!(search_in(&idx, &["Quetta"]).len(), 1);
 }
 
@@ -218,8 +215,7 @@ fn schema_override_changes_analysis() {
     )
     .unwrap();
     let idx = t.path().join("idx");
-    let r = index_into(&c, &idx, &["--schema", schema.to_str().unwrap(), "-q"]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    index_ok(&c, &idx, &["--schema", schema.to_str().unwrap(), "-q"]);
     assert!(
         search_in(&idx, &["attack"]).is_empty(),
         "no stemming: attack != attacks"
@@ -239,8 +235,7 @@ fn a_bad_boilerplate_rule_is_refused_before_any_article_is_read() {
     let c = t.path().join("c");
     write_article(&c, "a.md", "title = \"T\"", "The attacks continued.\n");
     let idx = t.path().join("idx");
-    let r = index_into(&c, &idx, &["-q"]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    index_ok(&c, &idx, &["-q"]);
     write_article(&c, "b.md", "title = \"U\"", "More attacks followed.\n");
     let rules = t.path().join("rules.toml");
     let shipped = std::fs::read_to_string(repo().join("index-schema/boilerplate.toml")).unwrap();
@@ -279,8 +274,7 @@ fn a_bad_boilerplate_rule_is_refused_before_any_article_is_read() {
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(r.stderr.contains("broken.md"), "{}", r.stderr);
     std::fs::remove_file(c.join("broken.md")).unwrap();
-    let r = index_into(&c, &idx, &rules_arg);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    index_ok(&c, &idx, &rules_arg);
     assert_eq!(search_in(&idx, &["attack"]).len(), 2);
 }
 
@@ -387,8 +381,7 @@ fn every_thread_count_indexes_the_same_corpus_alike() {
     }
     let answers = |threads: &str| {
         let idx = t.path().join(format!("idx{threads}"));
-        let r = index_into(&corpus, &idx, &["--threads", threads]);
-        assert_eq!(r.code, 0, "{}", r.stderr);
+        index_ok(&corpus, &idx, &["--threads", threads]);
         let again = index_into(&corpus, &idx, &["--threads", threads]);
         assert!(
             again.stderr.contains("read 0 of 70 files"),

@@ -31,7 +31,7 @@ fn script_available() -> bool {
         .is_ok_and(|o| o.status.success());
     if !ok {
         assert!(
-            std::env::var("TALASH_REQUIRE_SHARED").as_deref() != Ok("1"),
+            !required(),
             "util-linux `script` is needed for the pseudo-terminal test (TALASH_REQUIRE_SHARED=1)"
         );
         eprintln!("SKIP: util-linux `script` not found; the pseudo-terminal test did not run");

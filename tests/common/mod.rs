@@ -43,6 +43,12 @@ pub fn run(bin: &str, args: &[&str]) -> Run {
         .into()
 }
 
+/// CI (`TALASH_REQUIRE_SHARED=1`, set by `.ci/run`): a test that lacks shared data or a tool
+/// fails instead of skipping, so a green CI run means every test ran.
+pub fn required() -> bool {
+    std::env::var("TALASH_REQUIRE_SHARED").is_ok_and(|v| v == "1")
+}
+
 /// A fresh folder named after `name` under the target's temp dir, removed when dropped: test
 /// files stay out of /tmp, and a crashed test's leftovers go with `cargo clean`.
 pub fn temp(name: &str) -> tempfile::TempDir {
@@ -62,8 +68,7 @@ pub fn temp_kept(name: &str) -> PathBuf {
 pub fn build_index(corpus: &Path, name: &str) -> PathBuf {
     let dir = temp_kept(name);
     let idx = dir.join("index");
-    let r = index_into(corpus, &idx, &["--quiet"]);
-    assert_eq!(r.code, 0, "indexing failed: {}", r.stderr);
+    index_ok(corpus, &idx, &["--quiet"]);
     idx
 }
 
@@ -78,11 +83,16 @@ pub fn search_json(args: &[&str]) -> Vec<serde_json::Value> {
     search_in(corpus_index(), args)
 }
 
-/// `talash --index IDX ARGS...`; must succeed; stdout.
-pub fn talash_ok(idx: &Path, args: &[&str]) -> String {
+/// `talash --index IDX ARGS...`.
+pub fn talash_in(idx: &Path, args: &[&str]) -> Run {
     let mut all = vec!["--index", idx.to_str().unwrap()];
     all.extend_from_slice(args);
-    let r = run(TALASH, &all);
+    run(TALASH, &all)
+}
+
+/// `talash --index IDX ARGS...`; must succeed; stdout.
+pub fn talash_ok(idx: &Path, args: &[&str]) -> String {
+    let r = talash_in(idx, args);
     assert_eq!(r.code, 0, "talash {args:?} failed: {}", r.stderr);
     r.stdout
 }
@@ -112,6 +122,13 @@ pub fn index_into(corpus: &Path, idx: &Path, extra: &[&str]) -> Run {
     let mut all = vec![corpus.to_str().unwrap(), "--index", idx.to_str().unwrap()];
     all.extend_from_slice(extra);
     run(TALASH_INDEX, &all)
+}
+
+/// [`index_into`] that must succeed; its stderr (the summary, unless `--quiet`).
+pub fn index_ok(corpus: &Path, idx: &Path, extra: &[&str]) -> String {
+    let r = index_into(corpus, idx, extra);
+    assert_eq!(r.code, 0, "indexing failed: {}", r.stderr);
+    r.stderr
 }
 
 /// The loop a collection converted by `talash-smart` goes through: indexes `out/docs.jsonl`

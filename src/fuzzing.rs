@@ -5,19 +5,19 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use anyhow::Result;
-use tantivy::schema::Facet;
-use tantivy::{Index, doc};
+use tantivy::Index;
 
+use crate::corpus::{Article, Passage, PassageId};
+use crate::date::DateSpan;
+use crate::groups::GroupPath;
+use crate::index::document::{article_doc, outlet_key, passage_doc};
 use crate::index::meta::IndexMeta;
-
 use crate::index::open::OpenIndex;
-
-use crate::index::document::{outlet_facet, outlet_key};
 use crate::schema::Config;
 use crate::search::Engine;
 
-/// (id, title, outlet, date, group paths, text)
-type Passage = (
+/// One article of one passage: (article id, title, outlet, date, group paths, text).
+type TinyArticle = (
     &'static str,
     &'static str,
     &'static str,
@@ -26,9 +26,9 @@ type Passage = (
     &'static str,
 );
 
-const PASSAGES: &[Passage] = &[
+const ARTICLES: &[TinyArticle] = &[
     (
-        "a#1",
+        "a",
         "Talks on the TTP threat",
         "The Express Tribune",
         "2023-03-06",
@@ -36,7 +36,7 @@ const PASSAGES: &[Passage] = &[
         "Tehreek-e-Taliban Pakistan and the Da’ish group threaten regional security.",
     ),
     (
-        "b#1",
+        "b",
         "ISIS-Khorasan attack",
         "Dawn",
         "2024-05",
@@ -44,7 +44,7 @@ const PASSAGES: &[Passage] = &[
         "ISKP claimed the attack; officials in Kabul met on counterterrorism.",
     ),
     (
-        "c#1",
+        "c",
         "Balochistan",
         "Dawn",
         "2025",
@@ -53,7 +53,9 @@ const PASSAGES: &[Passage] = &[
     ),
 ];
 
-/// An engine over [`PASSAGES`], indexed with the shipped configuration.
+/// An engine over [`ARTICLES`], indexed with the shipped configuration. The documents come
+/// from the indexer's own `article_doc`/`passage_doc`, so they can never drift from real ones;
+/// the groups are given, not tagged, so each passage's facets are known to the tests.
 pub fn tiny_engine() -> Result<Engine> {
     let config = Config::shipped()?;
     let (schema, fields) = config.spec.build();
@@ -61,33 +63,14 @@ pub fn tiny_engine() -> Result<Engine> {
     config.spec.register_analyzers(index.tokenizers());
     let mut writer = index.writer_with_num_threads(1, 15_000_000)?;
     let mut outlets = BTreeMap::new();
-    for (id, title, outlet, date, groups, text) in PASSAGES {
-        let span = crate::date::DateSpan::parse(date).map_err(anyhow::Error::msg)?;
-        let mut d = doc!(
-            fields.passage_id => *id,
-            fields.article_id => id.split('#').next().unwrap_or(id),
-            fields.passage_no => 1u64,
-            fields.title => *title,
-            fields.text => *text,
-            fields.outlet_name => *outlet,
-            fields.date => span.to_string(),
-            fields.date_start => span.first_day(),
-            fields.date_end => span.last_day(),
-        );
-        d.add_facet(fields.outlet, outlet_facet(&outlet_key(outlet)));
-        d.add_facet(fields.date_facet, Facet::from_path(span.facet_segments()));
-        for g in *groups {
-            d.add_facet(
-                fields.group,
-                crate::groups::GroupPath::parse(g)
-                    .map_err(anyhow::Error::msg)?
-                    .facet(),
-            );
-        }
+    for tiny in ARTICLES {
+        let (article, passage, groups) = tiny_article(tiny)?;
+        let shared = article_doc(&fields, &article);
+        writer.add_document(passage_doc(&fields, &shared, passage, &groups))?;
+        let outlet = tiny.2;
         outlets.insert(outlet_key(outlet), outlet.to_string());
-        writer.add_document(d)?;
     }
-    let meta = IndexMeta::with_counts(&config, outlets, PASSAGES.len(), PASSAGES.len());
+    let meta = IndexMeta::with_counts(&config, outlets, ARTICLES.len(), ARTICLES.len());
     let mut prepared = writer.prepare_commit()?;
     prepared.set_payload(&serde_json::to_string(&meta)?);
     prepared.commit()?;
@@ -98,6 +81,34 @@ pub fn tiny_engine() -> Result<Engine> {
         meta,
         dir: PathBuf::from("(in memory)"),
     })
+}
+
+/// The article, its one passage (`ID#1`) and its groups, as the indexer would see them.
+fn tiny_article(
+    &(id, title, outlet, date, groups, text): &TinyArticle,
+) -> Result<(Article, Passage, Vec<GroupPath>)> {
+    let article = Article {
+        id: id.to_string(),
+        title: title.to_string(),
+        outlet: Some(outlet.to_string()),
+        date: Some(DateSpan::parse(date).map_err(anyhow::Error::msg)?),
+        author: None,
+        kind: None,
+        source_note: None,
+        body: text.to_string(),
+        body_line: 1,
+        path: PathBuf::from(format!("{id}.md")),
+        warnings: Vec::new(),
+    };
+    let passage = Passage {
+        id: PassageId::new(id, 1),
+        text: text.to_string(),
+    };
+    let groups = groups
+        .iter()
+        .map(|g| GroupPath::parse(g).map_err(anyhow::Error::msg))
+        .collect::<Result<Vec<_>>>()?;
+    Ok((article, passage, groups))
 }
 
 #[cfg(test)]

@@ -107,7 +107,7 @@ fn brute_force(idx: &Path, query: &str, agg: &str, limit: usize) -> Vec<Row> {
 
 #[test]
 fn top_articles_equal_a_brute_force_aggregation() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = temp("articles");
     varied_corpus(tmp.path(), 60);
     // Two indexing threads write two segments here, so the cross-segment merge is exercised.
     let idx = build_index(tmp.path(), "articles-exact");
@@ -178,18 +178,26 @@ fn an_article_ranks_by_its_best_passage_under_max() {
     assert_eq!(top["matched_passages"].as_u64(), Some(matched));
 }
 
-#[test]
-fn equal_scores_rank_by_article_id_whatever_the_file_order() {
-    let tmp = tempfile::tempdir().unwrap();
-    // Identical articles score identically; ids are written in an order unlike their sort.
+/// Four articles with the same title and `body`, so they score identically; their ids are
+/// written in an order unlike their sort, so a tie broken by file order would show.
+fn same_articles(dir: &Path, body: &str) {
     for id in ["zeta", "alpha", "mike", "bravo"] {
         write_article(
-            tmp.path(),
+            dir,
             &format!("{id}.md"),
             &format!("id = \"{id}\"\ntitle = \"Same\""),
-            "The envoy met the delegation.\n\nNothing else happened.\n",
+            body,
         );
     }
+}
+
+#[test]
+fn equal_scores_rank_by_article_id_whatever_the_file_order() {
+    let tmp = temp("articles");
+    same_articles(
+        tmp.path(),
+        "The envoy met the delegation.\n\nNothing else happened.\n",
+    );
     let idx = build_index(tmp.path(), "articles-ties");
     let ids: Vec<String> = by_article(&idx, "envoy", "max", 10)
         .into_iter()
@@ -232,7 +240,7 @@ fn aggregate_needs_by_article_and_a_known_name() {
 /// `talash batch --docid article` over a query file: (qid, docid, score) per line, checked to
 /// be a valid trec_eval run on the way.
 fn batch_articles(idx: &Path, queries: &[&str], agg: &str, hits: usize) -> Vec<(String, Row)> {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = temp("articles");
     let file = dir.path().join("q.tsv");
     let lines: Vec<String> = queries
         .iter()
@@ -296,7 +304,7 @@ fn batch_articles(idx: &Path, queries: &[&str], agg: &str, hits: usize) -> Vec<(
 
 #[test]
 fn batch_article_runs_hold_exactly_the_best_articles() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = temp("articles");
     varied_corpus(tmp.path(), 60);
     let idx = build_index(tmp.path(), "articles-batch");
     let queries = ["ceasefire", "border talks", "drone attack province"];
@@ -317,15 +325,11 @@ fn batch_article_runs_hold_exactly_the_best_articles() {
 
 #[test]
 fn batch_article_ties_go_to_the_smaller_article_id() {
-    let tmp = tempfile::tempdir().unwrap();
-    for id in ["zeta", "alpha", "mike", "bravo"] {
-        write_article(
-            tmp.path(),
-            &format!("{id}.md"),
-            &format!("id = \"{id}\"\ntitle = \"Same\""),
-            "The envoy met the delegation.\n\nThe envoy left.\n",
-        );
-    }
+    let tmp = temp("articles");
+    same_articles(
+        tmp.path(),
+        "The envoy met the delegation.\n\nThe envoy left.\n",
+    );
     let idx = build_index(tmp.path(), "articles-batch-ties");
     for agg in ["max", "sum", "maxplus"] {
         let ids: Vec<String> = batch_articles(&idx, &["envoy"], agg, 3)
@@ -338,7 +342,7 @@ fn batch_article_ties_go_to_the_smaller_article_id() {
 
 #[test]
 fn aggregate_in_batch_needs_docid_article() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = temp("articles");
     let file = dir.path().join("q.txt");
     std::fs::write(&file, "TTP\n").unwrap();
     let idx = corpus_index().to_str().unwrap();
@@ -350,7 +354,7 @@ fn aggregate_in_batch_needs_docid_article() {
 
 #[test]
 fn a_jsonl_article_is_one_passage_unless_asked_to_cut() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = temp("articles");
     let c = tmp.path().join("c");
     std::fs::create_dir_all(&c).unwrap();
     let long = "The envoy spoke about border security at length. ".repeat(40);
@@ -368,8 +372,7 @@ fn a_jsonl_article_is_one_passage_unless_asked_to_cut() {
         "First paragraph on the ceasefire.\n\nSecond paragraph on the ceasefire.\n",
     );
     let idx = tmp.path().join("idx");
-    let r = index_into(&c, &idx, &[]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    index_ok(&c, &idx, &[]);
     let hits = search_in(&idx, &["ceasefire", "--limit", "50"]);
     let ids: Vec<&str> = hits.iter().map(|h| field(h, "passage_id")).collect();
     assert!(ids.contains(&"long1#1"), "{ids:?}");

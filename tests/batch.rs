@@ -9,24 +9,14 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{Run, TALASH, corpus_index, run};
+use common::{Run, corpus_index, talash_in, temp_kept};
 
 fn data(name: &str) -> PathBuf {
     common::repo().join("tests/data/batch").join(name)
 }
 
 fn batch(idx: &Path, args: &[&str]) -> Run {
-    let mut all = vec!["--index", idx.to_str().unwrap(), "batch"];
-    all.extend_from_slice(args);
-    run(TALASH, &all)
-}
-
-fn temp_dir(name: &str) -> PathBuf {
-    tempfile::Builder::new()
-        .prefix(name)
-        .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
-        .unwrap()
-        .keep()
+    talash_in(idx, &[&["batch"], args].concat())
 }
 
 /// Runs `queries` with 1 and 2 threads, checks both equal the golden, returns the run.
@@ -168,7 +158,7 @@ fn cli_filters_apply_to_every_query() {
 #[test]
 fn jsonl_output_is_search_json_plus_qid() {
     let q = data("queries.tsv");
-    let dir = temp_dir("batch-out");
+    let dir = temp_kept("batch-out");
     let out = dir.join("run.jsonl");
     let r = batch(
         corpus_index(),
@@ -204,7 +194,7 @@ fn jsonl_output_is_search_json_plus_qid() {
 
 #[test]
 fn bad_lines_are_reported_and_the_rest_runs() {
-    let dir = temp_dir("batch-bad");
+    let dir = temp_kept("batch-bad");
     let q = dir.join("q.jsonl");
     std::fs::write(
         &q,
@@ -265,7 +255,7 @@ fn bad_lines_are_reported_and_the_rest_runs() {
 
 #[test]
 fn format_comes_from_extension_or_flag() {
-    let dir = temp_dir("batch-fmt");
+    let dir = temp_kept("batch-fmt");
     let q = dir.join("topics.list");
     std::fs::write(&q, "a\tLandberg\n").unwrap();
     let r = batch(corpus_index(), &[q.to_str().unwrap()]);
@@ -288,7 +278,7 @@ fn format_comes_from_extension_or_flag() {
 fn ties_at_the_cut_off_go_to_the_smallest_ids() {
     // Four articles with the same text score the same. Files are indexed in path order, so
     // tantivy sees the ids in the order zz, yy, bb, aa; the run must still keep aa and bb.
-    let dir = temp_dir("batch-ties");
+    let dir = temp_kept("batch-ties");
     let corpus = dir.join("corpus");
     for (file, id) in [
         ("1.md", "zz"),

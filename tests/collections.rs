@@ -3,17 +3,7 @@
 
 mod common;
 
-use std::path::PathBuf;
-
-use common::{TALASH, index_and_run_collection, index_into, run, search_in};
-
-fn temp_dir(name: &str) -> PathBuf {
-    tempfile::Builder::new()
-        .prefix(name)
-        .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
-        .unwrap()
-        .keep()
-}
+use common::{TALASH, index_and_run_collection, index_into, run, search_in, temp_kept};
 
 const GOOD: &str = concat!(
     "{\"id\": \"d1\", \"title\": \"Wing flutter\", \"text\": \"Flutter of a swept wing at high speed.\", \"date\": \"2024-05\", \"outlet\": \"Dawn\"}\n",
@@ -23,7 +13,7 @@ const GOOD: &str = concat!(
 
 #[test]
 fn jsonl_collections_are_indexed_and_searchable() {
-    let dir = temp_dir("jsonl-good");
+    let dir = temp_kept("jsonl-good");
     let docs = dir.join("docs.jsonl");
     std::fs::write(&docs, GOOD).unwrap();
     let idx = dir.join("index");
@@ -41,7 +31,7 @@ fn jsonl_collections_are_indexed_and_searchable() {
 
 #[test]
 fn bad_jsonl_lines_name_file_and_line() {
-    let dir = temp_dir("jsonl-bad");
+    let dir = temp_kept("jsonl-bad");
     let docs = dir.join("docs.jsonl");
     let bad = format!(
         "{GOOD}{{\"id\": \"d3\", \"title\": \"x\"}}\n{{\"id\": \"d1\", \"text\": \"again\"}}\n"
@@ -71,7 +61,7 @@ fn bad_jsonl_lines_name_file_and_line() {
 
 #[test]
 fn smart_collections_convert_to_jsonl_queries_and_qrels() {
-    let dir = temp_dir("smart");
+    let dir = temp_kept("smart");
     std::fs::write(
         dir.join("docs"),
         ".I 1\n.T\nswept wing flutter .\n.A\nsmith\n.W\nswept wing flutter at high speed .\n.I 2\n.T\nslabs .\n.W\nheat conduction in slabs .\n",
@@ -145,7 +135,7 @@ fn smart_collections_convert_to_jsonl_queries_and_qrels() {
 
 #[test]
 fn eval_reports_bad_input() {
-    let dir = temp_dir("eval-bad");
+    let dir = temp_kept("eval-bad");
     let qrels = dir.join("qrels");
     let run_file = dir.join("run");
     std::fs::write(&qrels, "1 0 a 1\n").unwrap();

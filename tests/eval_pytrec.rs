@@ -11,13 +11,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{TALASH, run};
+use common::{TALASH, required, run};
 
 const METRICS: &str = "map,ndcg_cut_10,P_10,recall_100,recip_rank";
-
-fn required() -> bool {
-    std::env::var("TALASH_REQUIRE_SHARED").is_ok_and(|v| v == "1")
-}
 
 /// Skips (returns None) with a message, or fails in CI.
 fn skip<T>(why: String) -> Option<T> {
@@ -144,10 +140,7 @@ fn compare(qrels: &Path, run_file: &Path, py: &str) {
 fn eval_matches_trec_eval_on_a_cranfield_run() {
     let Some(cran) = cranfield() else { return };
     let Some(py) = python() else { return };
-    let dir = tempfile::Builder::new()
-        .prefix("cranfield")
-        .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
-        .unwrap();
+    let dir = common::temp("cranfield");
     let out = dir.path();
     // Graded judgments as Cranfield has them (1-4, and -1): gains and negatives both matter.
     let r = run(

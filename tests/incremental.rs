@@ -11,13 +11,6 @@ use tantivy::collector::DocSetCollector;
 use tantivy::query::AllQuery;
 use tantivy::schema::Value;
 
-fn temp() -> tempfile::TempDir {
-    tempfile::Builder::new()
-        .prefix("incr")
-        .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
-        .unwrap()
-}
-
 /// Short paragraphs (under 40 words): tantivy's field norms are exact at that length, so even
 /// after merging away deleted passages the BM25 statistics equal a fresh build's.
 fn write_corpus(dir: &Path) {
@@ -120,12 +113,6 @@ fn passage_ids(dir: &Path) -> BTreeSet<String> {
         .collect()
 }
 
-fn index_ok(corpus: &Path, idx: &Path, extra: &[&str]) -> String {
-    let r = index_into(corpus, idx, extra);
-    assert_eq!(r.code, 0, "indexing failed: {}", r.stderr);
-    r.stderr
-}
-
 fn fresh_build(corpus: &Path, t: &Path, name: &str) -> std::path::PathBuf {
     let idx = t.join(name);
     let out = index_ok(corpus, &idx, &[]);
@@ -135,7 +122,7 @@ fn fresh_build(corpus: &Path, t: &Path, name: &str) -> std::path::PathBuf {
 
 #[test]
 fn add_change_remove_answer_as_a_full_rebuild() {
-    let t = temp();
+    let t = temp("incr");
     let corpus = t.path().join("c");
     write_corpus(&corpus);
     let idx = t.path().join("idx");
@@ -200,7 +187,7 @@ fn add_change_remove_answer_as_a_full_rebuild() {
 
 #[test]
 fn unchanged_and_moved_articles_write_nothing() {
-    let t = temp();
+    let t = temp("incr");
     let corpus = t.path().join("c");
     write_corpus(&corpus);
     let idx = t.path().join("idx");
@@ -227,7 +214,7 @@ fn unchanged_and_moved_articles_write_nothing() {
 
 #[test]
 fn configuration_changes_and_full_flag_rebuild_everything() {
-    let t = temp();
+    let t = temp("incr");
     let corpus = t.path().join("c");
     write_corpus(&corpus);
     let idx = t.path().join("idx");
@@ -259,7 +246,7 @@ fn configuration_changes_and_full_flag_rebuild_everything() {
 
 #[test]
 fn a_damaged_manifest_means_a_full_rebuild() {
-    let t = temp();
+    let t = temp("incr");
     let corpus = t.path().join("c");
     write_corpus(&corpus);
     let idx = t.path().join("idx");
@@ -283,7 +270,7 @@ fn a_damaged_manifest_means_a_full_rebuild() {
 /// merged segment's token total from field norms that are exact only up to about 40 tokens.
 #[test]
 fn long_passages_rank_as_a_full_rebuild_with_scores_within_one_percent() {
-    let t = temp();
+    let t = temp("incr");
     let corpus = t.path().join("c");
     std::fs::create_dir_all(&corpus).unwrap();
     for e in std::fs::read_dir(repo().join("corpus")).unwrap().flatten() {
@@ -354,7 +341,7 @@ fn indexed_old_corpus(dir: &Path) -> (PathBuf, PathBuf) {
 /// as a full rebuild; a file whose stat is unchanged is trusted until touched.
 #[test]
 fn updates_read_only_files_whose_stat_changed() {
-    let t = temp();
+    let t = temp("incr");
     let (corpus, idx) = indexed_old_corpus(t.path());
     let out = index_ok(&corpus, &idx, &[]);
     assert!(out.contains("5 unchanged articles"), "{out}");
@@ -415,7 +402,7 @@ fn updates_read_only_files_whose_stat_changed() {
 /// run still reads no unchanged file.
 #[test]
 fn a_first_build_caches_the_stat_of_every_kind_of_file() {
-    let t = temp();
+    let t = temp("incr");
     let corpus = t.path().join("c");
     write_corpus(&corpus);
     let doc = |id: &str| {
@@ -438,7 +425,7 @@ fn a_first_build_caches_the_stat_of_every_kind_of_file() {
 /// only what changed of the manifest and the cache) still answer as a full rebuild.
 #[test]
 fn ids_of_cached_and_read_files_are_checked_together() {
-    let t = temp();
+    let t = temp("incr");
     let (corpus, idx) = indexed_old_corpus(t.path());
 
     // Moved: a.md becomes z.md (read), same article: nothing changes in the index.
@@ -545,7 +532,7 @@ fn copy_dir(from: &Path, to: &Path) {
 /// is right too.
 #[test]
 fn small_updates_write_deltas_and_a_lost_commit_is_harmless() {
-    let t = temp();
+    let t = temp("incr");
     let corpus = t.path().join("c");
     write_corpus(&corpus);
     for i in 0..70 {

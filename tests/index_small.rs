@@ -6,13 +6,6 @@ use std::process::Command;
 
 use common::*;
 
-fn temp() -> tempfile::TempDir {
-    tempfile::Builder::new()
-        .prefix("small")
-        .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
-        .unwrap()
-}
-
 fn two_articles(dir: &std::path::Path) {
     write_article(
         dir,
@@ -30,7 +23,7 @@ fn two_articles(dir: &std::path::Path) {
 
 #[test]
 fn indexes_a_written_corpus_with_facets() {
-    let t = temp();
+    let t = temp("small");
     two_articles(&t.path().join("c"));
     let idx = build_index(&t.path().join("c"), "two");
     let hits = search_in(&idx, &["attack OR threat OR officials", "--limit", "10"]);
@@ -66,7 +59,7 @@ fn indexes_a_written_corpus_with_facets() {
 
 #[test]
 fn default_corpus_and_index_locations() {
-    let t = temp();
+    let t = temp("small");
     two_articles(&t.path().join("corpus"));
     let st = Command::new(TALASH_INDEX)
         .current_dir(t.path())
@@ -102,7 +95,7 @@ fn default_corpus_and_index_locations() {
 
 #[test]
 fn reindexing_replaces_the_index_and_a_bad_file_keeps_the_old_one() {
-    let t = temp();
+    let t = temp("small");
     let c = t.path().join("c");
     two_articles(&c);
     let idx = build_index(&c, "re");
@@ -112,8 +105,7 @@ fn reindexing_replaces_the_index_and_a_bad_file_keeps_the_old_one() {
         "id = \"a\"\ntitle = \"Border talks\"",
         "Now about Gwadar port.\n",
     );
-    let r = index_into(&c, &idx, &["-q"]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    index_ok(&c, &idx, &["-q"]);
     assert_eq!(search_in(&idx, &["Gwadar"]).len(), 1);
     assert!(
         search_in(&idx, &["Quetta"]).is_empty(),
@@ -152,7 +144,7 @@ fn reindexing_replaces_the_index_and_a_bad_file_keeps_the_old_one() {
 
 #[test]
 fn max_words_is_configurable_and_recorded() {
-    let t = temp();
+    let t = temp("small");
     let c = t.path().join("c");
     write_article(
         &c,
@@ -161,8 +153,7 @@ fn max_words_is_configurable_and_recorded() {
         "One two three. Four five six. Seven eight nine.\n",
     );
     let idx = t.path().join("idx");
-    let r = index_into(&c, &idx, &["--max-words", "5", "-q"]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    index_ok(&c, &idx, &["--max-words", "5", "-q"]);
     let hits = search_in(&idx, &["one OR four OR seven"]);
     assert_eq!(hits.len(), 3, "one passage per sentence at 5 words");
     let r = index_into(&c, &idx, &["--max-words", "0"]);
@@ -171,7 +162,7 @@ fn max_words_is_configurable_and_recorded() {
 
 #[test]
 fn foreign_and_incompatible_indexes_get_a_rebuild_message() {
-    let t = temp();
+    let t = temp("small");
     let c = t.path().join("c");
     two_articles(&c);
     // A folder that is not an index: the indexer refuses to write into it.
@@ -207,14 +198,13 @@ fn foreign_and_incompatible_indexes_get_a_rebuild_message() {
         r.stderr
     );
     // The indexer rebuilds over it without manual clean-up.
-    let r = index_into(&c, &idx, &["-q"]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    index_ok(&c, &idx, &["-q"]);
     assert_eq!(search_in(&idx, &["Quetta"]).len(), 1);
 }
 
 #[test]
 fn schema_override_changes_analysis() {
-    let t = temp();
+    let t = temp("small");
     let c = t.path().join("c");
     write_article(&c, "a.md", "title = \"T\"", "The attacks continued.\n");
     let schema = t.path().join("schema.toml");
@@ -225,8 +215,7 @@ fn schema_override_changes_analysis() {
     )
     .unwrap();
     let idx = t.path().join("idx");
-    let r = index_into(&c, &idx, &["--schema", schema.to_str().unwrap(), "-q"]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    index_ok(&c, &idx, &["--schema", schema.to_str().unwrap(), "-q"]);
     assert!(
         search_in(&idx, &["attack"]).is_empty(),
         "no stemming: attack != attacks"
@@ -242,12 +231,11 @@ fn schema_override_changes_analysis() {
 
 #[test]
 fn a_bad_boilerplate_rule_is_refused_before_any_article_is_read() {
-    let t = temp();
+    let t = temp("small");
     let c = t.path().join("c");
     write_article(&c, "a.md", "title = \"T\"", "The attacks continued.\n");
     let idx = t.path().join("idx");
-    let r = index_into(&c, &idx, &["-q"]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    index_ok(&c, &idx, &["-q"]);
     write_article(&c, "b.md", "title = \"U\"", "More attacks followed.\n");
     let rules = t.path().join("rules.toml");
     let shipped = std::fs::read_to_string(repo().join("index-schema/boilerplate.toml")).unwrap();
@@ -286,14 +274,13 @@ fn a_bad_boilerplate_rule_is_refused_before_any_article_is_read() {
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(r.stderr.contains("broken.md"), "{}", r.stderr);
     std::fs::remove_file(c.join("broken.md")).unwrap();
-    let r = index_into(&c, &idx, &rules_arg);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    index_ok(&c, &idx, &rules_arg);
     assert_eq!(search_in(&idx, &["attack"]).len(), 2);
 }
 
 #[test]
 fn keep_going_drops_only_the_later_duplicate_of_a_jsonl_collection() {
-    let t = temp();
+    let t = temp("small");
     let c = t.path().join("c");
     std::fs::create_dir_all(&c).unwrap();
     std::fs::write(
@@ -330,7 +317,7 @@ fn keep_going_drops_only_the_later_duplicate_of_a_jsonl_collection() {
 
 #[test]
 fn escape_sequences_in_articles_do_not_reach_the_terminal() {
-    let t = temp();
+    let t = temp("small");
     let c = t.path().join("c");
     // Clear screen, OSC 52 (write the clipboard), a cursor move and a C1 CSI.
     write_article(
@@ -374,7 +361,7 @@ fn escape_sequences_in_articles_do_not_reach_the_terminal() {
 /// Some articles are larger than what a loading thread takes at a time (256 KB).
 #[test]
 fn every_thread_count_indexes_the_same_corpus_alike() {
-    let t = temp();
+    let t = temp("small");
     let corpus = t.path().join("c");
     for n in 0..70 {
         let body = match n % 23 {
@@ -394,8 +381,7 @@ fn every_thread_count_indexes_the_same_corpus_alike() {
     }
     let answers = |threads: &str| {
         let idx = t.path().join(format!("idx{threads}"));
-        let r = index_into(&corpus, &idx, &["--threads", threads]);
-        assert_eq!(r.code, 0, "{}", r.stderr);
+        index_ok(&corpus, &idx, &["--threads", threads]);
         let again = index_into(&corpus, &idx, &["--threads", threads]);
         assert!(
             again.stderr.contains("read 0 of 70 files"),

@@ -17,10 +17,7 @@ struct Setup {
 /// A corpus of two good articles indexed once (they mention "Quetta"); then article `a` is
 /// rewritten to mention "Gwadar" instead, so a search tells which run the index comes from.
 fn setup(name: &str) -> Setup {
-    let tmp = tempfile::Builder::new()
-        .prefix(name)
-        .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
-        .unwrap();
+    let tmp = temp(name);
     let corpus = tmp.path().join("c");
     write_article(
         &corpus,
@@ -35,8 +32,7 @@ fn setup(name: &str) -> Setup {
         "Talks resumed in Kabul.\n",
     );
     let idx = tmp.path().join("idx");
-    let r = index_into(&corpus, &idx, &["-q"]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    index_ok(&corpus, &idx, &["-q"]);
     write_article(
         &corpus,
         "a.md",
@@ -333,8 +329,7 @@ fn max_file_mb_sets_the_limit() {
         &["--max-file-mb", "1"],
         &["huge.md: file is 1.9 MB; an article file may be at most 1 MB"],
     );
-    let r = index_into(&s.corpus, &s.idx, &["-q"]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    index_ok(&s.corpus, &s.idx, &["-q"]);
     let found = search_in(&s.idx, &["Zhob"]);
     assert_eq!(found.len(), 1);
     assert_eq!(field(&found[0], "article_id"), "huge");

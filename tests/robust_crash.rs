@@ -13,13 +13,6 @@ use common::*;
 
 const ARTICLES: usize = 300;
 
-fn temp(name: &str) -> tempfile::TempDir {
-    tempfile::Builder::new()
-        .prefix(name)
-        .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
-        .unwrap()
-}
-
 /// Writes a corpus big enough that indexing takes a while (seconds in a debug build). Every
 /// article of generation `generation` carries that word, and the first, middle and last ones carry
 /// `first<gen>`, `middle<gen>`, `last<gen>`, so a search tells which commit the index holds
@@ -307,8 +300,7 @@ fn a_kill_between_the_two_renames_of_a_swap_loses_nothing() {
     std::fs::rename(&idx, t.path().join(".idx.talash-old")).unwrap();
     std::fs::create_dir_all(t.path().join(".idx.talash-new")).unwrap();
     assert_eq!(count(&idx, "Gwadar"), 1);
-    let r = index_into(&c, &idx, &["-q"]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    index_ok(&c, &idx, &["-q"]);
     assert!(leftovers(&idx).is_empty(), "left: {:?}", leftovers(&idx));
 }
 

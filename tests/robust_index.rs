@@ -7,33 +7,15 @@ use std::path::{Path, PathBuf};
 
 use common::*;
 
-fn temp(name: &str) -> tempfile::TempDir {
-    tempfile::Builder::new()
-        .prefix(name)
-        .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
-        .unwrap()
-}
-
 /// The shipped corpus indexed with one thread (a deterministic segment layout) into `t/idx`.
 fn fresh_index(t: &tempfile::TempDir) -> PathBuf {
     let idx = t.path().join("idx");
-    let r = index_into(&repo().join("corpus"), &idx, &["-q", "--threads", "1"]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    index_ok(&repo().join("corpus"), &idx, &["-q", "--threads", "1"]);
     idx
 }
 
 fn search(idx: &Path, query: &str) -> Run {
-    run(
-        TALASH,
-        &[
-            "--index",
-            idx.to_str().unwrap(),
-            "search",
-            query,
-            "-n",
-            "50",
-        ],
-    )
+    talash_in(idx, &["search", query, "-n", "50"])
 }
 
 /// The search fails with status 1, a message containing every `want`, and no panic.

@@ -6,9 +6,7 @@ mod common;
 use common::*;
 
 fn talash(args: &[&str]) -> Run {
-    let mut all = vec!["--index", corpus_index().to_str().unwrap()];
-    all.extend_from_slice(args);
-    run(TALASH, &all)
+    talash_in(corpus_index(), args)
 }
 
 /// Runs `talash search ARGS`, expecting a usage error whose message contains every `want`.

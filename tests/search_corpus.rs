@@ -314,3 +314,35 @@ fn groups_lists_the_gazetteer() {
     );
     assert!(r.stdout.contains("ISKP"));
 }
+
+#[test]
+fn fields_choose_what_plain_search_prints() {
+    let idx = corpus_index();
+    let ids = talash_ok(idx, &["search", "Landberg", "--fields", "id"]);
+    assert_eq!(ids.trim(), "1. et-2023-03-06-counter-terror-dialogue#3");
+    let two = talash_ok(idx, &["search", "Landberg", "--fields", "id,title"]);
+    assert_eq!(
+        two.lines().collect::<Vec<_>>(),
+        [
+            " 1. et-2023-03-06-counter-terror-dialogue#3",
+            "    Counter-terror dialogue with US from today"
+        ]
+    );
+    let r = run(
+        TALASH,
+        &[
+            "--index",
+            idx.to_str().unwrap(),
+            "search",
+            "Landberg",
+            "--fields",
+            "nope",
+        ],
+    );
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("snippet"),
+        "valid values are listed: {}",
+        r.stderr
+    );
+}

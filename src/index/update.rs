@@ -354,3 +354,272 @@ fn compact(index: &Index, writer: &mut IndexWriter) -> Result<()> {
         .context("cannot merge the updated segments")?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+    use std::time::Duration;
+
+    use tantivy::collector::Count;
+    use tantivy::query::{QueryParser, TermQuery};
+    use tantivy::schema::IndexRecordOption;
+
+    use super::*;
+    use crate::index::full::FullRun;
+    use crate::index::progress::Silent;
+
+    /// A corpus folder and an index folder side by side in a temp dir.
+    struct Setup {
+        _tmp: tempfile::TempDir,
+        corpus: PathBuf,
+        opts: IndexOptions,
+        config: Config,
+    }
+
+    impl Setup {
+        /// Articles `a` (one passage, on Quetta) and `b` (two passages), dated an hour back so
+        /// the stat cache trusts them, indexed by a full build.
+        fn indexed() -> Setup {
+            let tmp = tempfile::tempdir().unwrap();
+            let corpus = tmp.path().join("c");
+            std::fs::create_dir_all(&corpus).unwrap();
+            let opts = IndexOptions {
+                corpus: vec![corpus.clone()],
+                dir: tmp.path().join("idx"),
+                keep_going: false,
+                memory_bytes: 16 << 20,
+                threads: 1,
+                max_file_bytes: crate::corpus::MAX_FILE_BYTES,
+                full: false,
+            };
+            let s = Setup {
+                _tmp: tmp,
+                corpus,
+                opts,
+                config: Config::shipped().unwrap(),
+            };
+            s.write("a", "Officials met in Quetta.\n");
+            s.write("b", "Talks resumed in Kabul.\n\nThe envoy left for Doha.\n");
+            s.age_all();
+            s.full_build();
+            s
+        }
+
+        fn write(&self, id: &str, body: &str) {
+            let text = format!("+++\nid = \"{id}\"\ntitle = \"Report {id}\"\n+++\n{body}");
+            std::fs::write(self.corpus.join(format!("{id}.md")), text).unwrap();
+        }
+
+        /// Dates every corpus file an hour back: older than any run's start, so cacheable.
+        fn age_all(&self) {
+            let then = SystemTime::now() - Duration::from_secs(3600);
+            for e in std::fs::read_dir(&self.corpus).unwrap().flatten() {
+                let f = std::fs::File::options().write(true).open(e.path()).unwrap();
+                f.set_modified(then).unwrap();
+            }
+        }
+
+        fn full_build(&self) {
+            let (schema, fields) = self.config.spec.build();
+            let found = crate::corpus::walk::discover(&self.opts.corpus, 1, false);
+            let run = FullRun {
+                schema,
+                fields,
+                reason: "a new index".into(),
+                started: Instant::now(),
+                wall_start: SystemTime::now(),
+            };
+            let corpus = walked(&found);
+            crate::index::full::build(&self.config, &self.opts, run, corpus, &Silent).unwrap();
+        }
+
+        /// One update run, which must be possible (a refusal fails the test, never falls back
+        /// to a full build as `talash-index` would).
+        fn update(&self) -> (IndexSummary, ChangeCounts) {
+            let (schema, fields) = self.config.spec.build();
+            let base = match Base::open(&self.config, &self.opts, &schema) {
+                Ok(base) => base,
+                Err(why) => panic!("the index cannot be updated: {why}"),
+            };
+            let found = crate::corpus::walk::discover(&self.opts.corpus, 1, true);
+            let (started, wall) = (Instant::now(), SystemTime::now());
+            let summary = update(
+                &self.config,
+                &self.opts,
+                base,
+                walked(&found),
+                &fields,
+                started,
+                wall,
+            )
+            .unwrap();
+            match summary.run {
+                RunKind::Incremental(counts) => (summary, counts),
+                RunKind::Full { .. } => panic!("an update reported a full build"),
+            }
+        }
+
+        /// Why `Base::open` refuses an update, or `None` when it accepts one.
+        fn refusal(&self, config: &Config, opts: &IndexOptions) -> Option<String> {
+            let (schema, _) = config.spec.build();
+            Base::open(config, opts, &schema).err()
+        }
+
+        fn idx(&self) -> &Path {
+            &self.opts.dir
+        }
+    }
+
+    fn walked(found: &crate::corpus::walk::Found) -> Walked<'_> {
+        Walked {
+            files: &found.files,
+            stats: &found.stats,
+            bad: found.errors.clone(),
+        }
+    }
+
+    /// Every file of the index folder with its contents: what a run that writes nothing leaves.
+    fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+        let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+            .unwrap()
+            .flatten()
+            .filter(|e| e.path().is_file())
+            .map(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                (name, std::fs::read(e.path()).unwrap())
+            })
+            .collect();
+        files.sort();
+        files
+    }
+
+    /// Live passages matching `query` in the text field, read from the index on disk.
+    fn hits(dir: &Path, query: &str) -> usize {
+        let open = crate::index::open::open(dir).unwrap();
+        let parser = QueryParser::for_index(&open.index, vec![open.fields.text]);
+        let q = parser.parse_query(query).unwrap();
+        let searcher = open.index.reader().unwrap().searcher();
+        searcher.search(&q, &Count).unwrap()
+    }
+
+    /// Live passages of article `id`.
+    fn passages_of(dir: &Path, id: &str) -> usize {
+        let open = crate::index::open::open(dir).unwrap();
+        let term = Term::from_field_text(open.fields.article_id, id);
+        let q = TermQuery::new(term, IndexRecordOption::Basic);
+        let searcher = open.index.reader().unwrap().searcher();
+        searcher.search(&q, &Count).unwrap()
+    }
+
+    /// Segments still holding deleted passages (which would skew BM25 statistics).
+    fn segments_with_deletes(dir: &Path) -> usize {
+        let index = Index::open_in_dir(dir).unwrap();
+        let metas = index.searchable_segment_metas().unwrap();
+        metas.iter().filter(|s| s.has_deletes()).count()
+    }
+
+    #[test]
+    fn an_unchanged_corpus_reads_no_file_and_writes_nothing() {
+        let s = Setup::indexed();
+        let before = snapshot(s.idx());
+        let (summary, counts) = s.update();
+        assert_eq!(summary.files, 2);
+        assert_eq!(summary.files_read, 0, "the stat cache vouches for both");
+        let want = ChangeCounts {
+            unchanged: 2,
+            ..ChangeCounts::default()
+        };
+        assert_eq!(counts, want);
+        assert_eq!((summary.articles, summary.passages), (2, 3));
+        assert!(snapshot(s.idx()) == before, "an unchanged run wrote files");
+    }
+
+    #[test]
+    fn a_file_rewritten_alike_is_read_but_changes_nothing() {
+        let s = Setup::indexed();
+        let before = snapshot(s.idx());
+        // Same text, a new mtime: the stat cache no longer vouches, the hash still matches.
+        s.write("a", "Officials met in Quetta.\n");
+        let (summary, counts) = s.update();
+        assert_eq!(summary.files_read, 1);
+        assert_eq!(counts.unchanged, 2);
+        assert_eq!(counts.changed + counts.passages_added, 0);
+        assert!(
+            snapshot(s.idx()) == before,
+            "an unchanged article was rewritten"
+        );
+    }
+
+    #[test]
+    fn a_changed_article_is_reindexed_with_its_old_text_gone() {
+        let s = Setup::indexed();
+        assert_eq!(hits(s.idx(), "quetta"), 1);
+        s.write("a", "Officials met in Gwadar.\n\nGwadar port was closed.\n");
+        let (summary, counts) = s.update();
+        assert_eq!(summary.files_read, 1, "only a.md is read");
+        let want = ChangeCounts {
+            changed: 1,
+            unchanged: 1,
+            passages_added: 2,
+            passages_deleted: 1,
+            ..ChangeCounts::default()
+        };
+        assert_eq!(counts, want);
+        assert_eq!((summary.articles, summary.passages), (2, 4));
+        assert_eq!(hits(s.idx(), "quetta"), 0, "the old passage is gone");
+        assert_eq!(hits(s.idx(), "gwadar"), 2);
+        assert_eq!(passages_of(s.idx(), "a"), 2);
+        assert_eq!(passages_of(s.idx(), "b"), 2, "b is kept as it was");
+        assert_eq!(segments_with_deletes(s.idx()), 0, "deletes are merged away");
+    }
+
+    #[test]
+    fn a_removed_file_loses_its_passages_and_an_added_one_gains_them() {
+        let s = Setup::indexed();
+        std::fs::remove_file(s.corpus.join("b.md")).unwrap();
+        s.write("c", "Rain fell on Lahore.\n");
+        let (summary, counts) = s.update();
+        let want = ChangeCounts {
+            added: 1,
+            removed: 1,
+            unchanged: 1,
+            passages_added: 1,
+            passages_deleted: 2,
+            ..ChangeCounts::default()
+        };
+        assert_eq!(counts, want);
+        assert_eq!((summary.articles, summary.passages), (2, 2));
+        assert_eq!(passages_of(s.idx(), "b"), 0);
+        assert_eq!(hits(s.idx(), "kabul OR doha"), 0);
+        assert_eq!(hits(s.idx(), "lahore"), 1);
+        assert_eq!(segments_with_deletes(s.idx()), 0);
+        // The manifest went with the commit: the next run finds nothing to do.
+        let (summary, counts) = s.update();
+        assert_eq!((summary.articles, counts.unchanged), (2, 2));
+        assert_eq!(counts.added + counts.removed + counts.changed, 0);
+    }
+
+    #[test]
+    fn a_different_configuration_or_full_refuses_an_update() {
+        let s = Setup::indexed();
+        assert_eq!(s.refusal(&s.config, &s.opts), None);
+        let full = IndexOptions {
+            full: true,
+            ..s.opts.clone()
+        };
+        assert_eq!(
+            s.refusal(&s.config, &full).as_deref(),
+            Some("--full was given")
+        );
+        let mut smaller = s.config.clone();
+        smaller.set_max_words(40).unwrap();
+        let why = s.refusal(&smaller, &s.opts).unwrap_or_default();
+        assert!(why.contains("the passage size (--max-words)"), "{why}");
+        let elsewhere = IndexOptions {
+            dir: s.opts.dir.with_file_name("none"),
+            ..s.opts.clone()
+        };
+        let why = s.refusal(&s.config, &elsewhere);
+        assert_eq!(why.as_deref(), Some("there is no index yet"));
+    }
+}

@@ -5,6 +5,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
+use serde_json::Value;
+
+pub mod small;
+
 pub const TALASH: &str = env!("CARGO_BIN_EXE_talash");
 pub const TALASH_INDEX: &str = env!("CARGO_BIN_EXE_talash-index");
 
@@ -39,16 +43,32 @@ pub fn run(bin: &str, args: &[&str]) -> Run {
         .into()
 }
 
-/// Indexes `corpus` into a fresh folder under the target temp dir and returns the folder.
-pub fn build_index(corpus: &Path, name: &str) -> PathBuf {
-    let dir = tempfile::Builder::new()
+/// CI (`TALASH_REQUIRE_SHARED=1`, set by `.ci/run`): a test that lacks shared data or a tool
+/// fails instead of skipping, so a green CI run means every test ran.
+pub fn required() -> bool {
+    std::env::var("TALASH_REQUIRE_SHARED").is_ok_and(|v| v == "1")
+}
+
+/// A fresh folder named after `name` under the target's temp dir, removed when dropped: test
+/// files stay out of /tmp, and a crashed test's leftovers go with `cargo clean`.
+pub fn temp(name: &str) -> tempfile::TempDir {
+    tempfile::Builder::new()
         .prefix(name)
         .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
         .expect("temp dir")
-        .keep();
+}
+
+/// Like [`temp`], but the folder outlives the test: for an index a whole test binary shares
+/// (a `static` never drops), and for output worth reading after a failure.
+pub fn temp_kept(name: &str) -> PathBuf {
+    temp(name).keep()
+}
+
+/// Indexes `corpus` into a fresh folder under the target temp dir and returns the folder.
+pub fn build_index(corpus: &Path, name: &str) -> PathBuf {
+    let dir = temp_kept(name);
     let idx = dir.join("index");
-    let r = index_into(corpus, &idx, &["--quiet"]);
-    assert_eq!(r.code, 0, "indexing failed: {}", r.stderr);
+    index_ok(corpus, &idx, &["--quiet"]);
     idx
 }
 
@@ -62,6 +82,30 @@ pub fn corpus_index() -> &'static Path {
 pub fn search_json(args: &[&str]) -> Vec<serde_json::Value> {
     search_in(corpus_index(), args)
 }
+
+/// `talash --index IDX ARGS...`.
+pub fn talash_in(idx: &Path, args: &[&str]) -> Run {
+    let mut all = vec!["--index", idx.to_str().unwrap()];
+    all.extend_from_slice(args);
+    run(TALASH, &all)
+}
+
+/// `talash --index IDX ARGS...`; must succeed; stdout.
+pub fn talash_ok(idx: &Path, args: &[&str]) -> String {
+    let r = talash_in(idx, args);
+    assert_eq!(r.code, 0, "talash {args:?} failed: {}", r.stderr);
+    r.stdout
+}
+
+/// Output of `--json`, one value a line.
+pub fn json_lines(text: &str) -> Vec<Value> {
+    text.lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect()
+}
+
+/// A broad query that matches much of the shipped corpus, so counts over it mean something.
+pub const BROAD: &str = "Pakistan OR terrorism OR counterterrorism OR TTP OR dialogue";
 
 pub fn field<'a>(hit: &'a serde_json::Value, name: &str) -> &'a str {
     hit[name].as_str().unwrap_or("")
@@ -78,6 +122,13 @@ pub fn index_into(corpus: &Path, idx: &Path, extra: &[&str]) -> Run {
     let mut all = vec![corpus.to_str().unwrap(), "--index", idx.to_str().unwrap()];
     all.extend_from_slice(extra);
     run(TALASH_INDEX, &all)
+}
+
+/// [`index_into`] that must succeed; its stderr (the summary, unless `--quiet`).
+pub fn index_ok(corpus: &Path, idx: &Path, extra: &[&str]) -> String {
+    let r = index_into(corpus, idx, extra);
+    assert_eq!(r.code, 0, "indexing failed: {}", r.stderr);
+    r.stderr
 }
 
 /// The loop a collection converted by `talash-smart` goes through: indexes `out/docs.jsonl`

@@ -1,0 +1,163 @@
+//! What the binaries say about themselves: shell completions, man pages, the examples in
+//! `--help` (each one runs and finds something), and the README's tour (real output).
+
+mod common;
+
+use std::process::Command;
+
+use common::*;
+
+#[test]
+fn completions_for_each_shell_name_the_subcommands() {
+    for (shell, marker) in [
+        ("bash", "_talash()"),
+        ("zsh", "#compdef talash"),
+        ("fish", "complete -c talash"),
+    ] {
+        let r = run(TALASH, &["completions", shell]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(r.stdout.contains(marker), "{shell}");
+        for sub in ["search", "facets", "show", "timeline"] {
+            assert!(r.stdout.contains(sub), "{shell} lacks {sub}");
+        }
+    }
+    let r = run(TALASH_INDEX, &["--completions", "bash"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("talash-index") && r.stdout.contains("--keep-going"));
+}
+
+#[test]
+fn man_pages_are_written_per_subcommand() {
+    let dir = temp("man");
+    let d = dir.path().to_str().unwrap();
+    let r = run(TALASH, &["man", "--dir", d]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for page in [
+        "talash.1",
+        "talash-search.1",
+        "talash-timeline.1",
+        "talash-show.1",
+    ] {
+        let text = std::fs::read_to_string(dir.path().join(page)).unwrap();
+        assert!(text.contains(".TH"), "{page} is roff");
+        assert!(r.stdout.contains(page), "{page} is listed");
+    }
+    let search = std::fs::read_to_string(dir.path().join("talash-search.1")).unwrap();
+    assert!(search.contains("per\\-article"), "options are documented");
+    let r = run(TALASH, &["man"]);
+    assert!(r.stdout.starts_with(".ie") || r.stdout.contains(".TH talash"));
+    let r = run(TALASH_INDEX, &["--man", d]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(dir.path().join("talash-index.1").is_file());
+}
+
+/// Splits an example line into words, honouring single and double quotes.
+fn words(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quote = None;
+    let mut any = false;
+    for c in line.chars() {
+        match (quote, c) {
+            (None, '\'' | '"') => {
+                quote = Some(c);
+                any = true;
+            }
+            (Some(q), c) if c == q => quote = None,
+            (None, c) if c.is_whitespace() => {
+                if any {
+                    out.push(std::mem::take(&mut cur));
+                    any = false;
+                }
+            }
+            (_, c) => {
+                cur.push(c);
+                any = true;
+            }
+        }
+    }
+    if any {
+        out.push(cur);
+    }
+    out
+}
+
+#[test]
+fn every_help_example_runs_and_finds_something_on_the_shipped_corpus() {
+    let idx = corpus_index().to_str().unwrap();
+    let mut ran = 0;
+    for sub in ["", "search", "facets", "show", "timeline", "groups"] {
+        let args: Vec<&str> = if sub.is_empty() {
+            vec!["--help"]
+        } else {
+            vec![sub, "--help"]
+        };
+        let help = run(TALASH, &args).stdout;
+        let examples = help.split("Examples:").nth(1).expect("an Examples section");
+        for line in examples.lines().map(str::trim) {
+            // Skip pipes and redirections, and commands that write files.
+            if !line.starts_with("talash ")
+                || line.contains(['|', '>'])
+                || line.contains(" man ")
+                || line.contains("completions")
+            {
+                continue;
+            }
+            let line = line.split(" # ").next().unwrap();
+            let w = words(line);
+            let mut all = vec!["--index", idx];
+            all.extend(w[1..].iter().map(String::as_str));
+            let r = run(TALASH, &all);
+            assert_eq!(r.code, 0, "{line}: {}", r.stderr);
+            assert!(
+                !r.stdout.trim().is_empty() && !r.stdout.starts_with("No passages"),
+                "{line} finds nothing"
+            );
+            ran += 1;
+        }
+    }
+    assert!(ran >= 20, "only {ran} examples ran");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The README's tour is real output.
+
+#[test]
+fn readme_tour_outputs_are_what_the_binaries_print() {
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let section = readme
+        .split("### Seeing a result set")
+        .nth(1)
+        .and_then(|s| s.split("### Shell completions").next())
+        .expect("the README has the tour section");
+    let idx = corpus_index().to_str().unwrap();
+    let mut checked = 0;
+    for block in section.split("```console").skip(1) {
+        let block = block.split("```").next().unwrap();
+        // Each command starts with "$ " and its output runs to the next command.
+        for chunk in block.split("\n$ ").map(|c| c.trim_start_matches("\n$ ")) {
+            let chunk = chunk.trim_start_matches("$ ").trim_end();
+            if chunk.is_empty() {
+                continue;
+            }
+            let (cmd, want) = chunk.split_once('\n').unwrap_or((chunk, ""));
+            let w = words(cmd);
+            assert_eq!(w[0], "talash", "{cmd}");
+            let out = Command::new(TALASH)
+                .args(["--index", idx])
+                .args(&w[1..])
+                .env("COLUMNS", "80")
+                .env_remove("NO_COLOR")
+                .output()
+                .unwrap();
+            let got = String::from_utf8(out.stdout).unwrap();
+            assert_eq!(
+                got.trim_end(),
+                want.trim_end(),
+                "README output of `{cmd}` is stale; paste the new output above"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 6, "only {checked} README commands checked");
+}

@@ -14,7 +14,6 @@
 //!   `complete` (`-c`).
 
 use std::collections::{BTreeMap, HashMap};
-use std::io::Write;
 use std::path::Path;
 use std::str::FromStr;
 
@@ -311,24 +310,6 @@ pub fn evaluate(qrels: &Qrels, run: &Run, metrics: &[Metric], complete: bool) ->
         })
         .collect();
     e
-}
-
-impl Evaluation {
-    /// Prints as trec_eval does: `measure \t qid|all \t value`, per query first with `per_query`.
-    pub fn write(&self, out: &mut dyn Write, metrics: &[Metric], per_query: bool) -> Result<()> {
-        if per_query {
-            for (qid, values) in &self.per_query {
-                for (m, v) in metrics.iter().zip(values) {
-                    writeln!(out, "{:<22}\t{qid}\t{v:.4}", m.to_string())?;
-                }
-            }
-        }
-        writeln!(out, "{:<22}\tall\t{}", "num_q", self.per_query.len())?;
-        for (m, v) in metrics.iter().zip(&self.mean) {
-            writeln!(out, "{:<22}\tall\t{v:.4}", m.to_string())?;
-        }
-        Ok(())
-    }
 }
 
 /// A list of ids for a message, cut after ten.

@@ -683,7 +683,7 @@ fn eval(args: &EvalArgs) -> anyhow::Result<ExitCode> {
     }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    result.write(&mut out, &metrics, args.per_query)?;
+    talash::output::eval::write_evaluation(&mut out, &result, &metrics, args.per_query)?;
     out.flush()?;
     Ok(ExitCode::SUCCESS)
 }

@@ -1,6 +1,7 @@
 //! Printing results: for people (terminal) and for programs (JSON lines).
 
 pub mod articles;
+pub mod eval;
 pub mod facets;
 pub mod json;
 pub mod safe;

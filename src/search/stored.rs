@@ -1,8 +1,16 @@
-//! Reading stored passages: a ranked passage with its metadata and a highlighted snippet.
+//! Reading stored passages: the one place a search reads stored fields, whether a whole hit
+//! (metadata and a highlighted snippet) or only the ids that ranking and collapsing need.
+//!
+//! Every passage the indexer writes has `passage_id`, `article_id`, `passage_no`, `title` and
+//! `text`; one without them comes from a damaged index, and saying so beats ranking it under
+//! an empty id. `outlet`, `date`, `author` and `kind` are optional in the corpus, so they stay
+//! `Option` here.
 
-use anyhow::{Context, Result};
+use std::collections::HashMap;
+
+use anyhow::{Context, Result, anyhow};
 use serde::Serialize;
-use tantivy::schema::{Facet, Value};
+use tantivy::schema::{Facet, Field, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Searcher, TantivyDocument};
 
@@ -28,6 +36,105 @@ pub struct Hit {
     pub highlights: Vec<(usize, usize)>,
 }
 
+/// The ids of a passage: all that ordering ties and collapsing by article need.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PassageIds {
+    pub passage: String,
+    pub article: String,
+}
+
+/// One stored document and where it came from, so a missing field can name the passage.
+struct Stored<'a> {
+    doc: TantivyDocument,
+    addr: DocAddress,
+    searcher: &'a Searcher,
+}
+
+impl<'a> Stored<'a> {
+    fn read(searcher: &'a Searcher, addr: DocAddress) -> Result<Stored<'a>> {
+        let doc = searcher.doc(addr).context("cannot read a stored passage")?;
+        Ok(Stored {
+            doc,
+            addr,
+            searcher,
+        })
+    }
+
+    fn text(&self, field: Field) -> Option<String> {
+        self.doc
+            .get_first(field)
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+    }
+
+    /// A field every passage has: its absence is damage, reported with the passage's address.
+    fn required_text(&self, field: Field) -> Result<String> {
+        self.text(field).ok_or_else(|| self.missing(field))
+    }
+
+    fn required_u64(&self, field: Field) -> Result<u64> {
+        self.doc
+            .get_first(field)
+            .and_then(|v| v.as_u64())
+            .ok_or_else(|| self.missing(field))
+    }
+
+    fn missing(&self, field: Field) -> anyhow::Error {
+        anyhow!(
+            "index damaged: passage at segment {} doc {} has no stored {}; rebuild with \
+             talash-index --full",
+            self.addr.segment_ord,
+            self.addr.doc_id,
+            self.searcher.schema().get_field_name(field)
+        )
+    }
+
+    fn facets(&self, field: Field) -> Vec<String> {
+        self.doc
+            .get_all(field)
+            .filter_map(|v| {
+                v.as_facet().map(|s| {
+                    Facet::from_encoded(s.as_bytes().to_vec())
+                        .map(|f| f.to_path().join("/"))
+                        .unwrap_or_default()
+                })
+            })
+            .collect()
+    }
+}
+
+/// Reads passage ids once per search, remembering them across the deeper fetches of a ranking
+/// (see [`crate::search::topk`]).
+pub struct IdReader<'a> {
+    engine: &'a Engine,
+    searcher: &'a Searcher,
+    ids: HashMap<DocAddress, PassageIds>,
+}
+
+impl<'a> IdReader<'a> {
+    pub fn new(engine: &'a Engine, searcher: &'a Searcher) -> IdReader<'a> {
+        IdReader {
+            engine,
+            searcher,
+            ids: HashMap::new(),
+        }
+    }
+
+    /// The ids of the passage at `addr`; an error when the index lacks them.
+    pub fn get(&mut self, addr: DocAddress) -> Result<&PassageIds> {
+        if !self.ids.contains_key(&addr) {
+            let stored = Stored::read(self.searcher, addr)?;
+            let f = &self.engine.open.fields;
+            let ids = PassageIds {
+                passage: stored.required_text(f.passage_id)?,
+                article: stored.required_text(f.article_id)?,
+            };
+            self.ids.insert(addr, ids);
+        }
+        Ok(&self.ids[&addr])
+    }
+}
+
 impl Engine {
     /// Reads a stored passage into a hit.
     pub fn hit(
@@ -38,63 +145,50 @@ impl Engine {
         score: f32,
         addr: DocAddress,
     ) -> Result<Hit> {
-        let doc: TantivyDocument = searcher.doc(addr).context("cannot read a stored passage")?;
+        let stored = Stored::read(searcher, addr)?;
         let f = &self.open.fields;
-        let text_of = |field| {
-            doc.get_first(field)
-                .and_then(|v| v.as_str())
-                .map(str::to_string)
-        };
-        let text = text_of(f.text).unwrap_or_default();
-        let snippet = snippets.snippet(&text);
-        let (snippet_text, highlights) = if snippet.is_empty() {
-            (
-                lead(&text, self.open.config.spec.search.snippet_chars),
-                Vec::new(),
-            )
-        } else {
-            // Mark a fragment cut out of a longer passage, as search engines do.
-            let range = snippet.fragment_range();
-            let prefix = if range.start > 0 { "… " } else { "" };
-            let rest_has_words = text[range.end..].chars().any(char::is_alphanumeric);
-            let suffix = if rest_has_words { " …" } else { "" };
-            let shift = prefix.len();
-            let ranges = snippet
-                .highlighted()
-                .iter()
-                .map(|r| (r.start + shift, r.end + shift))
-                .collect();
-            (format!("{prefix}{}{suffix}", snippet.fragment()), ranges)
-        };
-        let groups = doc
-            .get_all(f.group)
-            .filter_map(|v| {
-                v.as_facet().map(|s| {
-                    Facet::from_encoded(s.as_bytes().to_vec())
-                        .map(|f| f.to_path().join("/"))
-                        .unwrap_or_default()
-                })
-            })
-            .collect();
+        let text = stored.required_text(f.text)?;
+        let (snippet, highlights) = self.snippet(snippets, &text);
         Ok(Hit {
             rank,
             score,
-            passage_id: text_of(f.passage_id).unwrap_or_default(),
-            article_id: text_of(f.article_id).unwrap_or_default(),
-            passage_no: doc
-                .get_first(f.passage_no)
-                .and_then(|v| v.as_u64())
-                .unwrap_or(0),
-            title: text_of(f.title).unwrap_or_default(),
-            outlet: text_of(f.outlet_name),
-            date: text_of(f.date),
-            author: text_of(f.author),
-            kind: text_of(f.kind),
-            groups,
+            passage_id: stored.required_text(f.passage_id)?,
+            article_id: stored.required_text(f.article_id)?,
+            passage_no: stored.required_u64(f.passage_no)?,
+            title: stored.required_text(f.title)?,
+            outlet: stored.text(f.outlet_name),
+            date: stored.text(f.date),
+            author: stored.text(f.author),
+            kind: stored.text(f.kind),
+            groups: stored.facets(f.group),
             text,
-            snippet: snippet_text,
+            snippet,
             highlights,
         })
+    }
+
+    /// The highlighted fragment of `text` and its highlights' byte ranges; the passage's lead
+    /// when no term of the query is in it.
+    fn snippet(&self, snippets: &SnippetGenerator, text: &str) -> (String, Vec<(usize, usize)>) {
+        let snippet = snippets.snippet(text);
+        if snippet.is_empty() {
+            return (
+                lead(text, self.open.config.spec.search.snippet_chars),
+                Vec::new(),
+            );
+        }
+        // Mark a fragment cut out of a longer passage, as search engines do.
+        let range = snippet.fragment_range();
+        let prefix = if range.start > 0 { "… " } else { "" };
+        let rest_has_words = text[range.end..].chars().any(char::is_alphanumeric);
+        let suffix = if rest_has_words { " …" } else { "" };
+        let shift = prefix.len();
+        let ranges = snippet
+            .highlighted()
+            .iter()
+            .map(|r| (r.start + shift, r.end + shift))
+            .collect();
+        (format!("{prefix}{}{suffix}", snippet.fragment()), ranges)
     }
 }
 

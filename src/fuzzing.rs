@@ -112,7 +112,7 @@ mod tests {
             &e,
             "Quetta",
             &Filters::default(),
-            crate::search::page::PageRequest::top(5, 0),
+            crate::search::page::PageRequest::top(crate::search::Paging::first(5)),
         )
         .map(|p| p.hits)
         .unwrap();
@@ -172,7 +172,7 @@ mod tests {
                 &e,
                 q,
                 &Filters::default(),
-                crate::search::page::PageRequest::top(5, 0),
+                crate::search::page::PageRequest::top(crate::search::Paging::first(5)),
             )
             .map(|p| p.hits)
         }) {

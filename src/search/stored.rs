@@ -104,7 +104,7 @@ impl<'a> Stored<'a> {
 }
 
 /// Reads passage ids once per search, remembering them across the deeper fetches of a ranking
-/// (see [`crate::search::topk`]).
+/// (the top-k goes deeper while scores tie at its cut).
 pub struct IdReader<'a> {
     engine: &'a Engine,
     searcher: &'a Searcher,

@@ -1,23 +1,22 @@
 //! A tiny index in RAM with the shipped configuration, for the fuzz targets (`fuzz/`) and the
 //! regression tests of the query path: searching needs an index, not files.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use anyhow::Result;
-use tantivy::schema::Facet;
-use tantivy::{Index, doc};
-
-use crate::index::meta::IndexMeta;
-
-use crate::index::open::OpenIndex;
+use tantivy::indexer::NoMergePolicy;
+use tantivy::schema::{Facet, Value};
+use tantivy::{Index, IndexWriter, TantivyDocument, doc};
 
 use crate::index::document::{outlet_facet, outlet_key};
-use crate::schema::Config;
+use crate::index::meta::IndexMeta;
+use crate::index::open::OpenIndex;
+use crate::schema::{Config, Fields};
 use crate::search::Engine;
 
 /// (id, title, outlet, date, group paths, text)
-type Passage = (
+pub type Passage = (
     &'static str,
     &'static str,
     &'static str,
@@ -55,39 +54,47 @@ const PASSAGES: &[Passage] = &[
 
 /// An engine over [`PASSAGES`], indexed with the shipped configuration.
 pub fn tiny_engine() -> Result<Engine> {
+    engine_of(&[PASSAGES])
+}
+
+/// An engine over `segments` of passages, each slice committed as its own segment, so tests of
+/// ranking can make tantivy's document order disagree with the ids. A passage's article is its
+/// id before `#`, and its number the digits after.
+pub fn engine_of(segments: &[&[Passage]]) -> Result<Engine> {
+    in_ram(|fields| {
+        segments
+            .iter()
+            .map(|passages| passages.iter().map(|p| passage_doc(fields, p)).collect())
+            .collect()
+    })
+}
+
+/// An engine over documents the caller builds from the fields, one segment per inner list:
+/// for documents the indexer would never write (a missing stored field).
+pub fn in_ram(
+    segments: impl FnOnce(&Fields) -> Result<Vec<Vec<TantivyDocument>>>,
+) -> Result<Engine> {
     let config = Config::shipped()?;
     let (schema, fields) = config.spec.build();
     let index = Index::create_in_ram(schema);
     config.spec.register_analyzers(index.tokenizers());
-    let mut writer = index.writer_with_num_threads(1, 15_000_000)?;
-    let mut outlets = BTreeMap::new();
-    for (id, title, outlet, date, groups, text) in PASSAGES {
-        let span = crate::date::DateSpan::parse(date).map_err(anyhow::Error::msg)?;
-        let mut d = doc!(
-            fields.passage_id => *id,
-            fields.article_id => id.split('#').next().unwrap_or(id),
-            fields.passage_no => 1u64,
-            fields.title => *title,
-            fields.text => *text,
-            fields.outlet_name => *outlet,
-            fields.date => span.to_string(),
-            fields.date_start => span.first_day(),
-            fields.date_end => span.last_day(),
-        );
-        d.add_facet(fields.outlet, outlet_facet(&outlet_key(outlet)));
-        d.add_facet(fields.date_facet, Facet::from_path(span.facet_segments()));
-        for g in *groups {
-            d.add_facet(
-                fields.group,
-                crate::groups::GroupPath::parse(g)
-                    .map_err(anyhow::Error::msg)?
-                    .facet(),
-            );
+    let mut writer: IndexWriter = index.writer_with_num_threads(1, 15_000_000)?;
+    writer.set_merge_policy(Box::new(NoMergePolicy));
+    let (mut outlets, mut articles, mut passages) = (BTreeMap::new(), BTreeSet::new(), 0);
+    for docs in segments(&fields)? {
+        for d in docs {
+            if let Some(o) = d.get_first(fields.outlet_name).and_then(|v| v.as_str()) {
+                outlets.insert(outlet_key(o), o.to_string());
+            }
+            if let Some(a) = d.get_first(fields.article_id).and_then(|v| v.as_str()) {
+                articles.insert(a.to_string());
+            }
+            passages += 1;
+            writer.add_document(d)?;
         }
-        outlets.insert(outlet_key(outlet), outlet.to_string());
-        writer.add_document(d)?;
+        writer.commit()?;
     }
-    let meta = IndexMeta::with_counts(&config, outlets, PASSAGES.len(), PASSAGES.len());
+    let meta = IndexMeta::with_counts(&config, outlets, articles.len(), passages);
     let mut prepared = writer.prepare_commit()?;
     prepared.set_payload(&serde_json::to_string(&meta)?);
     prepared.commit()?;
@@ -98,6 +105,34 @@ pub fn tiny_engine() -> Result<Engine> {
         meta,
         dir: PathBuf::from("(in memory)"),
     })
+}
+
+fn passage_doc(fields: &Fields, passage: &Passage) -> Result<TantivyDocument> {
+    let (id, title, outlet, date, groups, text) = *passage;
+    let span = crate::date::DateSpan::parse(date).map_err(anyhow::Error::msg)?;
+    let (article, n) = id.rsplit_once('#').unwrap_or((id, "1"));
+    let mut d = doc!(
+        fields.passage_id => id,
+        fields.article_id => article,
+        fields.passage_no => n.parse::<u64>()?,
+        fields.title => title,
+        fields.text => text,
+        fields.outlet_name => outlet,
+        fields.date => span.to_string(),
+        fields.date_start => span.first_day(),
+        fields.date_end => span.last_day(),
+    );
+    d.add_facet(fields.outlet, outlet_facet(&outlet_key(outlet)));
+    d.add_facet(fields.date_facet, Facet::from_path(span.facet_segments()));
+    for g in groups {
+        d.add_facet(
+            fields.group,
+            crate::groups::GroupPath::parse(g)
+                .map_err(anyhow::Error::msg)?
+                .facet(),
+        );
+    }
+    Ok(d)
 }
 
 #[cfg(test)]

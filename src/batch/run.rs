@@ -342,4 +342,74 @@ mod tests {
         assert_eq!(m.since.as_deref(), Some("2020"));
         assert_eq!(m.until.as_deref(), Some("2024"));
     }
+
+    /// Keeps what a run gives: each query's id, docids and passage ids (when read).
+    struct Collect {
+        passages: bool,
+        got: Vec<(String, Vec<String>, Vec<Option<String>>)>,
+    }
+
+    impl Sink for Collect {
+        fn wants_passages(&self) -> bool {
+            self.passages
+        }
+
+        fn results(&mut self, query: &Prepared, hits: &[RunHit]) -> Result<()> {
+            let docids = hits.iter().map(|h| h.docid.clone()).collect();
+            let passages = hits
+                .iter()
+                .map(|h| h.passage.as_ref().map(|p| p.passage_id.clone()))
+                .collect();
+            self.got.push((query.qid.clone(), docids, passages));
+            Ok(())
+        }
+    }
+
+    fn run_file(docid: DocIdKind, threads: usize, passages: bool) -> Collect {
+        let e = crate::testing::harbour_engine();
+        let text = "1\tharbour\n2\tforecasts\n3\treopened\n4\tnothingmatches\n";
+        let path = Path::new("q.tsv");
+        let file = crate::batch::parse_queries(text, path, crate::batch::InputFormat::Tsv, true);
+        let (ready, errors) = prepare(&e, path, file.queries, &FilterArgs::default(), 3, true);
+        assert!(errors.is_empty());
+        let opts = BatchOptions {
+            docid,
+            aggregate: Aggregate::Max,
+            hits: 3,
+            threads,
+        };
+        let mut sink = Collect {
+            passages,
+            got: Vec::new(),
+        };
+        let mut done = 0;
+        let failures = run(&e, &ready, &opts, &mut sink, &mut || done += 1).unwrap();
+        assert!(failures.is_empty());
+        assert_eq!(done, 4);
+        sink
+    }
+
+    #[test]
+    fn results_reach_the_sink_in_file_order_whatever_the_threads() {
+        for threads in [1, 3] {
+            let got = run_file(DocIdKind::Passage, threads, false).got;
+            let qids: Vec<&str> = got.iter().map(|g| g.0.as_str()).collect();
+            assert_eq!(qids, ["1", "2", "3", "4"], "{threads} threads");
+            assert_eq!(got[0].1, ["e#1", "a#1", "a#2"]);
+            assert_eq!(got[1].1, ["f#1"]);
+            assert!(got[3].1.is_empty());
+            assert!(
+                got[0].2.iter().all(Option::is_none),
+                "passages not asked for"
+            );
+        }
+    }
+
+    #[test]
+    fn article_runs_name_articles_and_read_their_best_passages() {
+        let got = run_file(DocIdKind::Article, 2, true).got;
+        assert_eq!(got[0].1, ["e", "a", "b"]);
+        let best: Vec<Option<&str>> = got[0].2.iter().map(|p| p.as_deref()).collect();
+        assert_eq!(best, [Some("e#1"), Some("a#1"), Some("b#1")]);
+    }
 }

@@ -80,3 +80,66 @@ fn jsonl(buf: &mut Vec<u8>, qid: &str, hits: &[RunHit]) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::batch::run::prepare;
+    use crate::search::FilterArgs;
+
+    fn query() -> Prepared {
+        let e = crate::fuzzing::tiny_engine().unwrap();
+        let path = std::path::Path::new("q.txt");
+        let file =
+            crate::batch::parse_queries("Quetta\n", path, crate::batch::InputFormat::Text, true);
+        let (mut ready, _) = prepare(&e, path, file.queries, &FilterArgs::default(), 5, true);
+        ready.remove(0)
+    }
+
+    fn hits(passage: Option<Hit>) -> Vec<RunHit> {
+        vec![
+            RunHit {
+                docid: "c#1".into(),
+                score: 2.5,
+                passage: passage.clone(),
+            },
+            RunHit {
+                docid: "a#1".into(),
+                score: 0.123_456_79,
+                passage,
+            },
+        ]
+    }
+
+    fn printed(format: OutputFormat, hits: &[RunHit]) -> Result<String> {
+        let mut out = Vec::new();
+        let mut p = RunPrinter::new(&mut out, format, "tag");
+        p.results(&query(), hits)?;
+        Ok(String::from_utf8(out)?)
+    }
+
+    #[test]
+    fn trec_lines_number_ranks_and_keep_scores_exact() {
+        let q = query();
+        let text = printed(OutputFormat::Trec, &hits(None)).unwrap();
+        let want = format!("{0} Q0 c#1 1 2.5 tag\n{0} Q0 a#1 2 0.12345679 tag\n", q.qid);
+        assert_eq!(text, want);
+    }
+
+    #[test]
+    fn json_lines_are_the_hit_fields_after_the_qid() {
+        let e = crate::fuzzing::tiny_engine().unwrap();
+        let searcher = e.searcher();
+        let snippets = e.snippet_generator(&tantivy::query::AllQuery).unwrap();
+        let addr = tantivy::DocAddress::new(0, 2);
+        let hit = e.hit(&searcher, &snippets, 1, 2.5, addr).unwrap();
+        let text = printed(OutputFormat::Jsonl, &hits(Some(hit))).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 2);
+        assert!(lines[0].starts_with("{\"qid\":"), "{}", lines[0]);
+        assert!(lines[0].contains("\"passage_id\":\"c#1\""), "{}", lines[0]);
+        let err = printed(OutputFormat::Jsonl, &hits(None)).unwrap_err();
+        assert!(err.to_string().contains("needs its passages read"), "{err}");
+        assert!(RunPrinter::new(&mut Vec::new(), OutputFormat::Jsonl, "t").wants_passages());
+    }
+}

@@ -404,4 +404,32 @@ mod tests {
             assert!(bad.parse::<Aggregate>().is_err(), "{bad}");
         }
     }
+
+    #[test]
+    fn article_pages_rank_from_the_offset_with_ties_by_article_id() {
+        let e = crate::testing::harbour_engine();
+        let page = |agg, limit, offset| -> Vec<(usize, String, u32)> {
+            e.search_articles(
+                "harbour",
+                &Filters::default(),
+                agg,
+                Paging { limit, offset },
+            )
+            .unwrap()
+            .into_iter()
+            .map(|a| (a.rank, a.article_id, a.matched_passages))
+            .collect()
+        };
+        let all = page(Aggregate::Max, 10, 0);
+        let ids: Vec<&str> = all.iter().map(|a| a.1.as_str()).collect();
+        assert_eq!(ids, ["e", "a", "b", "c", "d", "f"]);
+        assert_eq!(all[1].2, 2, "both of a's passages match");
+        let later = page(Aggregate::Max, 2, 3);
+        assert_eq!(later, all[3..5]);
+        assert_eq!(later[0].0, 4);
+        // Summed, the two-passage articles a and b pass e.
+        let sum = page(Aggregate::Sum, 3, 0);
+        let ids: Vec<&str> = sum.iter().map(|a| a.1.as_str()).collect();
+        assert_eq!(ids, ["a", "b", "e"]);
+    }
 }

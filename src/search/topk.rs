@@ -294,3 +294,125 @@ fn collapse(
     }
     Ok(kept)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::Engine;
+    use crate::testing::harbour_engine;
+
+    const ORDER: [&str; 8] = ["e#1", "a#1", "a#2", "b#1", "b#2", "c#1", "d#1", "f#1"];
+
+    fn request(want: usize, ties: Ties, per_article: Option<usize>) -> TopRequest {
+        TopRequest {
+            want,
+            ties,
+            per_article: per_article.and_then(NonZeroUsize::new),
+            depth: Depth::Paged(want),
+        }
+    }
+
+    /// The passage ids of the top for `harbour`, and whether the matches were exhausted.
+    fn ranked(e: &Engine, req: TopRequest) -> (Vec<String>, bool) {
+        let searcher = e.searcher();
+        let query = e.parse_query("harbour").unwrap();
+        let mut ids = IdReader::new(e, &searcher);
+        let top = top(&searcher, &*query, &mut ids, req).unwrap();
+        let found = top
+            .ranked
+            .iter()
+            .map(|s| ids.get(s.addr).unwrap().passage.clone())
+            .collect();
+        (found, top.exhausted)
+    }
+
+    #[test]
+    fn equal_scores_come_in_passage_id_order() {
+        let e = harbour_engine();
+        let (all, exhausted) = ranked(&e, request(100, Ties::Passage, None));
+        assert_eq!(all, ORDER);
+        assert!(exhausted);
+    }
+
+    #[test]
+    fn every_cut_is_a_prefix_of_the_full_ranking() {
+        let e = harbour_engine();
+        // Most cuts fall inside the run of six equal scores, where tantivy's order differs.
+        for want in 0..=ORDER.len() {
+            for depth in [Depth::Paged(want), Depth::Doubling(want)] {
+                let req = TopRequest {
+                    depth,
+                    ..request(want, Ties::Passage, None)
+                };
+                let (got, _) = ranked(&e, req);
+                assert_eq!(got, ORDER[..want], "want {want}, {depth:?}");
+            }
+        }
+        let (_, exhausted) = ranked(&e, request(1, Ties::Passage, None));
+        assert!(!exhausted, "one of eight fetched: more matches remain");
+    }
+
+    #[test]
+    fn article_ties_order_articles_by_id_and_keep_their_best_passage() {
+        let e = harbour_engine();
+        for want in 1..=6 {
+            let (got, _) = ranked(&e, request(want, Ties::Article, Some(1)));
+            let all = ["e#1", "a#1", "b#1", "c#1", "d#1", "f#1"];
+            assert_eq!(got, all[..want], "want {want}");
+        }
+    }
+
+    #[test]
+    fn collapsing_keeps_at_most_n_passages_of_an_article() {
+        let e = harbour_engine();
+        let (two, _) = ranked(&e, request(100, Ties::Passage, Some(2)));
+        assert_eq!(two, ORDER);
+        let (one, _) = ranked(&e, request(4, Ties::Passage, Some(1)));
+        assert_eq!(one, ["e#1", "a#1", "b#1", "c#1"]);
+    }
+
+    #[test]
+    fn depths_grow_as_each_ranking_always_grew() {
+        // A change here changes scores in their last bits (see Depth): runs would differ.
+        assert_eq!(Depth::Paged(5).first_fetch(), 6);
+        assert_eq!(Depth::Paged(5).deeper(6, false), (Depth::Paged(5), 12));
+        assert_eq!(Depth::Paged(5).deeper(12, true), (Depth::Paged(20), 21));
+        assert_eq!(
+            Depth::Doubling(9).deeper(10, true),
+            (Depth::Doubling(9), 20)
+        );
+        assert!(!Depth::Paged(5).settled(4));
+        assert!(Depth::Doubling(5).settled(0));
+    }
+
+    #[test]
+    fn whole_rankings_page_in_score_then_id_order() {
+        let items = vec![("b", 1.0), ("d", 3.0), ("a", 1.0), ("c", 2.0), ("e", 1.0)];
+        let page = |limit, offset| -> Vec<&str> {
+            select(items.clone(), Paging { limit, offset }, |x| (x.1, x.0))
+                .into_iter()
+                .map(|x| x.0)
+                .collect()
+        };
+        let all = ["d", "c", "a", "b", "e"];
+        assert_eq!(page(10, 0), all);
+        for offset in 0..6 {
+            for limit in 0..6 {
+                let end = (offset + limit).min(all.len());
+                assert_eq!(page(limit, offset), all[offset.min(end)..end]);
+            }
+        }
+    }
+
+    #[test]
+    fn paging_numbers_ranks_from_the_offset() {
+        let p = Paging {
+            limit: 2,
+            offset: 3,
+        };
+        assert_eq!(p.end(), 5);
+        assert_eq!(p.cut(vec![1, 2, 3, 4, 5, 6]), [4, 5]);
+        assert_eq!(p.rank(0), 4);
+        assert_eq!(Paging::first(7).end(), 7);
+    }
+}

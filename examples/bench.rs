@@ -195,7 +195,7 @@ fn run_one(engine: &Engine, q: &Query, mode: Mode) -> Result<usize> {
             engine,
             &q.text,
             &q.filters,
-            talash::search::page::PageRequest::top(10, 0),
+            talash::search::page::PageRequest::top(talash::search::Paging::first(10)),
         )
         .map(|p| p.hits)?
         .len()),

@@ -1,23 +1,25 @@
 //! A tiny index in RAM with the shipped configuration, for the fuzz targets (`fuzz/`) and the
 //! regression tests of the query path: searching needs an index, not files.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use anyhow::Result;
-use tantivy::Index;
+use tantivy::indexer::NoMergePolicy;
+use tantivy::schema::Value;
+use tantivy::{Index, IndexWriter, TantivyDocument};
 
-use crate::corpus::{Article, Passage, PassageId};
+use crate::corpus::{self, Article, PassageId};
 use crate::date::DateSpan;
 use crate::groups::GroupPath;
-use crate::index::document::{article_doc, outlet_key, passage_doc};
+use crate::index::document::{self, article_doc, outlet_key};
 use crate::index::meta::IndexMeta;
 use crate::index::open::OpenIndex;
-use crate::schema::Config;
+use crate::schema::{Config, Fields};
 use crate::search::Engine;
 
-/// One article of one passage: (article id, title, outlet, date, group paths, text).
-type TinyArticle = (
+/// (id, title, outlet, date, group paths, text)
+pub type Passage = (
     &'static str,
     &'static str,
     &'static str,
@@ -26,9 +28,9 @@ type TinyArticle = (
     &'static str,
 );
 
-const ARTICLES: &[TinyArticle] = &[
+const PASSAGES: &[Passage] = &[
     (
-        "a",
+        "a#1",
         "Talks on the TTP threat",
         "The Express Tribune",
         "2023-03-06",
@@ -36,7 +38,7 @@ const ARTICLES: &[TinyArticle] = &[
         "Tehreek-e-Taliban Pakistan and the Da’ish group threaten regional security.",
     ),
     (
-        "b",
+        "b#1",
         "ISIS-Khorasan attack",
         "Dawn",
         "2024-05",
@@ -44,7 +46,7 @@ const ARTICLES: &[TinyArticle] = &[
         "ISKP claimed the attack; officials in Kabul met on counterterrorism.",
     ),
     (
-        "c",
+        "c#1",
         "Balochistan",
         "Dawn",
         "2025",
@@ -53,24 +55,49 @@ const ARTICLES: &[TinyArticle] = &[
     ),
 ];
 
-/// An engine over [`ARTICLES`], indexed with the shipped configuration. The documents come
-/// from the indexer's own `article_doc`/`passage_doc`, so they can never drift from real ones;
-/// the groups are given, not tagged, so each passage's facets are known to the tests.
+/// An engine over [`PASSAGES`], indexed with the shipped configuration.
 pub fn tiny_engine() -> Result<Engine> {
+    engine_of(&[PASSAGES])
+}
+
+/// An engine over `segments` of passages, each slice committed as its own segment, so tests of
+/// ranking can make tantivy's document order disagree with the ids. A passage's article is its
+/// id before `#`, and its number the digits after.
+pub fn engine_of(segments: &[&[Passage]]) -> Result<Engine> {
+    in_ram(|fields| {
+        segments
+            .iter()
+            .map(|passages| passages.iter().map(|p| passage_doc(fields, p)).collect())
+            .collect()
+    })
+}
+
+/// An engine over documents the caller builds from the fields, one segment per inner list:
+/// for documents the indexer would never write (a missing stored field).
+pub fn in_ram(
+    segments: impl FnOnce(&Fields) -> Result<Vec<Vec<TantivyDocument>>>,
+) -> Result<Engine> {
     let config = Config::shipped()?;
     let (schema, fields) = config.spec.build();
     let index = Index::create_in_ram(schema);
     config.spec.register_analyzers(index.tokenizers());
-    let mut writer = index.writer_with_num_threads(1, 15_000_000)?;
-    let mut outlets = BTreeMap::new();
-    for tiny in ARTICLES {
-        let (article, passage, groups) = tiny_article(tiny)?;
-        let shared = article_doc(&fields, &article);
-        writer.add_document(passage_doc(&fields, &shared, passage, &groups))?;
-        let outlet = tiny.2;
-        outlets.insert(outlet_key(outlet), outlet.to_string());
+    let mut writer: IndexWriter = index.writer_with_num_threads(1, 15_000_000)?;
+    writer.set_merge_policy(Box::new(NoMergePolicy));
+    let (mut outlets, mut articles, mut passages) = (BTreeMap::new(), BTreeSet::new(), 0);
+    for docs in segments(&fields)? {
+        for d in docs {
+            if let Some(o) = d.get_first(fields.outlet_name).and_then(|v| v.as_str()) {
+                outlets.insert(outlet_key(o), o.to_string());
+            }
+            if let Some(a) = d.get_first(fields.article_id).and_then(|v| v.as_str()) {
+                articles.insert(a.to_string());
+            }
+            passages += 1;
+            writer.add_document(d)?;
+        }
+        writer.commit()?;
     }
-    let meta = IndexMeta::with_counts(&config, outlets, ARTICLES.len(), ARTICLES.len());
+    let meta = IndexMeta::with_counts(&config, outlets, articles.len(), passages);
     let mut prepared = writer.prepare_commit()?;
     prepared.set_payload(&serde_json::to_string(&meta)?);
     prepared.commit()?;
@@ -83,12 +110,14 @@ pub fn tiny_engine() -> Result<Engine> {
     })
 }
 
-/// The article, its one passage (`ID#1`) and its groups, as the indexer would see them.
-fn tiny_article(
-    &(id, title, outlet, date, groups, text): &TinyArticle,
-) -> Result<(Article, Passage, Vec<GroupPath>)> {
+/// A passage's document, built by the indexer's own `article_doc`/`passage_doc` so the tiny
+/// index can never drift from real ones; the groups are given, not tagged, so each passage's
+/// facets are known to the tests.
+fn passage_doc(fields: &Fields, passage: &Passage) -> Result<TantivyDocument> {
+    let (id, title, outlet, date, groups, text) = *passage;
+    let (article_id, n) = id.rsplit_once('#').unwrap_or((id, "1"));
     let article = Article {
-        id: id.to_string(),
+        id: article_id.to_string(),
         title: title.to_string(),
         outlet: Some(outlet.to_string()),
         date: Some(DateSpan::parse(date).map_err(anyhow::Error::msg)?),
@@ -97,18 +126,19 @@ fn tiny_article(
         source_note: None,
         body: text.to_string(),
         body_line: 1,
-        path: PathBuf::from(format!("{id}.md")),
+        path: PathBuf::from(format!("{article_id}.md")),
         warnings: Vec::new(),
     };
-    let passage = Passage {
-        id: PassageId::new(id, 1),
+    let passage = corpus::Passage {
+        id: PassageId::new(article_id, n.parse()?),
         text: text.to_string(),
     };
     let groups = groups
         .iter()
         .map(|g| GroupPath::parse(g).map_err(anyhow::Error::msg))
         .collect::<Result<Vec<_>>>()?;
-    Ok((article, passage, groups))
+    let shared = article_doc(fields, &article);
+    Ok(document::passage_doc(fields, &shared, passage, &groups))
 }
 
 #[cfg(test)]
@@ -123,7 +153,7 @@ mod tests {
             &e,
             "Quetta",
             &Filters::default(),
-            crate::search::page::PageRequest::top(5, 0),
+            crate::search::page::PageRequest::top(crate::search::Paging::first(5)),
         )
         .map(|p| p.hits)
         .unwrap();
@@ -183,7 +213,7 @@ mod tests {
                 &e,
                 q,
                 &Filters::default(),
-                crate::search::page::PageRequest::top(5, 0),
+                crate::search::page::PageRequest::top(crate::search::Paging::first(5)),
             )
             .map(|p| p.hits)
         }) {

@@ -19,3 +19,29 @@ pub(crate) fn random_texts(pieces: &[&str], count: usize, max_pieces: u64) -> Ve
         })
         .collect()
 }
+
+/// Passages that tie: the same title and text score the same for a one-word query.
+const TIE: (&str, &str) = ("Harbour news", "The harbour reopened after the storm.");
+
+/// An engine for ranking tests. Six passages tie on `harbour`, spread over two segments in an
+/// order unlike their ids (so tantivy's own tie order, by address, is not the id order);
+/// `e#1` scores above them and `f#1` below. Articles `a` and `b` have two passages each.
+pub(crate) fn harbour_engine() -> crate::search::Engine {
+    let p = |id, (title, text): (&'static str, &'static str)| {
+        (id, title, "Dawn", "2024-05", &[][..], text)
+    };
+    let low = (
+        "Port news",
+        "Ships waited in the bay for days while the harbour master weighed the forecasts, the \
+         tides and the cargo lists of every vessel.",
+    );
+    let high = ("Harbour news", "harbour harbour harbour reopened");
+    let first = [p("d#1", TIE), p("b#2", TIE), p("f#1", low), p("a#2", TIE)];
+    let second = [p("c#1", TIE), p("e#1", high), p("b#1", TIE), p("a#1", TIE)];
+    crate::fuzzing::engine_of(&[&first, &second]).expect("the harbour engine builds")
+}
+
+/// The passage ids of hits, in order.
+pub(crate) fn ids(hits: &[crate::search::Hit]) -> Vec<&str> {
+    hits.iter().map(|h| h.passage_id.as_str()).collect()
+}

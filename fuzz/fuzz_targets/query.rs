@@ -59,7 +59,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(filters) = e.resolve_filters(&args) else {
         return;
     };
-    match talash::index::damage::catch(|| talash::search::page::search(e, query, &filters, talash::search::page::PageRequest::top(5, 0)).map(|p| p.hits)) {
+    match talash::index::damage::catch(|| talash::search::page::search(e, query, &filters, talash::search::page::PageRequest::top(talash::search::Paging::first(5))).map(|p| p.hits)) {
         Ok(_) => {}
         Err(err) if talash::error::exit_status(&err) == 2 => {}
         // tantivy 0.27's PhraseScorer::seek_danger has a debug_assert that fails when an

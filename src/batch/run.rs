@@ -2,35 +2,25 @@
 //!
 //! Runs must be reproducible: the same file gives byte-identical output whatever `--threads` is
 //! and however the index's segments fell. So results are sorted by score, then by id, and a tie
-//! that crosses the cut-off is settled by id too: the search fetches deeper until the last hit
-//! kept scores strictly above everything it did not fetch (see [`top_docs`]).
+//! that crosses the cut-off is settled by id too (see [`crate::search::topk`]). The results go
+//! to a [`Sink`]; the printers of TREC runs and JSON lines live in the output room.
 
-use std::collections::{BTreeMap, HashMap};
-use std::io::Write;
+use std::collections::BTreeMap;
+use std::num::NonZeroUsize;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 
 use anyhow::{Context, Result};
-use serde::Serialize;
-use tantivy::collector::TopDocs;
 use tantivy::query::Query;
-use tantivy::schema::Value;
-use tantivy::{DocAddress, Searcher, TantivyDocument};
+use tantivy::{DocAddress, Searcher};
 
 use super::{BatchQuery, QueryFilters};
 use crate::corpus::InputError;
 use crate::search::articles::Aggregate;
+use crate::search::stored::IdReader;
+use crate::search::topk::{self, Depth, Paging, Ties, TopRequest};
 use crate::search::{Engine, FilterArgs, Filters, Hit};
-
-/// What a run writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum OutputFormat {
-    /// `qid Q0 docid rank score tag`, for trec_eval and `talash eval`.
-    Trec,
-    /// The `search --json` fields plus `qid`, one hit a line.
-    Jsonl,
-}
 
 /// What a TREC run's docid names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -45,14 +35,12 @@ pub enum DocIdKind {
 /// How to run a batch.
 #[derive(Debug, Clone)]
 pub struct BatchOptions {
-    pub format: OutputFormat,
     pub docid: DocIdKind,
     /// How an article is scored from its passages under [`DocIdKind::Article`].
     pub aggregate: Aggregate,
     /// Hits per query unless the query says otherwise.
     pub hits: usize,
     pub threads: usize,
-    pub run_tag: String,
 }
 
 /// A query checked against the index, ready to run.
@@ -150,41 +138,62 @@ pub struct Failure {
     pub message: String,
 }
 
-/// Runs the queries on `threads` threads over one searcher, writing each query's results to
-/// `out` in the order of `queries`; `on_done` is called after each query is written.
+/// One result of a query: what a run line names, and the passage when the sink reads them.
+#[derive(Debug, Clone)]
+pub struct RunHit {
+    /// The passage id, or the article id under [`DocIdKind::Article`].
+    pub docid: String,
+    pub score: f32,
+    /// The passage (an article's best), ranked from 1, read only when [`Sink::wants_passages`].
+    pub passage: Option<Hit>,
+}
+
+/// Where a run's results go, query by query in the order of the query file: the printers,
+/// kept apart from running so this room never formats output.
+pub trait Sink {
+    /// Whether each result's stored passage is read, with a snippet, into [`RunHit::passage`].
+    fn wants_passages(&self) -> bool;
+    /// The results of one query, best first.
+    fn results(&mut self, query: &Prepared, hits: &[RunHit]) -> Result<()>;
+}
+
+/// Runs the queries on `threads` threads over one searcher, giving each query's results to
+/// `sink` in the order of `queries`; `on_done` is called after each query is given or failed.
 pub fn run(
     engine: &Engine,
     queries: &[Prepared],
     opts: &BatchOptions,
-    out: &mut dyn Write,
+    sink: &mut dyn Sink,
     on_done: &mut dyn FnMut(),
 ) -> Result<Vec<Failure>> {
     let searcher = engine.searcher();
     let next = AtomicUsize::new(0);
+    let passages = sink.wants_passages();
     let mut failures = Vec::new();
     std::thread::scope(|scope| -> Result<()> {
-        let (tx, rx) = mpsc::channel::<(usize, Result<Vec<u8>>)>();
+        let (tx, rx) = mpsc::channel::<(usize, Result<Vec<RunHit>>)>();
         for _ in 0..opts.threads.max(1) {
             let (tx, next, searcher) = (tx.clone(), &next, &searcher);
             scope.spawn(move || {
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(q) = queries.get(i) else { break };
-                    if tx.send((i, render(engine, searcher, q, opts))).is_err() {
+                    let result = results(engine, searcher, q, opts, passages);
+                    if tx.send((i, result)).is_err() {
                         break;
                     }
                 }
             });
         }
         drop(tx);
-        // Results arrive in any order; they are written in file order.
+        // Results arrive in any order; they are given in file order.
         let mut pending = BTreeMap::new();
         let mut at = 0;
         for (i, result) in rx {
             pending.insert(i, result);
             while let Some(result) = pending.remove(&at) {
                 match result {
-                    Ok(bytes) => out.write_all(&bytes)?,
+                    Ok(hits) => sink.results(&queries[at], &hits)?,
                     Err(e) => failures.push(Failure {
                         line: queries[at].line,
                         qid: queries[at].qid.clone(),
@@ -200,82 +209,50 @@ pub fn run(
     Ok(failures)
 }
 
-/// A hit of the JSONL output: the search fields plus the query id.
-#[derive(Serialize)]
-struct QidHit<'a> {
-    qid: &'a str,
-    #[serde(flatten)]
-    hit: &'a Hit,
-}
-
-/// One query's output lines.
-fn render(
+/// One query's results, with their passages read when `passages`.
+fn results(
     engine: &Engine,
     searcher: &Searcher,
     q: &Prepared,
     opts: &BatchOptions,
-) -> Result<Vec<u8>> {
+    passages: bool,
+) -> Result<Vec<RunHit>> {
     let ranked = match (opts.docid, opts.aggregate) {
         // MaxP needs only the best passage of each article: the pruned top-k search finds it.
         (DocIdKind::Passage, _) | (DocIdKind::Article, Aggregate::Max) => {
-            top_docs(engine, searcher, &*q.filtered, q.hits, opts.docid)
+            top_passages(engine, searcher, &*q.filtered, q.hits, opts.docid)
         }
         // Sums need every matching passage of an article: collect them all.
         (DocIdKind::Article, agg) => top_articles(engine, searcher, &*q.filtered, q.hits, agg),
     }
     .with_context(|| format!("query {:?} failed", q.qid))?;
-    let mut buf = Vec::new();
-    match opts.format {
-        OutputFormat::Trec => {
-            for (i, r) in ranked.iter().enumerate() {
-                // f32's Display is the shortest text that reads back as the same number, so
-                // distinct scores stay distinct for trec_eval.
-                writeln!(
-                    buf,
-                    "{} Q0 {} {} {} {}",
-                    q.qid,
-                    r.key,
-                    i + 1,
-                    r.score,
-                    opts.run_tag
-                )?;
-            }
-        }
-        OutputFormat::Jsonl => {
-            let snippets = engine.snippet_generator(&*q.user)?;
-            for (i, r) in ranked.iter().enumerate() {
-                let hit = engine.hit(searcher, &snippets, i + 1, r.score, r.addr)?;
-                serde_json::to_writer(
-                    &mut buf,
-                    &QidHit {
-                        qid: &q.qid,
-                        hit: &hit,
-                    },
-                )?;
-                buf.push(b'\n');
-            }
-        }
-    }
-    Ok(buf)
+    let snippets = match passages {
+        true => Some(engine.snippet_generator(&*q.user)?),
+        false => None,
+    };
+    ranked
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let passage = match &snippets {
+                Some(s) => Some(engine.hit(searcher, s, i + 1, r.score, r.addr)?),
+                None => None,
+            };
+            Ok(RunHit {
+                docid: r.docid,
+                score: r.score,
+                passage,
+            })
+        })
+        .collect()
 }
 
 /// One ranked result: a passage or an article (by its best passage).
 #[derive(Debug, Clone)]
 struct Ranked {
-    key: String,
-    passage_id: String,
+    docid: String,
     score: f32,
     addr: DocAddress,
-}
-
-impl Ranked {
-    /// Score descending, then id ascending: the order of a run.
-    fn order(a: &Ranked, b: &Ranked) -> std::cmp::Ordering {
-        b.score
-            .total_cmp(&a.score)
-            .then_with(|| a.key.cmp(&b.key))
-            .then_with(|| a.passage_id.cmp(&b.passage_id))
-    }
 }
 
 /// The top `limit` articles scored by `agg` over all their matching passages (see
@@ -288,86 +265,58 @@ fn top_articles(
     agg: Aggregate,
 ) -> Result<Vec<Ranked>> {
     Ok(engine
-        .rank_articles(searcher, query, agg, 0, limit)?
+        .rank_articles(searcher, query, agg, Paging::first(limit))?
         .into_iter()
         .map(|a| Ranked {
-            key: a.article_id,
-            passage_id: String::new(),
+            docid: a.article_id,
             score: a.score,
             addr: a.agg.best,
         })
         .collect())
 }
 
-/// The top `limit` results in run order, independent of segment layout.
-///
-/// tantivy's top-k breaks score ties by document address, which depends on how segments were
-/// written and merged. So this fetches `k > limit` passages and accepts the cut only when the
-/// last result kept scores strictly above the k-th passage fetched: then nothing unfetched can
-/// tie with it. Otherwise it fetches twice as deep. Articles are scored by their best passage,
-/// which is final for every article seen, since unfetched passages score no higher.
-fn top_docs(
+/// The top `limit` passages, or articles by their best passage, in run order whatever the
+/// segment layout (see [`crate::search::topk`]). An article's best passage is final for every
+/// article ranked, since passages not fetched score no higher.
+fn top_passages(
     engine: &Engine,
     searcher: &Searcher,
     query: &dyn Query,
     limit: usize,
     docid: DocIdKind,
 ) -> Result<Vec<Ranked>> {
-    let f = &engine.open.fields;
-    let total = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
-    let mut ids: HashMap<DocAddress, (String, String)> = HashMap::new();
-    let mut k = match docid {
-        DocIdKind::Passage => limit.saturating_add(1),
-        DocIdKind::Article => limit.saturating_mul(3).saturating_add(1),
-    }
-    .min(total.saturating_add(1))
-    .max(1);
-    loop {
-        let top = searcher
-            .search(query, &TopDocs::with_limit(k).order_by_score())
-            .context("search failed")?;
-        let exhausted = top.len() < k;
-        let floor = top.last().map_or(f32::NEG_INFINITY, |t| t.0);
-        let mut best: HashMap<String, Ranked> = HashMap::new();
-        for &(score, addr) in &top {
-            if let std::collections::hash_map::Entry::Vacant(slot) = ids.entry(addr) {
-                let doc: TantivyDocument =
-                    searcher.doc(addr).context("cannot read a stored passage")?;
-                let get = |field| {
-                    doc.get_first(field)
-                        .and_then(|v| v.as_str())
-                        .unwrap_or_default()
-                        .to_string()
-                };
-                slot.insert((get(f.passage_id), get(f.article_id)));
-            }
-            let (pid, aid) = &ids[&addr];
-            let key = match docid {
-                DocIdKind::Passage => pid,
-                DocIdKind::Article => aid,
+    let mut ids = IdReader::new(engine, searcher);
+    let req = match docid {
+        DocIdKind::Passage => TopRequest {
+            want: limit,
+            ties: Ties::Passage,
+            per_article: None,
+            depth: Depth::Doubling(limit),
+        },
+        // An article has a few matching passages: fetch three per article wanted up front.
+        DocIdKind::Article => TopRequest {
+            want: limit,
+            ties: Ties::Article,
+            per_article: Some(NonZeroUsize::MIN),
+            depth: Depth::Doubling(limit.saturating_mul(3)),
+        },
+    };
+    let top = topk::top(searcher, query, &mut ids, req)?;
+    top.ranked
+        .into_iter()
+        .map(|s| {
+            let id = ids.get(s.addr)?;
+            let docid = match docid {
+                DocIdKind::Passage => id.passage.clone(),
+                DocIdKind::Article => id.article.clone(),
             };
-            let cand = Ranked {
-                key: key.clone(),
-                passage_id: pid.clone(),
-                score,
-                addr,
-            };
-            match best.get(key) {
-                Some(have) if Ranked::order(have, &cand).is_le() => {}
-                _ => {
-                    best.insert(key.clone(), cand);
-                }
-            }
-        }
-        let mut ranked: Vec<Ranked> = best.into_values().collect();
-        ranked.sort_by(Ranked::order);
-        let settled = ranked.len() >= limit && ranked[limit - 1].score > floor;
-        if exhausted || settled {
-            ranked.truncate(limit);
-            return Ok(ranked);
-        }
-        k = k.saturating_mul(2).min(total.saturating_add(1));
-    }
+            Ok(Ranked {
+                docid,
+                score: s.score,
+                addr: s.addr,
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -394,17 +343,73 @@ mod tests {
         assert_eq!(m.until.as_deref(), Some("2024"));
     }
 
-    #[test]
-    fn run_order_is_score_then_id() {
-        let r = |key: &str, score| Ranked {
-            key: key.into(),
-            passage_id: key.into(),
-            score,
-            addr: DocAddress::new(0, 0),
+    /// Keeps what a run gives: each query's id, docids and passage ids (when read).
+    struct Collect {
+        passages: bool,
+        got: Vec<(String, Vec<String>, Vec<Option<String>>)>,
+    }
+
+    impl Sink for Collect {
+        fn wants_passages(&self) -> bool {
+            self.passages
+        }
+
+        fn results(&mut self, query: &Prepared, hits: &[RunHit]) -> Result<()> {
+            let docids = hits.iter().map(|h| h.docid.clone()).collect();
+            let passages = hits
+                .iter()
+                .map(|h| h.passage.as_ref().map(|p| p.passage_id.clone()))
+                .collect();
+            self.got.push((query.qid.clone(), docids, passages));
+            Ok(())
+        }
+    }
+
+    fn run_file(docid: DocIdKind, threads: usize, passages: bool) -> Collect {
+        let e = crate::testing::harbour_engine();
+        let text = "1\tharbour\n2\tforecasts\n3\treopened\n4\tnothingmatches\n";
+        let path = Path::new("q.tsv");
+        let file = crate::batch::parse_queries(text, path, crate::batch::InputFormat::Tsv, true);
+        let (ready, errors) = prepare(&e, path, file.queries, &FilterArgs::default(), 3, true);
+        assert!(errors.is_empty());
+        let opts = BatchOptions {
+            docid,
+            aggregate: Aggregate::Max,
+            hits: 3,
+            threads,
         };
-        let mut v = [r("b", 1.0), r("a", 1.0), r("c", 2.0)];
-        v.sort_by(Ranked::order);
-        let keys: Vec<&str> = v.iter().map(|r| r.key.as_str()).collect();
-        assert_eq!(keys, vec!["c", "a", "b"]);
+        let mut sink = Collect {
+            passages,
+            got: Vec::new(),
+        };
+        let mut done = 0;
+        let failures = run(&e, &ready, &opts, &mut sink, &mut || done += 1).unwrap();
+        assert!(failures.is_empty());
+        assert_eq!(done, 4);
+        sink
+    }
+
+    #[test]
+    fn results_reach_the_sink_in_file_order_whatever_the_threads() {
+        for threads in [1, 3] {
+            let got = run_file(DocIdKind::Passage, threads, false).got;
+            let qids: Vec<&str> = got.iter().map(|g| g.0.as_str()).collect();
+            assert_eq!(qids, ["1", "2", "3", "4"], "{threads} threads");
+            assert_eq!(got[0].1, ["e#1", "a#1", "a#2"]);
+            assert_eq!(got[1].1, ["f#1"]);
+            assert!(got[3].1.is_empty());
+            assert!(
+                got[0].2.iter().all(Option::is_none),
+                "passages not asked for"
+            );
+        }
+    }
+
+    #[test]
+    fn article_runs_name_articles_and_read_their_best_passages() {
+        let got = run_file(DocIdKind::Article, 2, true).got;
+        assert_eq!(got[0].1, ["e", "a", "b"]);
+        let best: Vec<Option<&str>> = got[0].2.iter().map(|p| p.as_deref()).collect();
+        assert_eq!(best, [Some("e#1"), Some("a#1"), Some("b#1")]);
     }
 }

@@ -6,13 +6,15 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Args as ClapArgs, CommandFactory, Parser, Subcommand};
-use talash::batch::run::{BatchOptions, DocIdKind, OutputFormat};
+use talash::batch::run::{BatchOptions, DocIdKind};
 use talash::batch::{self, InputFormat, MAX_HITS, read_query_file};
 use talash::cli::{DEFAULT_INDEX, cores, run};
 use talash::error::usage;
 use talash::eval::Metric;
+use talash::output::run::{OutputFormat, RunPrinter};
 use talash::output::terminal::HitField;
 use talash::output::{ColorChoice, articles, json, terminal};
+use talash::search::Paging;
 use talash::search::articles::Aggregate;
 use talash::search::facets::{FacetField, FacetRequest};
 use talash::search::page::PageRequest;
@@ -322,7 +324,10 @@ fn search(
     let query = args.query.join(" ");
     let filters = engine.resolve_filters(&args.filters.into())?;
     if args.by_article {
-        let page = (args.limit as usize, args.offset as usize);
+        let page = Paging {
+            limit: args.limit as usize,
+            offset: args.offset as usize,
+        };
         // None: JSON lines; Some: terminal output in this style.
         let style = (!args.json).then(|| terminal::Style {
             color: color.enabled(),
@@ -330,8 +335,10 @@ fn search(
         return search_articles(engine, &query, &filters, args.aggregate, page, style, out);
     }
     let req = PageRequest {
-        limit: args.limit as usize,
-        offset: args.offset as usize,
+        paging: Paging {
+            limit: args.limit as usize,
+            offset: args.offset as usize,
+        },
         per_article: args
             .per_article
             .and_then(|n| std::num::NonZeroUsize::new(n as usize)),
@@ -374,11 +381,11 @@ fn search_articles(
     query: &str,
     filters: &talash::search::Filters,
     agg: Aggregate,
-    (limit, offset): (usize, usize),
+    page: Paging,
     style: Option<terminal::Style>,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
-    let hits = engine.search_articles(query, filters, agg, limit, offset)?;
+    let hits = engine.search_articles(query, filters, agg, page)?;
     match style {
         None => articles::write_json(out, &hits)?,
         Some(_) if hits.is_empty() => writeln!(out, "No articles match {query:?}.")?,
@@ -576,12 +583,10 @@ fn batch(engine: &Engine, args: BatchArgs, stdout: &mut dyn Write) -> anyhow::Re
         }
     }
     let opts = BatchOptions {
-        format: args.format,
         docid: args.docid,
         aggregate,
         hits: args.hits as usize,
         threads: args.threads.map(|t| t as usize).unwrap_or_else(cores),
-        run_tag: args.run_tag,
     };
     let bar = if std::io::stderr().is_terminal() {
         indicatif::ProgressBar::new(prepared.len() as u64)
@@ -594,13 +599,15 @@ fn batch(engine: &Engine, args: BatchArgs, stdout: &mut dyn Write) -> anyhow::Re
             let file = std::fs::File::create(path)
                 .with_context(|| format!("cannot create {}", path.display()))?;
             let mut w = std::io::BufWriter::new(file);
-            let f = batch::run::run(engine, &prepared, &opts, &mut w, &mut on_done)?;
+            let mut printer = RunPrinter::new(&mut w, args.format, &args.run_tag);
+            let f = batch::run::run(engine, &prepared, &opts, &mut printer, &mut on_done)?;
             w.flush()
                 .with_context(|| format!("cannot write {}", path.display()))?;
             f
         }
         None => {
-            let f = batch::run::run(engine, &prepared, &opts, stdout, &mut on_done)?;
+            let mut printer = RunPrinter::new(stdout, args.format, &args.run_tag);
+            let f = batch::run::run(engine, &prepared, &opts, &mut printer, &mut on_done)?;
             stdout.flush()?;
             f
         }

@@ -27,3 +27,38 @@ pub fn write_evaluation(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_is_trec_evals() {
+        let e = Evaluation {
+            per_query: vec![("1".into(), vec![0.5, 1.0]), ("2".into(), vec![0.25, 0.0])],
+            mean: vec![0.375, 0.5],
+            ..Evaluation::default()
+        };
+        let metrics = [Metric::Map, Metric::P(5)];
+        let mut out = Vec::new();
+        write_evaluation(&mut out, &e, &metrics, false).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let pad = |m: &str| format!("{m:<22}");
+        let want = format!(
+            "{}\tall\t2\n{}\tall\t0.3750\n{}\tall\t0.5000\n",
+            pad("num_q"),
+            pad("map"),
+            pad("P_5")
+        );
+        assert_eq!(text, want);
+        let mut out = Vec::new();
+        write_evaluation(&mut out, &e, &metrics, true).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.starts_with(&format!(
+            "{}\t1\t0.5000\n{}\t1\t1.0000\n",
+            pad("map"),
+            pad("P_5")
+        )));
+        assert!(text.ends_with(&want));
+    }
+}

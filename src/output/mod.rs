@@ -1,9 +1,11 @@
-//! Printing results: for people (terminal) and for programs (JSON lines).
+//! Printing results: for people (terminal) and for programs (JSON lines, TREC runs, the
+//! trec_eval table). The library rooms below produce results; only this room formats them.
 
 pub mod articles;
 pub mod eval;
 pub mod facets;
 pub mod json;
+pub mod run;
 pub mod safe;
 pub mod show;
 pub mod terminal;

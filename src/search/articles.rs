@@ -18,6 +18,7 @@ use tantivy::columnar::StrColumn;
 use tantivy::query::Query;
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 
+use crate::search::topk::{self, Paging};
 use crate::search::{Engine, Filters, Hit};
 
 /// Weight of the other matching passages under [`Aggregate::MaxPlus`]. Chosen from the
@@ -226,10 +227,9 @@ impl SegmentCollector for ArticleSegmentCollector {
 pub fn rank(
     collected: HashMap<String, ArticleScore>,
     agg: Aggregate,
-    offset: usize,
-    limit: usize,
+    paging: Paging,
 ) -> Vec<RankedArticle> {
-    let mut all: Vec<RankedArticle> = collected
+    let all: Vec<RankedArticle> = collected
         .into_iter()
         .map(|(article_id, a)| RankedArticle {
             score: agg.score(&a),
@@ -237,19 +237,7 @@ pub fn rank(
             agg: a,
         })
         .collect();
-    let order = |a: &RankedArticle, b: &RankedArticle| {
-        b.score
-            .total_cmp(&a.score)
-            .then_with(|| a.article_id.cmp(&b.article_id))
-    };
-    let wanted = offset.saturating_add(limit);
-    if wanted < all.len() {
-        // Partition first: O(n) to find the page, then sort only what is shown.
-        all.select_nth_unstable_by(wanted, order);
-        all.truncate(wanted);
-    }
-    all.sort_by(order);
-    all.into_iter().skip(offset).collect()
+    topk::select(all, paging, |a| (a.score, &a.article_id))
 }
 
 /// One row of an article-level result: the article, its aggregated score, how many of its
@@ -272,8 +260,7 @@ impl Engine {
         searcher: &Searcher,
         query: &dyn Query,
         agg: Aggregate,
-        offset: usize,
-        limit: usize,
+        paging: Paging,
     ) -> Result<Vec<RankedArticle>> {
         let field = searcher
             .schema()
@@ -281,7 +268,7 @@ impl Engine {
         let collected = searcher
             .search(query, &ArticleCollector::new(field))
             .context("article search failed")?;
-        Ok(rank(collected, agg, offset, limit))
+        Ok(rank(collected, agg, paging))
     }
 
     /// The top articles for a user query with filters, each with its best passage read for
@@ -291,8 +278,7 @@ impl Engine {
         text: &str,
         filters: &Filters,
         agg: Aggregate,
-        limit: usize,
-        offset: usize,
+        paging: Paging,
     ) -> Result<Vec<ArticleHit>> {
         // One parse, and one searcher for ranking and reading: the best passages' addresses
         // belong to the searcher that found them.
@@ -300,12 +286,12 @@ impl Engine {
         let snippets = self.snippet_generator(&*user)?;
         let query = self.filtered(user, filters);
         let searcher = self.searcher();
-        let ranked = self.rank_articles(&searcher, &*query, agg, offset, limit)?;
+        let ranked = self.rank_articles(&searcher, &*query, agg, paging)?;
         ranked
             .into_iter()
             .enumerate()
             .map(|(i, r)| {
-                let rank = offset + i + 1;
+                let rank = paging.rank(i);
                 let best = self.hit(&searcher, &snippets, rank, r.agg.max, r.agg.best)?;
                 Ok(ArticleHit {
                     rank,
@@ -362,7 +348,7 @@ mod tests {
         // "a" has one great passage; "b" many good ones.
         let c = scores(&[("a", 5.0, 5.0, 1), ("b", 4.0, 12.0, 4)]);
         let ids = |agg| -> Vec<String> {
-            rank(c.clone(), agg, 0, 10)
+            rank(c.clone(), agg, Paging::first(10))
                 .into_iter()
                 .map(|r| r.article_id)
                 .collect()
@@ -381,15 +367,22 @@ mod tests {
             ("c", 1.0, 1.0, 1),
             ("a", 1.0, 1.0, 1),
         ]);
-        let all: Vec<String> = rank(c.clone(), Aggregate::Max, 0, 10)
+        let all: Vec<String> = rank(c.clone(), Aggregate::Max, Paging::first(10))
             .into_iter()
             .map(|r| r.article_id)
             .collect();
         assert_eq!(all, ["b", "a", "c", "d"]);
-        let page: Vec<String> = rank(c, Aggregate::Max, 1, 2)
-            .into_iter()
-            .map(|r| r.article_id)
-            .collect();
+        let page: Vec<String> = rank(
+            c,
+            Aggregate::Max,
+            Paging {
+                limit: 2,
+                offset: 1,
+            },
+        )
+        .into_iter()
+        .map(|r| r.article_id)
+        .collect();
         assert_eq!(page, ["a", "c"]);
     }
 
@@ -410,5 +403,33 @@ mod tests {
         for bad in ["maxplus:2", "maxplus:x", "maxplus:-0.1", "sum:0.5"] {
             assert!(bad.parse::<Aggregate>().is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn article_pages_rank_from_the_offset_with_ties_by_article_id() {
+        let e = crate::testing::harbour_engine();
+        let page = |agg, limit, offset| -> Vec<(usize, String, u32)> {
+            e.search_articles(
+                "harbour",
+                &Filters::default(),
+                agg,
+                Paging { limit, offset },
+            )
+            .unwrap()
+            .into_iter()
+            .map(|a| (a.rank, a.article_id, a.matched_passages))
+            .collect()
+        };
+        let all = page(Aggregate::Max, 10, 0);
+        let ids: Vec<&str> = all.iter().map(|a| a.1.as_str()).collect();
+        assert_eq!(ids, ["e", "a", "b", "c", "d", "f"]);
+        assert_eq!(all[1].2, 2, "both of a's passages match");
+        let later = page(Aggregate::Max, 2, 3);
+        assert_eq!(later, all[3..5]);
+        assert_eq!(later[0].0, 4);
+        // Summed, the two-passage articles a and b pass e.
+        let sum = page(Aggregate::Sum, 3, 0);
+        let ids: Vec<&str> = sum.iter().map(|a| a.1.as_str()).collect();
+        assert_eq!(ids, ["a", "b", "e"]);
     }
 }

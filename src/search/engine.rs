@@ -94,3 +94,57 @@ impl Engine {
         Ok(g)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::error::exit_status;
+    use crate::fuzzing::tiny_engine;
+
+    #[test]
+    fn bare_words_search_the_title_and_the_text() {
+        let e = tiny_engine().unwrap();
+        let names = e.text_field_names();
+        assert!(
+            names.contains(&"title") && names.contains(&"text"),
+            "{names:?}"
+        );
+        let count = |q: &str| {
+            let query = e.parse_query(q).unwrap();
+            e.searcher()
+                .search(&*query, &tantivy::collector::Count)
+                .unwrap()
+        };
+        assert_eq!(count("Balochistan"), 1, "a word only in c#1's title");
+        assert_eq!(count("Kabul"), 1, "a word only in b#1's text");
+        assert_eq!(count("title:Kabul"), 0);
+    }
+
+    #[test]
+    fn bad_queries_are_usage_errors() {
+        let e = tiny_engine().unwrap();
+        for q in ["the -police", "title:(", "nosuchfield:x"] {
+            let Err(err) = e.parse_query(q) else {
+                panic!("{q:?} parsed");
+            };
+            assert_eq!(exit_status(&err), 2, "{q:?}: {err}");
+            assert!(err.to_string().starts_with("invalid query"), "{err}");
+        }
+        let err = e.parse_query("the -police").err().unwrap().to_string();
+        assert!(err.contains("stop words"), "{err}");
+    }
+
+    #[test]
+    fn snippets_are_cut_to_the_configured_length() {
+        let e = tiny_engine().unwrap();
+        let q = e.parse_query("Kabul").unwrap();
+        let g = e.snippet_generator(&*q).unwrap();
+        let max = e.open.config.spec.search.snippet_chars;
+        let long = "word ".repeat(max) + "Kabul";
+        let s = g.snippet(&long);
+        assert!(
+            !s.is_empty() && s.fragment().len() <= max,
+            "{}",
+            s.fragment()
+        );
+    }
+}

@@ -310,3 +310,68 @@ fn tree(
     }
     nodes
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fuzzing::tiny_engine;
+
+    /// The facets of `query`'s matches in the tiny index (three articles, one passage each).
+    fn search_facets(query: &str, req: FacetRequest) -> SearchFacets {
+        let e = tiny_engine().unwrap();
+        let q = e.parse_query(query).unwrap();
+        let (multi, handles) = collectors(&e, req);
+        let mut fruit = e.searcher().search(&*q, &multi).unwrap();
+        handles.read(&e, &mut fruit)
+    }
+
+    fn values(nodes: &[FacetNode]) -> Vec<(&str, u64)> {
+        nodes
+            .iter()
+            .map(|n| (n.value.as_str(), n.passages))
+            .collect()
+    }
+
+    #[test]
+    fn search_facets_count_the_matches_by_group_outlet_and_year() {
+        let f = search_facets("attack OR Quetta", FacetRequest::default());
+        assert_eq!(f.matching_passages, 2);
+        assert_eq!(values(&f.outlet), [("Dawn", 2)]);
+        assert_eq!(values(&f.year), [("2024", 1), ("2025", 1)]);
+        assert!(
+            f.year.iter().all(|y| y.children.is_empty()),
+            "no --facet-year"
+        );
+        let isis = f.group.iter().find(|g| g.value == "ISIS").expect("ISIS");
+        assert_eq!(values(&isis.children), [("Khorasan", 1)]);
+        assert_eq!(isis.children[0].path, "ISIS/Khorasan");
+        assert!(
+            f.group.iter().all(|g| g.value != "TTP"),
+            "a#1 does not match"
+        );
+    }
+
+    #[test]
+    fn a_facet_year_adds_its_months() {
+        let f = search_facets("attack", FacetRequest { year: Some(2024) });
+        assert_eq!(values(&f.year), [("2024", 1)]);
+        assert_eq!(values(&f.year[0].children), [("05", 1)]);
+    }
+
+    #[test]
+    fn index_facets_count_passages_and_articles_of_every_value() {
+        let e = tiny_engine().unwrap();
+        let outlets = index_facets(&e, FacetField::Outlet).unwrap();
+        assert_eq!((outlets.passages, outlets.articles), (3, 3));
+        assert_eq!(
+            values(&outlets.values),
+            [("Dawn", 2), ("The Express Tribune", 1)],
+            "largest first, with the outlet's name as written"
+        );
+        assert_eq!(outlets.values[0].articles, Some(2));
+        assert_eq!(outlets.without_value.passages, 0);
+        let dates = index_facets(&e, FacetField::Date).unwrap();
+        let years: Vec<&str> = dates.values.iter().map(|n| n.value.as_str()).collect();
+        assert_eq!(years, ["2023", "2024", "2025"], "dates in calendar order");
+    }
+}

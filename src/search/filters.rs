@@ -150,3 +150,89 @@ impl Engine {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::exit_status;
+    use crate::fuzzing::tiny_engine;
+
+    fn args(groups: &[&str], outlets: &[&str], since: Option<&str>) -> FilterArgs {
+        FilterArgs {
+            groups: groups.iter().map(|s| s.to_string()).collect(),
+            outlets: outlets.iter().map(|s| s.to_string()).collect(),
+            since: since.map(str::to_string),
+            until: None,
+        }
+    }
+
+    /// The sorted ids of the passages that match the filters (the query matches all three).
+    fn matching(e: &Engine, a: &FilterArgs) -> Vec<String> {
+        let filters = e.resolve_filters(a).unwrap();
+        let req = crate::search::page::PageRequest::top(crate::search::Paging::first(10));
+        let query = "security OR attack OR Quetta";
+        let hits = crate::search::page::search(e, query, &filters, req).unwrap();
+        let mut ids: Vec<String> = hits.hits.into_iter().map(|h| h.passage_id).collect();
+        ids.sort();
+        ids
+    }
+
+    #[test]
+    fn unknown_groups_and_outlets_are_usage_errors_naming_the_flag() {
+        let e = tiny_engine().unwrap();
+        let err = e
+            .resolve_filters(&args(&["Nonesuch"], &[], None))
+            .unwrap_err();
+        assert_eq!(exit_status(&err), 2);
+        assert!(
+            err.to_string().starts_with("--group: unknown group"),
+            "{err}"
+        );
+        let err = e
+            .resolve_filters(&args(&[], &["Nowhere"], None))
+            .unwrap_err();
+        assert_eq!(exit_status(&err), 2);
+        let msg = err.to_string();
+        assert!(
+            msg.starts_with("--outlet:") && msg.contains("Dawn"),
+            "{msg}"
+        );
+        let err = e.resolve_filters(&args(&[], &[], Some("May"))).unwrap_err();
+        assert!(err.to_string().starts_with("--since:"), "{err}");
+    }
+
+    #[test]
+    fn filters_keep_only_matching_passages() {
+        let e = tiny_engine().unwrap();
+        assert_eq!(matching(&e, &FilterArgs::default()), ["a#1", "b#1", "c#1"]);
+        assert_eq!(matching(&e, &args(&["TTP"], &[], None)), ["a#1"]);
+        assert_eq!(
+            matching(&e, &args(&["TTP", "BLA"], &[], None)),
+            ["a#1", "c#1"]
+        );
+        assert_eq!(
+            matching(&e, &args(&[], &["the dawn"], None)),
+            ["b#1", "c#1"]
+        );
+        assert_eq!(matching(&e, &args(&[], &[], Some("2024-06"))), ["c#1"]);
+        let until = FilterArgs {
+            until: Some("2024".into()),
+            ..FilterArgs::default()
+        };
+        assert_eq!(matching(&e, &until), ["a#1", "b#1"]);
+    }
+
+    #[test]
+    fn only_filters_make_a_filter_query() {
+        let e = tiny_engine().unwrap();
+        assert!(
+            e.resolve_filters(&FilterArgs::default())
+                .unwrap()
+                .is_empty()
+        );
+        let f = e.resolve_filters(&args(&["TTP"], &[], None)).unwrap();
+        assert!(!f.is_empty());
+        assert!(e.filter_query(&f).is_some());
+        assert!(e.filter_query(&Filters::default()).is_none());
+    }
+}

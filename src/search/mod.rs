@@ -14,7 +14,9 @@ pub mod show;
 pub mod stored;
 pub mod tally;
 pub mod timeline;
+pub mod topk;
 
 pub use engine::Engine;
 pub use filters::{FilterArgs, Filters};
 pub use stored::Hit;
+pub use topk::Paging;

@@ -1,23 +1,20 @@
 //! One page of search results: optionally at most N passages per article (collapse), optionally
 //! with facet counts over the whole matching set, computed in the same pass as the top hits.
 
-use std::collections::HashMap;
 use std::num::NonZeroUsize;
 
-use anyhow::{Context, Result};
-use tantivy::collector::{Collector, Count, TopDocs};
+use anyhow::Result;
 use tantivy::query::Query;
-use tantivy::schema::Value;
-use tantivy::{DocAddress, Searcher, TantivyDocument};
 
 use crate::search::facets::{self, FacetRequest, SearchFacets};
+use crate::search::stored::IdReader;
+use crate::search::topk::{self, Depth, Paging, Ties, TopRequest};
 use crate::search::{Engine, Filters, Hit};
 
 /// What page to return and what to compute with it.
 #[derive(Debug, Clone, Copy)]
 pub struct PageRequest {
-    pub limit: usize,
-    pub offset: usize,
+    pub paging: Paging,
     /// At most this many passages from one article (`--per-article`).
     pub per_article: Option<NonZeroUsize>,
     /// Count facets over every matching passage (`--facets`). Counting visits every match, so
@@ -26,11 +23,10 @@ pub struct PageRequest {
 }
 
 impl PageRequest {
-    /// The plain page: `limit` passages after skipping `offset`, nothing else.
-    pub fn top(limit: usize, offset: usize) -> PageRequest {
+    /// The plain page, nothing else.
+    pub fn top(paging: Paging) -> PageRequest {
         PageRequest {
-            limit,
-            offset,
+            paging,
             per_article: None,
             facets: None,
         }
@@ -44,184 +40,131 @@ pub struct Page {
     pub facets: Option<SearchFacets>,
 }
 
-type Ranked = Vec<(f32, DocAddress)>;
-
-/// The stored ids of a passage, read once per search.
-#[derive(Debug, Clone)]
-struct Ids {
-    article: String,
-    passage: String,
-}
-
-/// Reads stored passage and article ids, remembering them across refetches.
-struct IdCache<'a> {
-    engine: &'a Engine,
-    searcher: &'a Searcher,
-    ids: HashMap<DocAddress, Ids>,
-}
-
-impl IdCache<'_> {
-    fn get(&mut self, addr: DocAddress) -> Result<&Ids> {
-        if !self.ids.contains_key(&addr) {
-            let doc: TantivyDocument = self
-                .searcher
-                .doc(addr)
-                .context("cannot read a stored passage")?;
-            let f = &self.engine.open.fields;
-            let text = |field| {
-                doc.get_first(field)
-                    .and_then(|v| v.as_str())
-                    .unwrap_or_default()
-                    .to_string()
-            };
-            let ids = Ids {
-                article: text(f.article_id),
-                passage: text(f.passage_id),
-            };
-            self.ids.insert(addr, ids);
-        }
-        Ok(&self.ids[&addr])
-    }
-}
-
-/// The ranking order of every page: score, then passage id for equal scores. One total order
-/// is what keeps pages consistent: page 2 starts where page 1 ended, whatever the segments.
-fn rank(mut top: Ranked, cache: &mut IdCache) -> Result<Ranked> {
-    top.sort_by(|a, b| b.0.total_cmp(&a.0));
-    // Only runs of equal scores need the passage ids.
-    let mut i = 0;
-    while i < top.len() {
-        let j = i + top[i..].iter().take_while(|x| x.0 == top[i].0).count();
-        if j - i > 1 {
-            let mut run = Vec::with_capacity(j - i);
-            for &(score, addr) in &top[i..j] {
-                run.push((cache.get(addr)?.passage.clone(), score, addr));
-            }
-            run.sort_by(|a, b| a.0.cmp(&b.0));
-            for (k, (_, score, addr)) in run.into_iter().enumerate() {
-                top[i + k] = (score, addr);
-            }
-        }
-        i = j;
-    }
-    Ok(top)
-}
-
-/// Fetches at least the top `n` by tantivy's ranking, extended past `n` while scores tie, so
-/// that every passage scoring as high as the `n`-th is in and no score is cut part-way: the
-/// result is a prefix of the full ranking whatever tantivy does with ties. Also returns
-/// whether the passages fetched are all the matches.
-fn fetch_top<C: Collector>(
-    searcher: &Searcher,
-    query: &dyn Query,
-    n: usize,
-    extra: Option<C>,
-) -> Result<(Ranked, bool, Option<C::Fruit>)> {
-    let top_docs = |k: usize| TopDocs::with_limit(k.max(1)).order_by_score();
-    let mut k = n.saturating_add(1);
-    let (mut top, fruit) = match extra {
-        None => (
-            searcher
-                .search(query, &top_docs(k))
-                .context("search failed")?,
-            None,
-        ),
-        Some(c) => {
-            let (top, fruit) = searcher
-                .search(query, &(top_docs(k), c))
-                .context("search failed")?;
-            (top, Some(fruit))
-        }
-    };
-    loop {
-        if top.len() < k {
-            return Ok((top, true, fruit));
-        }
-        let nth = top.get(n.saturating_sub(1)).map(|x| x.0);
-        let last = top.last().map(|x| x.0);
-        if n == 0 || nth != last {
-            // The lowest score's run may go on past the fetch: drop it, keeping a clean cut.
-            top.retain(|x| Some(x.0) != last);
-            return Ok((top, false, fruit));
-        }
-        k = k.saturating_mul(2);
-        top = searcher
-            .search(query, &top_docs(k))
-            .context("search failed")?;
-    }
-}
-
 /// Runs the query for the page.
 pub fn search(engine: &Engine, text: &str, filters: &Filters, req: PageRequest) -> Result<Page> {
     let user = engine.parse_query(text)?;
     let snippets = engine.snippet_generator(&*user)?;
     let query = engine.filtered(user, filters);
     let searcher = engine.searcher();
-    let mut cache = IdCache {
-        engine,
-        searcher: &searcher,
-        ids: HashMap::new(),
-    };
-    let want = req.offset.saturating_add(req.limit);
-    // With collapsing, fetch more than the page up front; ask for more below if needed.
-    let mut fetch = match req.per_article {
-        None => want,
-        Some(_) => want.saturating_mul(2).max(20),
-    };
-    let (top, mut exhausted, facets) = match req.facets {
-        None => {
-            let (top, done, _) = fetch_top::<Count>(&searcher, &*query, fetch, None)?;
-            (top, done, None)
-        }
-        Some(fr) => {
-            let (multi, handles) = facets::collectors(engine, fr);
-            let (top, done, fruit) = fetch_top(&searcher, &*query, fetch, Some(multi))?;
-            let facets = fruit.map(|mut f| handles.read(engine, &mut f));
-            (top, done, facets)
-        }
-    };
-    let mut top = rank(top, &mut cache)?;
-    let chosen: Ranked = match req.per_article {
-        None => top.into_iter().skip(req.offset).take(req.limit).collect(),
-        Some(n) => loop {
-            let kept = collapse(&top, n.get(), want, &mut cache)?;
-            if kept.len() >= want || exhausted {
-                break kept.into_iter().skip(req.offset).take(req.limit).collect();
-            }
-            fetch = fetch.saturating_mul(4);
-            let (more, done, _) = fetch_top::<Count>(&searcher, &*query, fetch, None)?;
-            exhausted = done;
-            top = rank(more, &mut cache)?;
+    let mut ids = IdReader::new(engine, &searcher);
+    let want = req.paging.end();
+    let top = TopRequest {
+        want,
+        ties: Ties::Passage,
+        per_article: req.per_article,
+        // Collapsing drops passages: fetch more than the page up front.
+        depth: match req.per_article {
+            None => Depth::Paged(want),
+            Some(_) => Depth::Paged(want.saturating_mul(2).max(20)),
         },
     };
-    let mut hits = chosen
+    let (ranked, facets) = match req.facets {
+        None => (topk::top(&searcher, &*query, &mut ids, top)?.ranked, None),
+        Some(fr) => {
+            let (multi, handles) = facets::collectors(engine, fr);
+            let top = topk::top_with(&searcher, &*query, &mut ids, top, multi)?;
+            let facets = top.extra.map(|mut f| handles.read(engine, &mut f));
+            (top.ranked, facets)
+        }
+    };
+    let hits = req
+        .paging
+        .cut(ranked)
         .into_iter()
-        .map(|(score, addr)| engine.hit(&searcher, &snippets, 0, score, addr))
+        .enumerate()
+        .map(|(i, s)| engine.hit(&searcher, &snippets, req.paging.rank(i), s.score, s.addr))
         .collect::<Result<Vec<_>>>()?;
-    for (i, h) in hits.iter_mut().enumerate() {
-        h.rank = req.offset + i + 1;
-    }
     Ok(Page { hits, facets })
-}
-
-/// Walks the ranking keeping at most `per_article` passages of each article, up to `want`.
-fn collapse(top: &Ranked, per_article: usize, want: usize, cache: &mut IdCache) -> Result<Ranked> {
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    let mut kept = Vec::new();
-    for &(score, addr) in top {
-        if kept.len() >= want {
-            break;
-        }
-        let n = seen.entry(cache.get(addr)?.article.clone()).or_default();
-        if *n < per_article {
-            *n += 1;
-            kept.push((score, addr));
-        }
-    }
-    Ok(kept)
 }
 
 /// The user query and filters as one tantivy query (for counting elsewhere).
 pub fn query(engine: &Engine, text: &str, filters: &Filters) -> Result<Box<dyn Query>> {
     Ok(engine.filtered(engine.parse_query(text)?, filters))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{harbour_engine, ids};
+
+    fn page(engine: &Engine, req: PageRequest) -> Page {
+        search(engine, "harbour", &Filters::default(), req).unwrap()
+    }
+
+    fn paged(limit: usize, offset: usize) -> PageRequest {
+        PageRequest::top(Paging { limit, offset })
+    }
+
+    #[test]
+    fn pages_are_slices_of_one_total_order() {
+        let e = harbour_engine();
+        let all = page(&e, paged(100, 0)).hits;
+        assert_eq!(
+            ids(&all),
+            ["e#1", "a#1", "a#2", "b#1", "b#2", "c#1", "d#1", "f#1"]
+        );
+        for offset in 0..=all.len() {
+            for limit in 1..=3 {
+                let hits = page(&e, paged(limit, offset)).hits;
+                let end = (offset + limit).min(all.len());
+                assert_eq!(ids(&hits), ids(&all[offset..end]), "{limit} after {offset}");
+                let ranks: Vec<usize> = hits.iter().map(|h| h.rank).collect();
+                let want: Vec<usize> = (offset + 1..=end).collect();
+                assert_eq!(ranks, want);
+            }
+        }
+    }
+
+    #[test]
+    fn per_article_keeps_at_most_n_of_each_article_in_ranking_order() {
+        let e = harbour_engine();
+        let collapsed = |n: usize, limit, offset| {
+            let req = PageRequest {
+                per_article: NonZeroUsize::new(n),
+                ..paged(limit, offset)
+            };
+            page(&e, req).hits
+        };
+        let one = collapsed(1, 100, 0);
+        assert_eq!(ids(&one), ["e#1", "a#1", "b#1", "c#1", "d#1", "f#1"]);
+        assert_eq!(ids(&collapsed(1, 2, 2)), ["b#1", "c#1"]);
+        assert_eq!(collapsed(1, 2, 2)[0].rank, 3);
+        let two = collapsed(2, 100, 0);
+        assert_eq!(two.len(), 8, "no article has more than two passages");
+    }
+
+    #[test]
+    fn facets_count_every_match_not_only_the_page() {
+        let e = harbour_engine();
+        let req = PageRequest {
+            facets: Some(FacetRequest { year: Some(2024) }),
+            ..paged(1, 0)
+        };
+        let p = page(&e, req);
+        assert_eq!(p.hits.len(), 1);
+        let f = p.facets.expect("facets were asked for");
+        assert_eq!(f.matching_passages, 8);
+        assert_eq!(f.outlet.len(), 1);
+        assert_eq!(
+            (f.outlet[0].value.as_str(), f.outlet[0].passages),
+            ("Dawn", 8)
+        );
+        assert_eq!(f.year[0].children[0].path, "2024/05");
+        assert!(page(&e, paged(1, 0)).facets.is_none(), "only when asked");
+    }
+
+    #[test]
+    fn filters_restrict_the_page() {
+        let e = crate::fuzzing::tiny_engine().unwrap();
+        let args = crate::search::FilterArgs {
+            outlets: vec!["dawn".into()],
+            ..Default::default()
+        };
+        let filters = e.resolve_filters(&args).unwrap();
+        let hits = search(&e, "attack OR Quetta OR security", &filters, paged(10, 0))
+            .unwrap()
+            .hits;
+        assert_eq!(ids(&hits).len(), 2);
+        assert!(hits.iter().all(|h| h.outlet.as_deref() == Some("Dawn")));
+    }
 }

@@ -117,3 +117,63 @@ pub fn show(engine: &Engine, id: &str, window: Window) -> Result<Shown> {
         passages,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fuzzing::{Passage, engine_of};
+
+    /// Article `m` of five passages, written out of order over two segments, and article `n`.
+    fn engine() -> Engine {
+        let p = |id, text| -> Passage { (id, "Monsoon", "Dawn", "2024-07", &[], text) };
+        let first = [p("m#4", "four"), p("n#1", "other"), p("m#1", "one")];
+        let second = [p("m#5", "five"), p("m#2", "two"), p("m#3", "three")];
+        engine_of(&[&first, &second]).unwrap()
+    }
+
+    fn shown_ids(s: &Shown) -> Vec<&str> {
+        s.passages.iter().map(|p| p.passage_id.as_str()).collect()
+    }
+
+    #[test]
+    fn the_window_is_the_passages_around_in_article_order() {
+        let e = engine();
+        let s = show(&e, "m#3", Window::Around(1)).unwrap();
+        assert_eq!(shown_ids(&s), ["m#2", "m#3", "m#4"]);
+        let targets: Vec<bool> = s.passages.iter().map(|p| p.target).collect();
+        assert_eq!(targets, [false, true, false]);
+        assert_eq!((s.article_id.as_str(), s.article_passages), ("m", 5));
+        assert_eq!(s.passages[1].text, "three");
+        assert_eq!(s.outlet.as_deref(), Some("Dawn"));
+        assert_eq!(
+            shown_ids(&show(&e, "m#3", Window::Around(0)).unwrap()),
+            ["m#3"]
+        );
+    }
+
+    #[test]
+    fn the_window_stops_at_the_article_ends() {
+        let e = engine();
+        let first = show(&e, "m#1", Window::Around(2)).unwrap();
+        assert_eq!(shown_ids(&first), ["m#1", "m#2", "m#3"]);
+        let last = show(&e, "m#5", Window::Around(usize::MAX)).unwrap();
+        assert_eq!(shown_ids(&last), ["m#1", "m#2", "m#3", "m#4", "m#5"]);
+        let all = show(&e, "m#2", Window::Article).unwrap();
+        assert_eq!(all.passages.len(), 5);
+    }
+
+    #[test]
+    fn unknown_passages_are_explained() {
+        let e = engine();
+        let err = show(&e, "m#9", Window::Article).unwrap_err().to_string();
+        assert!(err.contains("has passages #1 to #5"), "{err}");
+        let err = show(&e, "zz#1", Window::Article).unwrap_err().to_string();
+        assert!(err.contains("no passage \"zz#1\""), "{err}");
+        let err = show(&e, "m", Window::Article).unwrap_err();
+        assert_eq!(
+            crate::error::exit_status(&err),
+            2,
+            "not an id: a usage error"
+        );
+    }
+}

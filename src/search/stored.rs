@@ -104,7 +104,7 @@ impl<'a> Stored<'a> {
 }
 
 /// Reads passage ids once per search, remembering them across the deeper fetches of a ranking
-/// (see [`crate::search::topk`]).
+/// (the top-k goes deeper while scores tie at its cut).
 pub struct IdReader<'a> {
     engine: &'a Engine,
     searcher: &'a Searcher,
@@ -201,5 +201,107 @@ fn lead(text: &str, max_chars: usize) -> String {
     match cut.rfind(char::is_whitespace) {
         Some(i) => cut[..i].to_string(),
         None => cut,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fuzzing::in_ram;
+    use tantivy::doc;
+
+    /// An index of one passage built with `fields` set to what `build` gives.
+    fn one_doc(build: impl Fn(&crate::schema::Fields) -> TantivyDocument) -> (Engine, DocAddress) {
+        let e = in_ram(|f| Ok(vec![vec![build(f)]])).unwrap();
+        let addr = DocAddress::new(0, 0);
+        (e, addr)
+    }
+
+    fn hit(e: &Engine, addr: DocAddress) -> Result<Hit> {
+        let searcher = e.searcher();
+        let snippets = e.snippet_generator(&tantivy::query::AllQuery)?;
+        e.hit(&searcher, &snippets, 1, 0.5, addr)
+    }
+
+    #[test]
+    fn a_missing_required_field_is_damage_naming_field_and_passage() {
+        let (e, addr) = one_doc(|f| {
+            doc!(
+                f.article_id => "a",
+                f.passage_no => 1u64,
+                f.title => "T",
+                f.text => "words",
+            )
+        });
+        let err = hit(&e, addr).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "index damaged: passage at segment 0 doc 0 has no stored passage_id; rebuild with \
+             talash-index --full"
+        );
+        let searcher = e.searcher();
+        let err = IdReader::new(&e, &searcher).get(addr).unwrap_err();
+        assert!(err.to_string().contains("no stored passage_id"), "{err}");
+        let (e, addr) = one_doc(|f| doc!(f.passage_id => "a#1", f.article_id => "a"));
+        let err = hit(&e, addr).unwrap_err().to_string();
+        assert!(err.contains("no stored text"), "{err}");
+    }
+
+    #[test]
+    fn optional_fields_are_none_when_absent() {
+        let (e, addr) = one_doc(|f| {
+            doc!(
+                f.passage_id => "a#2",
+                f.article_id => "a",
+                f.passage_no => 2u64,
+                f.title => "T",
+                f.text => "words",
+            )
+        });
+        let h = hit(&e, addr).unwrap();
+        assert_eq!((h.passage_id.as_str(), h.passage_no), ("a#2", 2));
+        assert_eq!((h.rank, h.score), (1, 0.5));
+        assert!(h.outlet.is_none() && h.date.is_none() && h.author.is_none());
+        assert!(h.kind.is_none() && h.groups.is_empty());
+        assert_eq!(h.snippet, "words", "no query term: the passage's lead");
+        let searcher = e.searcher();
+        let mut ids = IdReader::new(&e, &searcher);
+        let got = ids.get(addr).unwrap();
+        assert_eq!((got.passage.as_str(), got.article.as_str()), ("a#2", "a"));
+    }
+
+    #[test]
+    fn snippets_mark_a_cut_and_shift_the_highlights() {
+        let e = crate::fuzzing::tiny_engine().unwrap();
+        let q = e.parse_query("Kabul").unwrap();
+        let searcher = e.searcher();
+        let snippets = e.snippet_generator(&*q).unwrap();
+        let text = format!(
+            "{}Kabul is far. {}",
+            "word ".repeat(100),
+            "more ".repeat(100)
+        );
+        let (s, marks) = e.snippet(&snippets, &text);
+        assert!(s.starts_with("… ") && s.ends_with(" …"), "{s}");
+        assert_eq!(marks.len(), 1);
+        assert_eq!(&s[marks[0].0..marks[0].1], "Kabul");
+        // A hit from the index: its highlight points at the word too.
+        let top = searcher
+            .search(
+                &*q,
+                &tantivy::collector::TopDocs::with_limit(1).order_by_score(),
+            )
+            .unwrap();
+        let h = e.hit(&searcher, &snippets, 1, top[0].0, top[0].1).unwrap();
+        let (a, b) = h.highlights[0];
+        assert_eq!(&h.snippet[a..b], "Kabul");
+    }
+
+    #[test]
+    fn the_lead_is_cut_at_a_word() {
+        assert_eq!(lead("short text", 50), "short text");
+        assert_eq!(lead("one two three", 9), "one two");
+        assert_eq!(lead("abcdefghij", 4), "abcd");
+        assert_eq!(lead("ééééé ü", 6), "ééééé", "characters, not bytes");
     }
 }

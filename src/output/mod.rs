@@ -2,6 +2,7 @@
 
 pub mod articles;
 pub mod facets;
+pub mod groups;
 pub mod json;
 pub mod safe;
 pub mod show;

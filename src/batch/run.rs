@@ -24,7 +24,7 @@ use crate::search::articles::Aggregate;
 use crate::search::{Engine, FilterArgs, Filters, Hit};
 
 /// What a run writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutputFormat {
     /// `qid Q0 docid rank score tag`, for trec_eval and `talash eval`.
     Trec,
@@ -33,7 +33,7 @@ pub enum OutputFormat {
 }
 
 /// What a TREC run's docid names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DocIdKind {
     /// The passage (`article#n`).
     Passage,

@@ -12,7 +12,7 @@ pub mod timeline;
 use std::io::IsTerminal;
 
 /// When to use colour, as `--color` says.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ColorChoice {
     /// Colour when stdout is a terminal and `NO_COLOR` is unset.
     #[default]

@@ -112,7 +112,7 @@ pub fn parse_records(text: &str, path: &Path) -> Result<Vec<Record>, InputError>
 }
 
 /// How queries are numbered in the judgments.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum QueryIds {
     /// 1, 2, 3, ... in file order (Cranfield; also right for CISI and MEDLINE).
     Order,

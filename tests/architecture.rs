@@ -288,7 +288,6 @@ fn no_import_circles_between_files() {
 }
 
 #[test]
-#[ignore = "issue 18 item 3: clap::ValueEnum is still derived on nine library types"]
 fn the_library_never_prints_and_has_no_cli_crates() {
     let banned = [
         "println!",
@@ -321,7 +320,6 @@ fn the_library_never_prints_and_has_no_cli_crates() {
 }
 
 #[test]
-#[ignore = "issue 18 item 3: the CLI split into src/cli/ has not landed yet"]
 fn binaries_are_thin() {
     let fat: Vec<String> = sources()
         .into_iter()

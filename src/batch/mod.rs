@@ -26,7 +26,7 @@ use crate::corpus::InputError;
 pub const MAX_HITS: usize = 10_000;
 
 /// The query-file formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InputFormat {
     /// One query a line; the id is the line number.
     Text,

@@ -23,7 +23,7 @@ use crate::search::topk::{self, Depth, Paging, Ties, TopRequest};
 use crate::search::{Engine, FilterArgs, Filters, Hit};
 
 /// What a TREC run's docid names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DocIdKind {
     /// The passage (`article#n`).
     Passage,

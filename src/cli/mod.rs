@@ -1,7 +1,60 @@
-//! Pieces shared by the two binaries: finding the index, running `main` with exit codes.
+//! The command-line layer: one module per subcommand (its flags, help text and `run`), the
+//! flags several share, and what every binary needs (finding the index, exit codes). Only this
+//! layer and `src/bin/` know clap and indicatif; the library stays free of them.
 
+/// A clap mirror of a library enum. The library keeps its enums free of clap; the CLI lists
+/// the same variants, with the same doc comments (they are the `--help` and man page text of
+/// each value), and converts both ways. Both conversions match every variant, so a variant
+/// added on either side without the other fails to compile instead of going missing from the
+/// command line.
+macro_rules! value_enum {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident => $lib:ty {
+            $($(#[$vmeta:meta])* $variant:ident,)+
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+        pub enum $name {
+            $($(#[$vmeta])* $variant,)+
+        }
+
+        impl From<$name> for $lib {
+            fn from(v: $name) -> $lib {
+                type Lib = $lib;
+                match v {
+                    $($name::$variant => Lib::$variant,)+
+                }
+            }
+        }
+
+        impl From<$lib> for $name {
+            fn from(v: $lib) -> $name {
+                type Lib = $lib;
+                match v {
+                    $(Lib::$variant => $name::$variant,)+
+                }
+            }
+        }
+    };
+}
+
+pub mod app;
+pub mod batch;
+pub mod common;
+pub mod completions;
 pub mod docs;
+pub mod eval;
+pub mod facets;
+pub mod groups;
+pub mod index;
+pub mod man;
 pub mod progress;
+pub mod search;
+pub mod show;
+pub mod smart;
+pub mod timeline;
 
 use std::io::Write;
 use std::process::ExitCode;

@@ -1,4 +1,5 @@
-//! Indexing progress on stderr: a bar when stderr is a terminal, nothing when it is piped.
+//! Progress on stderr: a bar when stderr is a terminal, nothing when it is piped. The
+//! indexer's bar counts articles and passages; `talash batch`'s counts queries.
 
 use std::io::IsTerminal;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -64,5 +65,15 @@ pub fn for_stderr(quiet: bool) -> Box<dyn Progress> {
         Box::new(Silent)
     } else {
         Box::new(Bar::new())
+    }
+}
+
+/// A plain counting bar to `len` (`talash batch`'s queries), hidden unless stderr is a
+/// terminal: piped stderr carries only errors.
+pub fn counter(len: u64) -> ProgressBar {
+    if std::io::stderr().is_terminal() {
+        ProgressBar::new(len)
+    } else {
+        ProgressBar::hidden()
     }
 }

@@ -24,7 +24,7 @@ pub struct PassageSettings {
 /// The passage unit of JSONL collections. Collections are test collections and exports judged
 /// per document; docs/RELEVANCE.md measures that one passage per article ranks them better
 /// than cutting (MAP +0.006 on Cranfield, +0.004 on Reuters-21578), hence the default.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum JsonlUnit {
     /// The whole article is one passage, never cut.

@@ -4,6 +4,7 @@
 pub mod articles;
 pub mod eval;
 pub mod facets;
+pub mod groups;
 pub mod json;
 pub mod run;
 pub mod safe;
@@ -14,7 +15,7 @@ pub mod timeline;
 use std::io::IsTerminal;
 
 /// When to use colour, as `--color` says.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ColorChoice {
     /// Colour when stdout is a terminal and `NO_COLOR` is unset.
     #[default]

@@ -10,7 +10,7 @@ use crate::batch::run::{Prepared, RunHit, Sink};
 use crate::search::Hit;
 
 /// What a run writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutputFormat {
     /// `qid Q0 docid rank score tag`, for trec_eval and `talash eval`.
     Trec,

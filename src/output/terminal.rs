@@ -70,7 +70,7 @@ pub(crate) fn meta_line(h: &Hit) -> String {
 }
 
 /// A part of a hit that plain output can print (`--fields`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HitField {
     /// The passage id (`article#n`), for `talash show`.
     Id,

@@ -43,7 +43,7 @@ pub struct SearchFacets {
 }
 
 /// Which facet field `talash facets --field` lists.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum FacetField {
     Group,

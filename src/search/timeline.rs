@@ -17,7 +17,7 @@ use crate::search::facets::field_name;
 use crate::search::tally::{Counts, Tally};
 
 /// The period size (`--by`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum By {
     #[default]

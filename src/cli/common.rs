@@ -1,0 +1,90 @@
+//! Flags several subcommands share: the global `--index` and `--color`, and the filters of
+//! `search`, `timeline` and `batch`; and running a subcommand's work on the index.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::Args;
+
+use crate::cli::DEFAULT_INDEX;
+use crate::index::damage::guard_index;
+use crate::output::safe::SafeTerminal;
+use crate::output::terminal::Style;
+use crate::search::{Engine, FilterArgs};
+
+value_enum! {
+    /// When to colour output, as `--color` says.
+    pub enum ColorChoice => crate::output::ColorChoice {
+        /// Colour when stdout is a terminal and `NO_COLOR` is unset.
+        Auto,
+        Always,
+        Never,
+    }
+}
+
+/// The flags every `talash` subcommand takes, before or after its name.
+#[derive(Args, Debug)]
+pub struct GlobalFlags {
+    /// Index folder (built by talash-index).
+    #[arg(long, global = true, env = "TALASH_INDEX", default_value = DEFAULT_INDEX, value_name = "DIR")]
+    pub index: PathBuf,
+    /// When to colour output; NO_COLOR in the environment also turns it off.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+}
+
+impl GlobalFlags {
+    /// The terminal style `--color` (and `NO_COLOR`, and whether stdout is a terminal) asks for.
+    pub fn style(&self) -> Style {
+        Style {
+            color: crate::output::ColorChoice::from(self.color).enabled(),
+        }
+    }
+}
+
+/// The filters of `search`, `timeline` and `batch`, as typed; the engine resolves them.
+#[derive(Args, Debug)]
+pub struct FilterFlags {
+    /// Only passages about this group: canonical name or any alias, any case. Repeat for any of several.
+    #[arg(long = "group", short = 'g', value_name = "GROUP")]
+    pub groups: Vec<String>,
+    /// Only passages from this outlet (any case; a leading "The" is ignored). Repeatable.
+    #[arg(long = "outlet", value_name = "OUTLET")]
+    pub outlets: Vec<String>,
+    /// Only articles dated on or after this (YYYY, YYYY-MM or YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Only articles dated on or before this (YYYY, YYYY-MM or YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+}
+
+impl From<FilterFlags> for FilterArgs {
+    fn from(f: FilterFlags) -> Self {
+        FilterArgs {
+            groups: f.groups,
+            outlets: f.outlets,
+            since: f.since,
+            until: f.until,
+        }
+    }
+}
+
+/// Runs a subcommand's work on the index at `dir`, writing to stdout. The work runs under
+/// [`guard_index`], so a panic or a failure caused by a damaged index is explained as such.
+/// Stdout is wrapped in a [`SafeTerminal`]: article text must not drive the terminal.
+pub fn on_index(
+    dir: &Path,
+    work: impl FnOnce(&Engine, &mut dyn Write) -> Result<ExitCode>,
+) -> Result<ExitCode> {
+    guard_index(dir, || {
+        let engine = Engine::open(dir)?;
+        let stdout = std::io::stdout();
+        let mut out = SafeTerminal::new(stdout.lock());
+        let code = work(&engine, &mut out)?;
+        out.flush()?;
+        Ok(code)
+    })
+}

@@ -1,0 +1,212 @@
+//! `talash-index`: builds or updates the passage index from a corpus of articles.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::CommandFactory;
+
+use crate::cli::{DEFAULT_INDEX, cores, docs};
+use crate::index::meta::{IndexOptions, IndexSummary, RunKind};
+use crate::schema::{Config, ConfigSources};
+
+value_enum! {
+    /// The passage unit of JSONL collections.
+    pub enum JsonlUnit => crate::schema::JsonlUnit {
+        /// The whole article is one passage, never cut.
+        Article,
+        /// Paragraphs, cut to `max_words`, as for Markdown articles.
+        Paragraph,
+    }
+}
+
+/// Build a Talash index over article passages.
+///
+/// Reads Markdown articles with TOML front matter (see corpus/README.md), removes page
+/// furniture, cuts paragraphs into passages, tags each with the groups it names, and writes a
+/// tantivy index. Re-running updates the index: only articles added or changed since the last
+/// run are indexed, and removed ones are deleted (a changed schema, gazetteer, boilerplate or
+/// passage size rebuilds everything). An update reads only files whose size or modification
+/// time changed since the last run (touch a file, or use --full, to have it read again).
+/// Searches keep working meanwhile.
+#[derive(clap::Parser, Debug)]
+#[command(
+    name = "talash-index",
+    version,
+    after_help = "Examples:\n  talash-index                      # index ./corpus into ./index\n  talash-index my-articles/ --index /tmp/idx\n  talash-index corpus/ extra.md --max-words 80\n  talash-index --completions bash > ~/.local/share/bash-completion/completions/talash-index\n  talash-index --man ~/.local/share/man/man1"
+)]
+pub struct Args {
+    /// Article files or folders (walked for *.md). Default: ./corpus
+    #[arg(value_name = "CORPUS_PATH")]
+    corpus: Vec<PathBuf>,
+    /// Index folder.
+    #[arg(long, env = "TALASH_INDEX", default_value = DEFAULT_INDEX, value_name = "DIR")]
+    index: PathBuf,
+    /// Schema file to use instead of the built-in index-schema/schema.toml.
+    #[arg(long, value_name = "FILE")]
+    schema: Option<PathBuf>,
+    /// Group gazetteer to use instead of the built-in index-schema/groups.toml.
+    #[arg(long, value_name = "FILE")]
+    groups: Option<PathBuf>,
+    /// Boilerplate rules to use instead of the built-in index-schema/boilerplate.toml.
+    #[arg(long, value_name = "FILE")]
+    boilerplate: Option<PathBuf>,
+    /// Longest passage in words (overrides the schema's passages.max_words).
+    #[arg(long, value_name = "N")]
+    max_words: Option<usize>,
+    /// What a passage is for a JSONL collection's article: the whole article (never cut) or
+    /// its paragraphs cut to --max-words (overrides the schema's passages.jsonl).
+    #[arg(long, value_enum, value_name = "UNIT")]
+    jsonl_passages: Option<JsonlUnit>,
+    /// Skip bad files, list them, index the rest, and exit with status 1.
+    #[arg(long)]
+    keep_going: bool,
+    /// Indexing memory budget in MB: three quarters go to tantivy's writer heap (shared by all
+    /// threads), less Talash's bookkeeping; peak memory stays near the budget.
+    #[arg(long, default_value_t = 256, value_name = "MB", value_parser = clap::value_parser!(u64).range(16..=65536))]
+    memory: u64,
+    /// Indexing threads. Default: the number of cores.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=64))]
+    threads: Option<u64>,
+    /// Largest article file accepted, in MB; bigger files are refused (or skipped with
+    /// --keep-going) as probably not one article.
+    #[arg(long, default_value_t = 16, value_name = "MB", value_parser = clap::value_parser!(u64).range(1..=65536))]
+    max_file_mb: u64,
+    /// Rebuild every article, reading every file, instead of updating the index with what
+    /// changed.
+    #[arg(long)]
+    full: bool,
+    /// Print nothing but errors (no progress bar, no summary).
+    #[arg(long, short)]
+    quiet: bool,
+    /// Print a shell completion script for talash-index and exit (bash, zsh, fish, ...).
+    #[arg(long, value_name = "SHELL", conflicts_with = "corpus")]
+    completions: Option<clap_complete::Shell>,
+    /// Write the talash-index.1 man page into DIR and exit.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["corpus", "completions"])]
+    man: Option<PathBuf>,
+}
+
+/// Prints the completion script or writes the man page when asked to; else builds the index.
+/// Exit status 1 when files were skipped (`--keep-going`), though the rest was indexed.
+pub fn run(args: Args) -> Result<ExitCode> {
+    if let Some(shell) = args.completions {
+        docs::completions(Args::command(), shell, &mut std::io::stdout().lock())?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if let Some(dir) = &args.man {
+        for page in docs::man_pages(Args::command(), dir)? {
+            println!("{}", page.display());
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let config = config(&args)?;
+    let quiet = args.quiet;
+    let opts = options(args);
+    let progress = crate::cli::progress::for_stderr(quiet);
+    let summary = crate::index::build(&config, &opts, &*progress)?;
+    report(&summary, &opts, quiet);
+    Ok(if summary.skipped.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+/// The built-in configuration with the files and settings the flags override.
+fn config(args: &Args) -> Result<Config> {
+    let (sources, names) = ConfigSources::with_overrides(
+        args.schema.as_deref(),
+        args.groups.as_deref(),
+        args.boilerplate.as_deref(),
+    )?;
+    let mut config = Config::load(sources, &names)?;
+    if let Some(n) = args.max_words {
+        config
+            .set_max_words(n)
+            .map_err(|e| crate::error::usage(e.to_string()))?;
+    }
+    if let Some(unit) = args.jsonl_passages {
+        config.set_jsonl_unit(unit.into());
+    }
+    Ok(config)
+}
+
+fn options(args: Args) -> IndexOptions {
+    let corpus = if args.corpus.is_empty() {
+        vec![PathBuf::from("corpus")]
+    } else {
+        args.corpus
+    };
+    // Each indexing thread needs at least 15 MB of heap in tantivy.
+    let threads = args.threads.map(|t| t as usize).unwrap_or_else(cores);
+    let memory_bytes = (args.memory as usize) << 20;
+    let threads = threads.min((memory_bytes / (16 << 20)).max(1));
+    IndexOptions {
+        corpus,
+        dir: args.index,
+        keep_going: args.keep_going,
+        memory_bytes,
+        threads,
+        max_file_bytes: args.max_file_mb * crate::corpus::MB,
+        full: args.full,
+    }
+}
+
+/// Warnings and skipped files always; the summary unless `quiet`.
+fn report(s: &IndexSummary, opts: &IndexOptions, quiet: bool) {
+    for w in &s.warnings {
+        eprintln!("talash-index: warning: {w}");
+    }
+    for e in &s.skipped {
+        eprintln!("talash-index: skipped: {e}");
+    }
+    if quiet {
+        return;
+    }
+    summary(s, opts);
+    if !s.per_group.is_empty() {
+        let groups: Vec<String> = s
+            .per_group
+            .iter()
+            .map(|(g, n)| format!("{g} {n}"))
+            .collect();
+        eprintln!("Passages per group: {}", groups.join(", "));
+    }
+    if !s.skipped.is_empty() {
+        eprintln!(
+            "{} file(s) skipped because of errors (listed above)",
+            s.skipped.len()
+        );
+    }
+}
+
+/// The one-line summary of a full build or an update.
+fn summary(s: &IndexSummary, opts: &IndexOptions) {
+    let size = format!("{:.1} kB", s.index_bytes as f64 / 1000.0);
+    let secs = s.elapsed.as_secs_f64();
+    match &s.run {
+        RunKind::Full { reason } => eprintln!(
+            "Indexed {} articles, {} passages in {secs:.2} s into {} ({size}); full build: {reason}",
+            s.articles,
+            s.passages,
+            opts.dir.display(),
+        ),
+        RunKind::Incremental(c) => eprintln!(
+            "Updated {} in {secs:.2} s: {} added, {} changed, {} removed, {} unchanged articles \
+             ({} passages written, {} deleted); it holds {} articles, {} passages ({size}); \
+             read {} of {} files",
+            opts.dir.display(),
+            c.added,
+            c.changed,
+            c.removed,
+            c.unchanged,
+            c.passages_added,
+            c.passages_deleted,
+            s.articles,
+            s.passages,
+            s.files_read,
+            s.files,
+        ),
+    }
+}

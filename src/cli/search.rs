@@ -1,0 +1,160 @@
+//! `talash search`: rank passages (or articles) by relevance to a query.
+
+use std::io::Write;
+use std::num::NonZeroUsize;
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use crate::cli::common::FilterFlags;
+use crate::output::terminal::{self, Style};
+use crate::output::{articles, json};
+use crate::search::Paging;
+use crate::search::articles::Aggregate;
+use crate::search::facets::FacetRequest;
+use crate::search::page::PageRequest;
+use crate::search::{Engine, Filters};
+
+pub const HELP: &str = "Query syntax:
+  words           ranked by BM25 over passage text and title
+  \"a phrase\"      the words in this order
+  a AND b, a OR b, NOT a, (grouping), +required, -excluded
+  title:word, text:\"a phrase\"
+Group names expand: `Daesh` also finds \"Da’ish\" and \"ISIS\"; `ISKP` finds \"ISIS-Khorasan\".
+
+Examples:
+  talash search Landberg
+  talash search 'Pakistani Taliban' --since 2024
+  talash search counterterrorism --group BLA --group ISIS-K
+  talash search cooperation --outlet 'the express tribune' --until 2023-03
+  talash search '\"joint statement\" -police' --json | jq .passage_id
+  talash search counterterrorism --facets                 # counts over all matches
+  talash search counterterrorism --facets --facet-year 2023
+  talash search TTP --per-article 2 --limit 4 --offset 4  # two per article at most, page 2
+  talash search Landberg --fields id,title
+  talash search Taliban --by-article --aggregate maxplus";
+
+value_enum! {
+    /// A part of a hit that plain output can print (`--fields`).
+    pub enum HitField => terminal::HitField {
+        /// The passage id (`article#n`), for `talash show`.
+        Id,
+        /// The BM25 score.
+        Score,
+        /// The article's title.
+        Title,
+        /// Outlet, date, author and groups.
+        Meta,
+        /// The best fragment, matches highlighted.
+        Snippet,
+        /// The whole passage.
+        Text,
+    }
+}
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// The query (several arguments are joined with spaces).
+    #[arg(required = true, value_name = "QUERY")]
+    query: Vec<String>,
+    #[command(flatten)]
+    filters: FilterFlags,
+    /// Number of passages to show.
+    #[arg(long, short = 'n', default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=10000))]
+    limit: u64,
+    /// Skip this many passages first (for paging).
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=1_000_000))]
+    offset: u64,
+    /// One JSON object per line instead of text.
+    #[arg(long)]
+    json: bool,
+    /// One row per article, scored from all its matching passages, with its best passage as
+    /// the snippet; --limit and --offset then count articles.
+    #[arg(long, conflicts_with_all = ["facets", "per_article", "fields"])]
+    by_article: bool,
+    /// How --by-article scores an article: max (its best passage), sum (all matching
+    /// passages), maxplus (best plus 0.05 x the others), maxplus:W (best plus W x the others).
+    #[arg(
+        long,
+        default_value = "max",
+        value_name = "HOW",
+        requires = "by_article"
+    )]
+    aggregate: Aggregate,
+    /// After the hits, count all matching passages per group, outlet and year.
+    #[arg(long)]
+    facets: bool,
+    /// With --facets, also count the months of this year.
+    #[arg(long, value_name = "YYYY", requires = "facets", value_parser = clap::value_parser!(u16).range(1..=9999))]
+    facet_year: Option<u16>,
+    /// At most N passages from one article (the rest of the article is skipped, not lost to paging).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=10000))]
+    per_article: Option<u64>,
+    /// What plain output prints of each hit, comma-separated.
+    #[arg(long, value_enum, value_delimiter = ',', default_values_t = terminal::HitField::DEFAULT.map(HitField::from))]
+    fields: Vec<HitField>,
+}
+
+pub fn run(engine: &Engine, args: Args, style: Style, out: &mut dyn Write) -> Result<ExitCode> {
+    let query = args.query.join(" ");
+    let filters = engine.resolve_filters(&args.filters.into())?;
+    let paging = Paging {
+        limit: args.limit as usize,
+        offset: args.offset as usize,
+    };
+    if args.by_article {
+        // None: JSON lines; Some: terminal output in this style.
+        let style = (!args.json).then_some(style);
+        by_article(engine, &query, &filters, args.aggregate, paging, style, out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let req = PageRequest {
+        paging,
+        per_article: args.per_article.and_then(|n| NonZeroUsize::new(n as usize)),
+        facets: args.facets.then_some(FacetRequest {
+            year: args.facet_year,
+        }),
+    };
+    let page = crate::search::page::search(engine, &query, &filters, req)?;
+    if args.json {
+        json::write_hits(out, &page.hits)?;
+        if let Some(f) = &page.facets {
+            json::write_facets(out, f)?;
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    if page.hits.is_empty() {
+        let with = if filters.is_empty() {
+            ""
+        } else {
+            " with these filters"
+        };
+        writeln!(out, "No passages match {query:?}{with}.")?;
+    } else {
+        let fields: Vec<terminal::HitField> = args.fields.into_iter().map(Into::into).collect();
+        terminal::write_hits_with(out, &page.hits, style, &fields)?;
+    }
+    if let Some(f) = &page.facets {
+        crate::output::facets::write_search_facets(out, f, style)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `--by-article`: one row per article, in `style`, or JSON lines when `style` is `None`.
+fn by_article(
+    engine: &Engine,
+    query: &str,
+    filters: &Filters,
+    agg: Aggregate,
+    paging: Paging,
+    style: Option<Style>,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let hits = engine.search_articles(query, filters, agg, paging)?;
+    match style {
+        None => articles::write_json(out, &hits)?,
+        Some(_) if hits.is_empty() => writeln!(out, "No articles match {query:?}.")?,
+        Some(style) => articles::write_terminal(out, &hits, style)?,
+    }
+    Ok(())
+}

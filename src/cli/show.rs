@@ -1,0 +1,57 @@
+//! `talash show`: a passage in its article, with the passages around it.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use crate::output::json;
+use crate::output::terminal::Style;
+use crate::search::Engine;
+use crate::search::show::Window;
+
+pub const HELP: &str = "Passage ids are printed by `talash search` after each rank
+(or `talash search QUERY --json | jq -r .passage_id`).
+
+Examples:
+  talash show et-2023-03-06-counter-terror-dialogue#3
+  talash show agencies-2024-05-ttp-daish-threat#2 --context 2
+  talash show et-2023-03-09-counterterror-talks#1 --article
+  talash show et-2023-03-06-counter-terror-dialogue#3 --json";
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// The passage id, as printed by `talash search` (ARTICLE-ID#N).
+    #[arg(value_name = "PASSAGE_ID")]
+    id: String,
+    /// Passages to show before and after it.
+    #[arg(
+        long,
+        short = 'C',
+        default_value_t = 1,
+        value_name = "N",
+        conflicts_with = "article"
+    )]
+    context: usize,
+    /// Show the whole article.
+    #[arg(long)]
+    article: bool,
+    /// One JSON object instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(engine: &Engine, args: Args, style: Style, out: &mut dyn Write) -> Result<ExitCode> {
+    let window = if args.article {
+        Window::Article
+    } else {
+        Window::Around(args.context)
+    };
+    let shown = crate::search::show::show(engine, &args.id, window)?;
+    if args.json {
+        json::write_line(out, &shown)?;
+    } else {
+        crate::output::show::write_shown(out, &shown, style)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

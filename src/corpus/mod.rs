@@ -276,8 +276,9 @@ fn read_all(mut file: std::fs::File, size: u64, max_bytes: u64) -> std::io::Resu
     Ok(bytes)
 }
 
-/// [`read_text`] with a size limit in bytes. No more than the size the file had when it was
-/// opened is read, so a file that grows meanwhile cannot exhaust memory.
+/// Reads one file's text, refusing what is not an article (empty, binary, not UTF-8), up to
+/// `max_bytes`. No more than the size the file had when it was opened is read, so a file that
+/// grows meanwhile cannot exhaust memory.
 pub fn read_text_limited(path: &Path, max_bytes: u64) -> Result<String, InputError> {
     read_text_with_stat(path, max_bytes).map(|(text, _)| text)
 }

@@ -96,7 +96,7 @@ pub struct IndexOptions {
     /// Writer heap in bytes, shared by the indexing threads.
     pub memory_bytes: usize,
     pub threads: usize,
-    /// Largest article file read, in bytes (`--max-file-mb`; default [`corpus::MAX_FILE_BYTES`]).
+    /// Largest article file read, in bytes (`--max-file-mb`; default [`crate::corpus::MAX_FILE_BYTES`]).
     pub max_file_bytes: u64,
     /// Rebuild every article even when the index could be updated incrementally.
     pub full: bool,

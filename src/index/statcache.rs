@@ -4,7 +4,7 @@
 //! Article identity stays the id and content hash of the [`crate::index::manifest::Manifest`]; this
 //! cache only spares reading files whose size and mtime are what they were. A file whose stat
 //! matches is trusted without being read: `talash-index --full`, or touching the file, makes it
-//! read again. Files modified within [`RACY_SECS`] before the run that cached them are not
+//! read again. Files modified within [`crate::corpus::walk::RACY_SECS`] before the run that cached them are not
 //! cached (their mtime could repeat after a quick edit of the same size), nor are files that
 //! gave an error or a warning (so those are reported on every run, as before).
 //!

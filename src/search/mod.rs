@@ -1,7 +1,7 @@
 //! The read side: parsing queries, filtering, ranking passages and articles, counting facets,
 //! showing a passage in its article, and timelines.
 //!
-//! Everything here reads an index opened by [`crate::index::open`] through an [`Engine`]; none
+//! Everything here reads an index opened by [`crate::index::open()`] through an [`Engine`]; none
 //! of it writes. See docs/ARCHITECTURE.md for the path of a search, file by file.
 
 pub mod articles;

@@ -36,8 +36,9 @@ pub(crate) fn harbour_engine() -> crate::search::Engine {
          tides and the cargo lists of every vessel.",
     );
     let high = ("Harbour news", "harbour harbour harbour reopened");
-    let first = [p("d#1", TIE), p("b#2", TIE), p("f#1", low), p("a#2", TIE)];
-    let second = [p("c#1", TIE), p("e#1", high), p("b#1", TIE), p("a#1", TIE)];
+    // Each article's passages in one segment, as real indexes hold them (index format 4).
+    let first = [p("d#1", TIE), p("b#2", TIE), p("f#1", low), p("b#1", TIE)];
+    let second = [p("c#1", TIE), p("e#1", high), p("a#2", TIE), p("a#1", TIE)];
     crate::fuzzing::engine_of(&[&first, &second]).expect("the harbour engine builds")
 }
 

@@ -137,6 +137,45 @@ fn top_articles_equal_a_brute_force_aggregation() {
     }
 }
 
+#[test]
+fn top_articles_stay_exact_after_an_update_rewrites_articles() {
+    let tmp = temp("articles-update");
+    varied_corpus(tmp.path(), 60);
+    let idx = build_index(tmp.path(), "articles-update");
+    // Rewrite a third of the articles with another's (multi-passage) body, and add new ones:
+    // the update writes them into new segments, each article's passages in one.
+    let body_of = |a: usize| {
+        let text = std::fs::read_to_string(tmp.path().join(format!("a{a:03}.md"))).unwrap();
+        let body = text.rsplit("+++").next().unwrap().to_string();
+        format!("{body}\n\nThe envoy spoke of a ceasefire at the border.\n")
+    };
+    let rewrite = |id: String, from: usize| {
+        let front = format!("id = \"{id}\"\ntitle = \"Rewritten\"\ndate = \"2024-02-01\"");
+        write_article(tmp.path(), &format!("{id}.md"), &front, &body_of(from));
+    };
+    for a in 0..20 {
+        rewrite(format!("a{a:03}"), a + 23);
+    }
+    for n in 0..30 {
+        rewrite(format!("n{n:03}"), 30 + n);
+    }
+    index_ok(tmp.path(), &idx, &["--quiet", "--threads", "2"]);
+    for query in ["ceasefire", "border talks", "envoy"] {
+        for agg in ["max", "sum", "maxplus"] {
+            let got = by_article(&idx, query, agg, 15);
+            let want = brute_force(&idx, query, agg, 15);
+            assert_eq!(got.len(), 15, "{query} {agg}");
+            let got_refs: Vec<&Row> = got.iter().collect();
+            assert_rows_match(&format!("updated {query} {agg}"), &got_refs, &want);
+            for (g, w) in got.iter().zip(&want) {
+                if g.id == w.id {
+                    assert_eq!(g.matched, w.matched, "{query} {agg} {}", g.id);
+                }
+            }
+        }
+    }
+}
+
 /// The same articles with the same scores, up to f32 rounding of sums; ids may differ only
 /// where scores tie within that rounding.
 fn assert_rows_match(context: &str, got: &[&Row], want: &[Row]) {

@@ -16,7 +16,9 @@ use crate::index::manifest::Manifest;
 use crate::schema::{Config, ConfigSources};
 
 /// Bumped whenever an index built by an older Talash cannot be read correctly by this one.
-pub const FORMAT_VERSION: u32 = 3;
+/// Format 4: every article's passages lie in one segment (updates write an article as one
+/// batch too), which article ranking relies on.
+pub const FORMAT_VERSION: u32 = 4;
 
 /// Talash's record in the commit payload.
 #[derive(Debug, Clone, Serialize, Deserialize)]

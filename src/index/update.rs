@@ -19,7 +19,7 @@ use std::time::{Instant, SystemTime};
 
 use anyhow::{Context, Result};
 use tantivy::index::SegmentId;
-use tantivy::indexer::NoMergePolicy;
+use tantivy::indexer::{NoMergePolicy, UserOperation};
 use tantivy::schema::Schema;
 use tantivy::{Index, IndexWriter, Term};
 
@@ -197,10 +197,10 @@ impl Sink for UpdateSink<'_> {
             .with_context(|| format!("internal error: no documents for article {}", p.id))?;
         let passages = u32::try_from(docs.len())
             .with_context(|| format!("article {} has too many passages", p.id))?;
-        let writer = self.writer()?;
-        for d in docs {
-            writer.add_document(d)?;
-        }
+        // One batch, so tantivy puts all the article's passages in one segment: article
+        // ranking (search::articles) aggregates per segment and relies on it.
+        self.writer()?
+            .run(docs.into_iter().map(UserOperation::Add))?;
         self.counts.passages_added += passages as usize;
         let entry = Entry {
             hash: p.hash,

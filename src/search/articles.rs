@@ -95,6 +95,7 @@ pub struct ArticleScore {
     pub best: DocAddress,
 }
 
+#[cfg(test)]
 impl ArticleScore {
     fn new(score: f32, addr: DocAddress) -> ArticleScore {
         ArticleScore {
@@ -108,7 +109,9 @@ impl ArticleScore {
     fn add(&mut self, score: f32, addr: DocAddress) {
         self.fold(&ArticleScore::new(score, addr));
     }
+}
 
+impl ArticleScore {
     /// Folds another partial aggregate of the same article (another passage or segment).
     fn fold(&mut self, other: &ArticleScore) {
         if other.max > self.max || (other.max == self.max && other.best < self.best) {
@@ -128,26 +131,48 @@ pub struct RankedArticle {
     pub agg: ArticleScore,
 }
 
-/// Collects every matching passage into per-article aggregates. Requires `article_id` to be a
-/// fast field (it is in schemas built by this Talash).
+/// Collects every matching passage into per-article aggregates, and keeps per segment only the
+/// articles that can reach the top `want`. Requires `article_id` to be a fast field (it is in
+/// schemas built by this Talash).
+///
+/// Why per segment is exact: an article's passages are always written in one tantivy batch
+/// (`IndexWriter::run`, by full builds and updates alike, since index format 4), and tantivy
+/// flushes a batch into one segment and merges whole segments. So each segment holds an
+/// article's aggregate complete, and the global top `want` in (score, article id) order is
+/// within the union of each segment's top `want` in the same order. Within a segment the
+/// article id's term ordinal sorts like the id itself, so ties are settled by ordinal there,
+/// and only the survivors' ids are ever read from the dictionary.
 pub struct ArticleCollector {
     field: String,
+    agg: Aggregate,
+    want: usize,
 }
 
 impl ArticleCollector {
-    pub fn new(article_id_field: &str) -> ArticleCollector {
+    /// Collects the top `want` articles (a page's [`Paging::end`]) aggregated by `agg`.
+    pub fn new(article_id_field: &str, agg: Aggregate, want: usize) -> ArticleCollector {
         ArticleCollector {
             field: article_id_field.to_string(),
+            agg,
+            want,
         }
     }
 }
 
-/// Per segment: aggregates keyed by the segment's term ordinal of the article id, turned into
-/// strings once at harvest so the hot loop never touches the dictionary.
+/// Per segment: the running aggregates in flat arrays indexed by the article id's term ordinal,
+/// so a match costs one column read and a few array writes (the fast-field path facets take).
+/// The arrays start zeroed (`matched == 0` is "not seen"), which the allocator hands out lazily.
 pub struct ArticleSegmentCollector {
     segment: SegmentOrdinal,
     ids: StrColumn,
-    by_ord: HashMap<u64, ArticleScore>,
+    agg: Aggregate,
+    want: usize,
+    max: Vec<f32>,
+    sum: Vec<f32>,
+    matched: Vec<u32>,
+    best: Vec<DocId>,
+    /// The ordinals seen, in first-seen order, so harvesting never scans untouched slots.
+    touched: Vec<u32>,
 }
 
 impl Collector for ArticleCollector {
@@ -165,10 +190,17 @@ impl Collector for ArticleCollector {
                 self.field
             ))
         })?;
+        let n = ids.num_terms();
         Ok(ArticleSegmentCollector {
             segment,
             ids,
-            by_ord: HashMap::new(),
+            agg: self.agg,
+            want: self.want,
+            max: vec![0.0; n],
+            sum: vec![0.0; n],
+            matched: vec![0; n],
+            best: vec![0; n],
+            touched: Vec::new(),
         })
     }
 
@@ -195,29 +227,77 @@ impl Collector for ArticleCollector {
     }
 }
 
+impl ArticleSegmentCollector {
+    fn aggregate(&self, ord: u32) -> ArticleScore {
+        let i = ord as usize;
+        ArticleScore {
+            max: self.max[i],
+            sum: self.sum[i],
+            matched: self.matched[i],
+            best: DocAddress::new(self.segment, self.best[i]),
+        }
+    }
+
+    /// The segment's top `want` ordinals in (score descending, ordinal ascending) order,
+    /// returned sorted by ordinal for one pass through the dictionary.
+    fn survivors(&self) -> Vec<u32> {
+        let mut scored: Vec<(f32, u32)> = self
+            .touched
+            .iter()
+            .map(|&o| (self.agg.score(&self.aggregate(o)), o))
+            .collect();
+        let order = |a: &(f32, u32), b: &(f32, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+        if self.want < scored.len() {
+            scored.select_nth_unstable_by(self.want, order);
+            scored.truncate(self.want);
+        }
+        let mut ords: Vec<u32> = scored.into_iter().map(|(_, o)| o).collect();
+        ords.sort_unstable();
+        ords
+    }
+}
+
 impl SegmentCollector for ArticleSegmentCollector {
     type Fruit = HashMap<String, ArticleScore>;
 
     fn collect(&mut self, doc: DocId, score: Score) {
-        let Some(ord) = self.ids.term_ords(doc).next() else {
+        let Some(ord) = self.ids.ords().first(doc) else {
             return;
         };
-        let addr = DocAddress::new(self.segment, doc);
-        self.by_ord
-            .entry(ord)
-            .and_modify(|a| a.add(score, addr))
-            .or_insert_with(|| ArticleScore::new(score, addr));
+        let i = ord as usize;
+        let Some(seen) = self.matched.get_mut(i) else {
+            return;
+        };
+        if *seen == 0 {
+            self.touched.push(i as u32);
+            self.max[i] = score;
+            self.best[i] = doc;
+        } else if score > self.max[i] {
+            // Docs arrive in ascending order: on equal scores the earlier passage stays best.
+            self.max[i] = score;
+            self.best[i] = doc;
+        }
+        *seen += 1;
+        self.sum[i] += score;
     }
 
     fn harvest(self) -> HashMap<String, ArticleScore> {
-        let mut out = HashMap::with_capacity(self.by_ord.len());
-        for (ord, score) in self.by_ord {
-            let mut id = String::new();
-            // An ordinal read from this column is always in its dictionary.
-            if let Ok(true) = self.ids.ord_to_str(ord, &mut id) {
-                out.insert(id, score);
-            }
-        }
+        let ords = self.survivors();
+        let mut out = HashMap::with_capacity(ords.len());
+        let wide: Vec<u64> = ords.iter().map(|&o| u64::from(o)).collect();
+        let mut next = ords.iter();
+        // The ordinals come from this column, so the dictionary holds every one of them.
+        let _ = self
+            .ids
+            .dictionary()
+            .sorted_ords_to_term_cb(&wide, |bytes| {
+                if let Some(&o) = next.next() {
+                    out.insert(
+                        String::from_utf8_lossy(bytes).into_owned(),
+                        self.aggregate(o),
+                    );
+                }
+            });
         out
     }
 }
@@ -266,7 +346,7 @@ impl Engine {
             .schema()
             .get_field_name(self.open.fields.article_id);
         let collected = searcher
-            .search(query, &ArticleCollector::new(field))
+            .search(query, &ArticleCollector::new(field, agg, paging.end()))
             .context("article search failed")?;
         Ok(rank(collected, agg, paging))
     }
@@ -402,6 +482,117 @@ mod tests {
         assert!(err.contains("max, sum, maxplus"), "{err}");
         for bad in ["maxplus:2", "maxplus:x", "maxplus:-0.1", "sum:0.5"] {
             assert!(bad.parse::<Aggregate>().is_err(), "{bad}");
+        }
+    }
+
+    /// Every matching passage with its score and article id, in (segment, doc) order.
+    struct EveryMatch(String);
+
+    struct EveryMatchSegment(SegmentOrdinal, StrColumn, Vec<(String, f32, DocAddress)>);
+
+    impl Collector for EveryMatch {
+        type Fruit = Vec<(String, f32, DocAddress)>;
+        type Child = EveryMatchSegment;
+
+        fn for_segment(
+            &self,
+            segment: SegmentOrdinal,
+            reader: &SegmentReader,
+        ) -> tantivy::Result<EveryMatchSegment> {
+            let ids = reader
+                .fast_fields()
+                .str(&self.0)?
+                .expect("article_id is fast");
+            Ok(EveryMatchSegment(segment, ids, Vec::new()))
+        }
+
+        fn requires_scoring(&self) -> bool {
+            true
+        }
+
+        fn merge_fruits(&self, fruits: Vec<Self::Fruit>) -> tantivy::Result<Self::Fruit> {
+            let mut all: Self::Fruit = fruits.into_iter().flatten().collect();
+            all.sort_by_key(|m| m.2);
+            Ok(all)
+        }
+    }
+
+    impl SegmentCollector for EveryMatchSegment {
+        type Fruit = Vec<(String, f32, DocAddress)>;
+
+        fn collect(&mut self, doc: DocId, score: Score) {
+            let mut id = String::new();
+            let ord = self.1.term_ords(doc).next().expect("an article id");
+            assert!(self.1.ord_to_str(ord, &mut id).unwrap());
+            self.2.push((id, score, DocAddress::new(self.0, doc)));
+        }
+
+        fn harvest(self) -> Self::Fruit {
+            self.2
+        }
+    }
+
+    /// Articles of 1 to 4 passages, each article's passages in one segment (as indexes hold
+    /// them), three segments whose order is unlike the ids', texts from few words so that
+    /// scores often tie.
+    fn many_articles_engine() -> Engine {
+        let texts = crate::testing::random_texts(
+            &[
+                "harbour ",
+                "storm ",
+                "ships ",
+                "the ",
+                "harbour storm ",
+                "quay ",
+            ],
+            400,
+            9,
+        );
+        let mut segments: Vec<Vec<crate::fuzzing::Passage>> = vec![Vec::new(); 3];
+        let mut t = texts.into_iter();
+        for a in (0..90).rev() {
+            let seg = (a * 7) % 3;
+            for p in 1..=(1 + a % 4) {
+                let id: &'static str = Box::leak(format!("art{a:02}#{p}").into_boxed_str());
+                let text: &'static str = Box::leak(t.next().unwrap().into_boxed_str());
+                segments[seg].push((id, "News", "Dawn", "2024-05", &[][..], text));
+            }
+        }
+        let slices: Vec<&[crate::fuzzing::Passage]> = segments.iter().map(|s| &s[..]).collect();
+        crate::fuzzing::engine_of(&slices).unwrap()
+    }
+
+    #[test]
+    fn per_segment_pruning_ranks_exactly_as_folding_every_match() {
+        let e = many_articles_engine();
+        let searcher = e.searcher();
+        let field = searcher.schema().get_field_name(e.open.fields.article_id);
+        for text in ["harbour", "storm", "quay OR ships", "\"harbour storm\""] {
+            let q = e.parse_query(text).unwrap();
+            let every = searcher.search(&*q, &EveryMatch(field.into())).unwrap();
+            let mut brute: HashMap<String, ArticleScore> = HashMap::new();
+            for (id, score, addr) in every {
+                match brute.get_mut(&id) {
+                    Some(a) => a.add(score, addr),
+                    None => {
+                        brute.insert(id, ArticleScore::new(score, addr));
+                    }
+                }
+            }
+            assert!(brute.len() > 20, "{text}: {} articles match", brute.len());
+            let aggs = [
+                Aggregate::Max,
+                Aggregate::Sum,
+                Aggregate::MaxPlus { weight: 0.3 },
+            ];
+            for agg in aggs {
+                for (limit, offset) in [(1, 0), (3, 0), (5, 4), (10, 17), (1000, 0)] {
+                    let paging = Paging { limit, offset };
+                    let want = rank(brute.clone(), agg, paging);
+                    let got = e.rank_articles(&searcher, &*q, agg, paging).unwrap();
+                    assert_eq!(got, want, "{text} {agg:?} {paging:?}");
+                }
+            }
         }
     }
 

@@ -6,7 +6,9 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser};
 use talash::cli::app::{Cli, Command};
 use talash::cli::common::on_index;
-use talash::cli::{batch, completions, eval, facets, groups, man, run, search, show, timeline};
+use talash::cli::{
+    batch, completions, eval, export, facets, groups, man, run, search, show, timeline,
+};
 
 fn main() -> ExitCode {
     run("talash", || {
@@ -19,6 +21,7 @@ fn main() -> ExitCode {
             Command::Batch(a) => on_index(index, |e, out| batch::run(e, a, out)),
             Command::Eval(a) => eval::run(a),
             Command::Facets(a) => on_index(index, |e, out| facets::run(e, a, style, out)),
+            Command::Export(a) => on_index(index, |e, out| export::run(e, a, out)),
             Command::Show(a) => on_index(index, |e, out| show::run(e, a, style, out)),
             Command::Timeline(a) => on_index(index, |e, out| timeline::run(e, a, style, out)),
             Command::Completions(a) => completions::run(a, Cli::command()),

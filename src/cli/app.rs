@@ -4,7 +4,7 @@
 use clap::{Parser, Subcommand};
 
 use crate::cli::common::GlobalFlags;
-use crate::cli::{batch, completions, eval, facets, groups, man, search, show, timeline};
+use crate::cli::{batch, completions, eval, export, facets, groups, man, search, show, timeline};
 
 /// Search news passages by relevance, filtered by militant group, date and outlet.
 #[derive(Parser, Debug)]
@@ -53,6 +53,9 @@ pub enum Command {
     /// Matching passages and articles per year, month or day, as a bar chart.
     #[command(after_help = timeline::HELP)]
     Timeline(timeline::Args),
+    /// Write the passages for OpenSearch or Quickwit, with an index definition.
+    #[command(after_help = export::HELP)]
+    Export(export::Args),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     #[command(after_help = completions::HELP)]
     Completions(completions::Args),

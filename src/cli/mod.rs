@@ -46,6 +46,7 @@ pub mod common;
 pub mod completions;
 pub mod docs;
 pub mod eval;
+pub mod export;
 pub mod facets;
 pub mod groups;
 pub mod index;

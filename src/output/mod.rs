@@ -3,9 +3,13 @@
 
 pub mod articles;
 pub mod eval;
+pub mod export;
 pub mod facets;
 pub mod groups;
 pub mod json;
+pub mod opensearch;
+pub mod parts;
+pub mod quickwit;
 pub mod run;
 pub mod safe;
 pub mod show;

@@ -192,6 +192,76 @@ impl Engine {
     }
 }
 
+/// One passage as stored, every field of the schema: what an export writes.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoredPassage {
+    pub passage_id: String,
+    pub article_id: String,
+    pub passage_no: u64,
+    pub title: String,
+    pub text: String,
+    /// Group paths the passage is tagged with (`ISIS/Khorasan`).
+    pub groups: Vec<String>,
+    /// The outlet's key, as `--outlet` matches it (`express tribune`).
+    pub outlet: Option<String>,
+    /// The outlet's name as written (`The Express Tribune`).
+    pub outlet_name: Option<String>,
+    /// The date as written, to the day, month or year (`2024-05`).
+    pub date: Option<String>,
+    pub author: Option<String>,
+    pub kind: Option<String>,
+}
+
+impl Engine {
+    /// Calls `each` with every live passage of the index, segment by segment in document order,
+    /// reading each store block once: memory stays flat however big the index (an export of
+    /// millions of passages holds one at a time). Returns the number of passages visited.
+    pub fn for_each_passage(
+        &self,
+        each: &mut dyn FnMut(StoredPassage) -> Result<()>,
+    ) -> Result<u64> {
+        let searcher = self.searcher();
+        let mut n = 0u64;
+        for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+            let store = segment
+                .get_store_reader(1)
+                .context("cannot open a segment's stored passages")?;
+            let alive = segment.alive_bitset();
+            let docs = (0..segment.max_doc()).filter(|&d| alive.is_none_or(|a| a.is_alive(d)));
+            // The store yields the live documents in order, as `docs` lists them.
+            for (doc_id, read) in docs.zip(store.iter::<TantivyDocument>(alive)) {
+                let doc = read.context("cannot read a stored passage")?;
+                let addr = DocAddress::new(ord as u32, doc_id);
+                let stored = Stored {
+                    doc,
+                    addr,
+                    searcher: &searcher,
+                };
+                each(self.stored_passage(&stored)?)?;
+                n += 1;
+            }
+        }
+        Ok(n)
+    }
+
+    fn stored_passage(&self, stored: &Stored) -> Result<StoredPassage> {
+        let f = &self.open.fields;
+        Ok(StoredPassage {
+            passage_id: stored.required_text(f.passage_id)?,
+            article_id: stored.required_text(f.article_id)?,
+            passage_no: stored.required_u64(f.passage_no)?,
+            title: stored.required_text(f.title)?,
+            text: stored.required_text(f.text)?,
+            groups: stored.facets(f.group),
+            outlet: stored.facets(f.outlet).into_iter().next(),
+            outlet_name: stored.text(f.outlet_name),
+            date: stored.text(f.date),
+            author: stored.text(f.author),
+            kind: stored.text(f.kind),
+        })
+    }
+}
+
 /// The first `max_chars` characters of `text`, cut at a word boundary.
 fn lead(text: &str, max_chars: usize) -> String {
     if text.chars().count() <= max_chars {

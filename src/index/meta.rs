@@ -16,7 +16,8 @@ use crate::index::manifest::Manifest;
 use crate::schema::{Config, ConfigSources};
 
 /// Bumped whenever an index built by an older Talash cannot be read correctly by this one.
-pub const FORMAT_VERSION: u32 = 3;
+/// 4: passages store their groups' evidence (`group_evidence`).
+pub const FORMAT_VERSION: u32 = 4;
 
 /// Talash's record in the commit payload.
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -10,7 +10,8 @@
 //! - a weak name needs its capitals in running text ("Islamic state" is the concept);
 //! - then support: the article names a group of the same family in full (title or any
 //!   passage); or, for an ambiguous acronym of a group that lists words beside it, such a
-//!   word right before or after it ("IS fighters"; in text in capitals this is the only
+//!   word right before or after it, or a possessive 's ("IS fighters", "IS's"; in text in
+//!   capitals this is the only
 //!   support, so "THIS IS NOT THE FIRST TIME" names no group); or else a context word, of every
 //!   group or of this one, in its passage, the title or the passages either side.
 //!
@@ -306,6 +307,11 @@ impl Gazetteer {
         };
         if first > 0 && rules.beside_before.touches(words, first - 1, true) {
             return Some(word(first - 1));
+        }
+        // "IS's caliphate": a possessive is never the verb (the word's span holds the 's).
+        let raw = &article.units[u].1[m.start..m.end];
+        if let Some(p) = ["'s", "’s", "'S", "’S"].iter().find(|p| raw.ends_with(*p)) {
+            return Some(article.support(u, m.end - p.len(), m.end));
         }
         (end < words.lower.len() && rules.beside_after.touches(words, end, false))
             .then(|| word(end))

@@ -100,7 +100,7 @@ fn senses(specs: &[SenseSpec], key: &str, aliases: &[&String]) -> Result<Vec<Sen
             }
             let mut forms = Vec::new();
             for f in &s.forms {
-                if !aliases.iter().any(|a| *a == f) {
+                if !aliases.contains(&f) {
                     let known: Vec<&str> = aliases.iter().map(|a| a.as_str()).collect();
                     return Err(format!(
                         "{key}.forms: {f:?} is not a short form of this group; the weak names \

@@ -300,3 +300,79 @@ fn no_group_founded_after_1993_on_reuters_and_20_newsgroups() {
         wrong.join("\n")
     );
 }
+
+/// `talash show` and `--json` give each tag's evidence, on the shipped corpus: here an acronym
+/// backed by the full name two passages earlier.
+#[test]
+fn show_and_json_give_each_tag_its_evidence() {
+    let idx = common::corpus_index();
+    let id = "eurasia-2023-03-pakistan-us-cooperation#5";
+    let shown: serde_json::Value = serde_json::from_str(
+        common::talash_ok(idx, &["show", id, "--json", "--context", "0"]).trim(),
+    )
+    .unwrap();
+    let e = &shown["passages"][0]["group_evidence"][0];
+    assert_eq!(e["group"], "TTP");
+    assert_eq!(e["rule"], "article_name");
+    assert_eq!(e["words"], "TTP");
+    assert_eq!(e["at"]["passage_no"], 5);
+    assert_eq!(e["support"]["words"], "Tehrik-i-Taliban");
+    assert_eq!(e["support"]["at"]["passage_no"], 3);
+    // The offsets point at the words in the passage's text.
+    let text = shown["passages"][0]["text"].as_str().unwrap();
+    let (s, t) = (
+        e["at"]["start"].as_u64().unwrap(),
+        e["at"]["end"].as_u64().unwrap(),
+    );
+    assert_eq!(&text[s as usize..t as usize], "TTP");
+
+    let plain = common::talash_ok(idx, &["show", id, "--context", "0"]);
+    assert!(
+        plain.contains("why TTP: \"TTP\" (#5, bytes 216-219), short form; the article names the group in full: \"Tehrik-i-Taliban\" (#3, bytes 338-354)"),
+        "{plain}"
+    );
+    // Every hit of a search carries one piece of evidence per group, naming that group.
+    let hits = common::search_json(&["TTP", "--limit", "50"]);
+    assert!(hits.len() > 5);
+    for h in &hits {
+        let groups: Vec<&str> = h["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| g.as_str().unwrap())
+            .collect();
+        let evidence: Vec<&str> = h["group_evidence"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["group"].as_str().unwrap())
+            .collect();
+        assert_eq!(groups, evidence, "{h}");
+    }
+}
+
+/// A gazetteer file with a bad rule is refused before anything is written, naming the file,
+/// the key and what would be valid.
+#[test]
+fn a_bad_rule_in_groups_toml_is_a_clear_error() {
+    let dir = common::temp("badgroups");
+    let shipped = std::fs::read_to_string(common::repo().join("index-schema/groups.toml")).unwrap();
+    let bad = shipped.replacen("\"militant*\"", "\"mili*tant\"", 1);
+    let file = dir.path().join("groups.toml");
+    std::fs::write(&file, bad).unwrap();
+    let idx = dir.path().join("idx");
+    let r = common::index_into(
+        &common::repo().join("corpus"),
+        &idx,
+        &["--groups", file.to_str().unwrap(), "--quiet"],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains(file.to_str().unwrap()), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("rules.context: entry \"mili*tant\""),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("'*' may only end a word"), "{}", r.stderr);
+    assert!(!r.stderr.contains("panicked") && !idx.exists());
+}

@@ -11,7 +11,7 @@ use tantivy::{Index, IndexWriter, TantivyDocument};
 
 use crate::corpus::{self, Article, PassageId};
 use crate::date::DateSpan;
-use crate::groups::GroupPath;
+use crate::groups::{Evidence, GroupPath, Place, Rule, Tag};
 use crate::index::document::{self, article_doc, outlet_key};
 use crate::index::meta::IndexMeta;
 use crate::index::open::OpenIndex;
@@ -133,12 +133,27 @@ fn passage_doc(fields: &Fields, passage: &Passage) -> Result<TantivyDocument> {
         id: PassageId::new(article_id, n.parse()?),
         text: text.to_string(),
     };
-    let groups = groups
+    // Given tags, with evidence that says so: the whole passage, as if a full name.
+    let tags = groups
         .iter()
-        .map(|g| GroupPath::parse(g).map_err(anyhow::Error::msg))
+        .map(|g| {
+            let path = GroupPath::parse(g).map_err(anyhow::Error::msg)?;
+            let evidence = Evidence {
+                group: path.to_string(),
+                rule: Rule::Name,
+                words: text.to_string(),
+                at: Place {
+                    passage_no: Some(u64::from(passage.id.n())),
+                    start: 0,
+                    end: text.len(),
+                },
+                support: None,
+            };
+            Ok(Tag { path, evidence })
+        })
         .collect::<Result<Vec<_>>>()?;
     let shared = article_doc(fields, &article);
-    Ok(document::passage_doc(fields, &shared, passage, &groups))
+    Ok(document::passage_doc(fields, &shared, passage, &tags))
 }
 
 #[cfg(test)]

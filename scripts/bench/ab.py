@@ -38,6 +38,7 @@ def main():
     p.add_argument("--corpus", default=os.path.join(bench_dir, "100k"))
     p.add_argument("--queries", default=os.path.join(bench_dir, "queries.tsv"))
     p.add_argument("--out", default=tempfile.mkdtemp(prefix="talash-ab-"))
+    p.add_argument("--no-search", action="store_true", help="builds only (a release dir without examples/bench)")
     a = p.parse_args()
     bins = {"old": a.old, "new": a.new}
     idx = {k: os.path.join(a.out, k) for k in bins}
@@ -48,7 +49,7 @@ def main():
     for k in alternating(16):
         cmd = [os.path.join(bins[k], "talash-index"), a.corpus, "--index", idx[k], "--quiet", "--threads", "2"]
         res["rerun"][k].append(timed(cmd))
-    for k in alternating(3):
+    for k in alternating(0 if a.no_search else 3):
         cmd = [os.path.join(bins[k], "examples", "bench"), "queries", idx["old"], a.queries, "--repeat", "5"]
         out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
         res["search"][k].append(json.loads(out))
@@ -57,6 +58,9 @@ def main():
     for m in ("full", "rerun"):
         o, n = st.median(res[m]["old"]), st.median(res[m]["new"])
         print(f"{m:7} old {o * 1000:8.1f} ms  new {n * 1000:8.1f} ms  new/old {n / o:.3f}")
+    if a.no_search:
+        print(f"results in {a.out}/ab.json")
+        return
     for key, q in (("search_top10", "p50_ms"), ("search_top10", "p95_ms"), ("search_top10", "p99_ms")):
         o, n = (st.median(x[key][q] for x in res["search"][k]) for k in ("old", "new"))
         print(f"{key} {q}: old {o:.4f}  new {n:.4f}  new/old {n / o:.3f}")

@@ -11,13 +11,15 @@ use crate::search::Engine;
 use crate::search::show::Window;
 
 pub const HELP: &str = "Passage ids are printed by `talash search` after each rank
-(or `talash search QUERY --json | jq -r .passage_id`).
+(or `talash search QUERY --json | jq -r .passage_id`). Each group a passage is tagged with
+gets a `why` line: the words, where they are, and the rule (`group_evidence` in --json).
 
 Examples:
   talash show et-2023-03-06-counter-terror-dialogue#3
   talash show agencies-2024-05-ttp-daish-threat#2 --context 2
   talash show et-2023-03-09-counterterror-talks#1 --article
-  talash show et-2023-03-06-counter-terror-dialogue#3 --json";
+  talash show et-2023-03-06-counter-terror-dialogue#3 --json
+  talash show eurasia-2023-03-pakistan-us-cooperation#5 --context 0 --json | jq .passages[0].group_evidence";
 
 #[derive(clap::Args, Debug)]
 pub struct Args {

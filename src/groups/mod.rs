@@ -9,13 +9,16 @@
 //! This file holds the gazetteer and its matcher; reading and checking a gazetteer file is in
 //! `load.rs`, the prefilter that rejects most texts before any word is read in `prefilter.rs`.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::fmt;
 
 use crate::analysis::{is_apostrophe, is_plain_ascii, next_word};
 
+mod evidence;
+mod lexicon;
 mod load;
 mod prefilter;
+pub use evidence::{Evidence, Place, Rule, Support, Tag};
 use prefilter::Prefilter;
 
 /// A group's place in the hierarchy, e.g. `ISIS/Khorasan`. Always at least one non-empty segment.
@@ -60,13 +63,21 @@ pub struct Group {
     pub name: String,
     acronyms: Vec<String>,
     names: Vec<String>,
+    /// Names that need support in text ("Islamic State", "Taliban").
+    weak: Vec<String>,
     ambiguous: Vec<String>,
+    /// What supports this group's short forms, and what marks another meaning.
+    rules: evidence::GroupRules,
 }
 
 impl Group {
     /// The aliases used for query-time expansion: ambiguous acronyms are left out.
     pub fn expansion_aliases(&self) -> impl Iterator<Item = &str> {
-        self.names.iter().chain(&self.acronyms).map(String::as_str)
+        self.names
+            .iter()
+            .chain(&self.weak)
+            .chain(&self.acronyms)
+            .map(String::as_str)
     }
 
     /// Every alias, ambiguous acronyms included (for listing).
@@ -86,10 +97,27 @@ enum Case {
     Exact,
 }
 
+/// How much a name says on its own in article text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Kind {
+    /// A full, unambiguous name: it tags on its own.
+    Name,
+    /// A name that needs support, matched in the capitals it is written with.
+    Weak,
+    /// An acronym: needs support.
+    Acronym,
+    /// An acronym that is also an ordinary word: needs support, and a word beside it where
+    /// the group has such words.
+    Ambiguous,
+}
+
 #[derive(Debug, Clone)]
 struct Pattern {
     words: Vec<String>,
     case: Case,
+    kind: Kind,
+    /// A weak name's words as written, whose capitals running text must have.
+    written: Vec<String>,
     group: usize,
 }
 
@@ -100,12 +128,18 @@ pub enum MatchMode {
     Query,
 }
 
-/// A name found in text: the group and the byte range of the mention.
+/// A name found in text: the group, the byte range of the mention, and what the judging of
+/// its evidence needs to know about it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mention {
     pub group: usize,
     pub start: usize,
     pub end: usize,
+    pub kind: Kind,
+    /// Its neighbours are in capitals (a wire headline): case says nothing here.
+    pub shouted: bool,
+    /// A weak name has the capitals it is written with (always true for other kinds).
+    pub capitals: bool,
 }
 
 /// The validated gazetteer with its word-level matcher.
@@ -123,6 +157,8 @@ pub struct Gazetteer {
     prefilter: std::sync::OnceLock<Prefilter>,
     /// Normalized name → group, for `--group` lookups.
     lookup: HashMap<String, usize>,
+    /// The evidence rules every group shares.
+    common: evidence::CommonRules,
 }
 
 /// An exact, cheap "no" for most words of a passage: the lengths and first two bytes of every
@@ -291,36 +327,38 @@ impl Gazetteer {
                 form: form(&text[start..end]).into_owned(),
             })
             .collect();
-        let shouted = |len| shouted(text, &spans, i, len);
-        let (group, len) = Self::longest_match(candidates, &ws, mode, shouted)?;
+        let p = Self::longest_match(candidates, &ws, mode)?;
+        let len = p.words.len();
         let last = spans[i + len - 1];
+        let capitals = p
+            .written
+            .iter()
+            .zip(&ws)
+            .all(|(pw, w)| same_capitals(pw, &w.form));
         out.push(Mention {
-            group,
+            group: p.group,
             start: first.0,
             end: last.1,
+            kind: p.kind,
+            shouted: shouted(text, &spans, i, len),
+            capitals,
         });
         Some(last)
     }
 
-    /// The longest of `candidates` matching the words `ws`. An ambiguous acronym in text also
-    /// needs `shouted(its length)` to be false (see [`shouted`]).
-    fn longest_match(
-        candidates: &[Pattern],
+    /// The longest of `candidates` matching the words `ws`.
+    fn longest_match<'p>(
+        candidates: &'p [Pattern],
         ws: &[Word],
         mode: MatchMode,
-        shouted: impl Fn(usize) -> bool,
-    ) -> Option<(usize, usize)> {
-        candidates
-            .iter()
-            .find(|p| {
-                p.words.len() <= ws.len()
-                    && p.words
-                        .iter()
-                        .zip(ws)
-                        .all(|(pw, w)| word_matches(pw, &w.form, p.case, mode))
-                    && !(p.case == Case::Exact && mode == MatchMode::Text && shouted(p.words.len()))
-            })
-            .map(|p| (p.group, p.words.len()))
+    ) -> Option<&'p Pattern> {
+        candidates.iter().find(|p| {
+            p.words.len() <= ws.len()
+                && p.words
+                    .iter()
+                    .zip(ws)
+                    .all(|(pw, w)| word_matches(pw, &w.form, p.case, mode))
+        })
     }
 
     fn prefilter(&self) -> &Prefilter {
@@ -330,20 +368,15 @@ impl Gazetteer {
         })
     }
 
-    /// The groups a passage is about: those named in its text or its article's title.
+    /// The groups a passage is about, read as an article of one passage with this title (see
+    /// [`Self::tag_article`] for the rules).
     pub fn tag(&self, title: &str, text: &str) -> Vec<GroupPath> {
-        let found: BTreeSet<usize> = [title, text]
+        let mut tags = self.tag_article(title, &[(1, text)]);
+        tags.pop()
+            .unwrap_or_default()
             .into_iter()
-            .filter(|t| self.prefilter().may_mention(t))
-            .flat_map(|t| self.mentions(t, MatchMode::Text))
-            .map(|m| m.group)
-            .collect();
-        let mut paths: Vec<GroupPath> = found
-            .into_iter()
-            .map(|g| self.groups[g].path.clone())
-            .collect();
-        paths.sort();
-        paths
+            .map(|t| t.path)
+            .collect()
     }
 
     /// Resolves what a user typed after `--group` (path, name or alias, any case).
@@ -387,6 +420,13 @@ fn shouted(text: &str, spans: &[(usize, usize)], i: usize, len: usize) -> bool {
     let after = spans.get(i + len);
     let neighbours: Vec<&(usize, usize)> = before.into_iter().chain(after).collect();
     !neighbours.is_empty() && neighbours.into_iter().all(capitals)
+}
+
+/// Whether `word` starts with a capital wherever `written` does ("Islamic State", not
+/// "Islamic state"); a word all in capitals has every capital.
+fn same_capitals(written: &str, word: &str) -> bool {
+    let capital = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
+    !capital(written) || capital(word)
 }
 
 fn word_matches(pattern: &str, word: &str, case: Case, mode: MatchMode) -> bool {
@@ -546,7 +586,7 @@ mod tests {
     fn acronyms_are_case_sensitive_in_text() {
         assert!(tags("this is what we let happen, jem").is_empty());
         assert_eq!(tags("IS claimed it"), vec!["ISIS"]);
-        assert_eq!(tags("LeT and JeM"), vec!["JeM", "LeT"]);
+        assert_eq!(tags("LeT and JeM militants"), vec!["JeM", "LeT"]);
         assert!(tags("the bla bla ttp").is_empty());
     }
 
@@ -556,17 +596,22 @@ mod tests {
         assert!(tags("WHY IS IT OVER").is_empty());
         assert_eq!(tags("fighters loyal to IS attacked"), ["ISIS"]);
         assert_eq!(tags("IS fighters attacked"), ["ISIS"]);
-        assert_eq!(tags("IS"), ["ISIS"]);
-        // Unambiguous acronyms keep matching in capitals.
+        // Alone, with nothing to support it, "IS" names no group.
+        assert!(tags("IS").is_empty());
+        assert!(tags("THIS IS NOT THE FIRST TIME").is_empty());
+        // In capitals, a word beside it that marks the group is needed.
+        assert_eq!(tags("IS FIGHTERS SEIZE OIL FIELD"), ["ISIS"]);
+        // Unambiguous acronyms match in capitals, with context.
         assert_eq!(tags("TTP CLAIMS ATTACK ON POLICE"), ["TTP"]);
         assert_eq!(tags("ISIS CLAIMS ATTACK"), ["ISIS"]);
+        assert!(tags("TTP RESEARCH UPDATE").is_empty());
     }
 
     #[test]
     fn possessives_and_apostrophes() {
-        assert_eq!(tags("the TTP’s leadership"), vec!["TTP"]);
+        assert_eq!(tags("the banned TTP’s leadership"), vec!["TTP"]);
         assert_eq!(tags("Da'ish fighters"), vec!["ISIS"]);
-        assert_eq!(tags("Taliban's rule"), vec!["Afghan Taliban"]);
+        assert_eq!(tags("the Taliban's rule in Kabul"), vec!["Afghan Taliban"]);
     }
 
     #[test]
@@ -593,11 +638,107 @@ mod tests {
         assert!(err.contains("TTP (Tehreek-e-Taliban Pakistan)"), "{err}");
     }
 
+    /// Short forms tag with support only, never with a mark of another sense.
+    #[test]
+    fn short_forms_need_support_and_no_other_sense() {
+        for other in [
+            "TTP (thrombotic thrombocytopenic purpura) was treated with plasma exchange.",
+            "The ISIS-2 trial compared streptokinase, aspirin and both.",
+            "A BLA degree takes four years; graduates of the attack course",
+            "Pakistan was founded as an Islamic state.",
+            "Tehran's clerics describe Iran as an Islamic State.",
+            "Shares of <IS> rose after the bombing report.",
+            "Install the ISK keyboard driver before the attack demo.",
+            "The AQIS-7 sensor logs attacks of smog.",
+            "ISIL, the International Society for Individual Liberty, claimed a win.",
+        ] {
+            assert!(tags(other).is_empty(), "{other:?}: {:?}", tags(other));
+        }
+        assert_eq!(tags("BLA militants attacked a checkpoint"), ["BLA"]);
+        assert_eq!(
+            gaz()
+                .tag("Balochistan Liberation Army claims attack", "BLA said it")
+                .iter()
+                .map(|p| p.to_string())
+                .collect::<Vec<_>>(),
+            ["BLA"]
+        );
+    }
+
+    #[test]
+    fn evidence_names_the_rule_the_words_and_where() {
+        let g = gaz();
+        let tags = g.tag_article(
+            "Unrest in Swat",
+            &[
+                (1, "Tehreek-e-Taliban Pakistan spoke."),
+                (2, "The TTP said so. IS fighters crossed."),
+            ],
+        );
+        let e = &tags[1][1].evidence;
+        assert_eq!((e.rule, e.words.as_str()), (Rule::ArticleName, "TTP"));
+        let at = |passage_no, start, end| Place {
+            passage_no,
+            start,
+            end,
+        };
+        assert_eq!(e.at, at(Some(2), 4, 7));
+        let s = e.support.as_ref().unwrap();
+        assert_eq!(s.words, "Tehreek-e-Taliban Pakistan");
+        assert_eq!(s.at, at(Some(1), 0, 26));
+        let e = &tags[1][0].evidence;
+        assert_eq!((e.group.as_str(), e.rule), ("ISIS", Rule::Beside));
+        assert_eq!(e.support.as_ref().unwrap().at, at(Some(2), 20, 28));
+        assert_eq!(tags[0][0].evidence.rule, Rule::Name);
+        // The title's name tags every passage, with the title's place.
+        let titled = g.tag_article("Pakistani Taliban: the year", &[(1, "Nothing here.")]);
+        assert_eq!(titled[0][0].evidence.at, at(None, 0, 17));
+    }
+
+    /// A minimal `[rules]` table, for gazetteers written in tests.
+    const RULES: &str = "[rules]\nticker = true\nnumbered = true\ncontext = [\"attack*\"]\n";
+
+    #[test]
+    fn invalid_rules_are_explained() {
+        for (bad, says) in [
+            (
+                "[[group]]\npath = \"A\"\nname = \"a\"\nacronyms = [\"AA\"]\ncontext = [\"x*y\"]\n",
+                "group \"A\".context: entry \"x*y\"",
+            ),
+            (
+                "[[group]]\npath = \"A\"\nname = \"a\"\nacronyms = [\"AA\"]\n[[group.sense]]\nwhat = \"w\"\n",
+                "sense #1 (\"w\"): no words",
+            ),
+            (
+                "[[group]]\npath = \"A\"\nname = \"a\"\nacronyms = [\"AA\"]\n[[group.sense]]\nwhat = \"w\"\nforms = [\"BB\"]\nnear = [\"x\"]\n",
+                "\"BB\" is not a short form of this group; the weak names and acronyms are: AA",
+            ),
+            (
+                "[[group]]\npath = \"A\"\nname = \"a\"\nacronyms = [\"AA\"]\nbeside.after = [\"x\"]\n",
+                "`beside` is read only for ambiguous acronyms",
+            ),
+            (
+                "[[group]]\npath = \"A\"\nname = \"a\"\n[[group.sense]]\nwhat = \"w\"\nnearby = [\"x\"]\n",
+                "nearby",
+            ),
+        ] {
+            let err = Gazetteer::from_toml(&format!("{RULES}{bad}"), "my.toml")
+                .unwrap_err()
+                .to_string();
+            assert!(err.starts_with("my.toml: invalid gazetteer"), "{err}");
+            assert!(err.contains(says), "{err}");
+        }
+        let err = Gazetteer::from_toml("[[group]]\npath = \"A\"\nname = \"a\"\n", "my.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("rules"), "{err}");
+    }
+
     #[test]
     fn invalid_gazetteers_are_rejected() {
         let orphan = "[[group]]\npath = \"A/B\"\nname = \"x\"\nnames = [\"x\"]\n";
         assert!(
-            Gazetteer::from_toml(orphan, "g")
+            Gazetteer::from_toml(&format!("{RULES}{orphan}"), "g")
                 .unwrap_err()
                 .to_string()
                 .contains("no parent")
@@ -605,17 +746,19 @@ mod tests {
         let clash = "[[group]]\npath = \"A\"\nname = \"a\"\nnames = [\"same\"]\n\
                      [[group]]\npath = \"B\"\nname = \"b\"\nnames = [\"Same\"]\n";
         assert!(
-            Gazetteer::from_toml(clash, "g")
+            Gazetteer::from_toml(&format!("{RULES}{clash}"), "g")
                 .unwrap_err()
                 .to_string()
                 .contains("both")
         );
         let unknown = "[[group]]\npath = \"A\"\nname = \"a\"\nnicknames = [\"x\"]\n";
-        let err = Gazetteer::from_toml(unknown, "g").unwrap_err().to_string();
+        let err = Gazetteer::from_toml(&format!("{RULES}{unknown}"), "g")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("nicknames"), "{err}");
         let empty = "[[group]]\npath = \"A\"\nname = \"a\"\nnames = [\"--\"]\n";
         assert!(
-            Gazetteer::from_toml(empty, "g")
+            Gazetteer::from_toml(&format!("{RULES}{empty}"), "g")
                 .unwrap_err()
                 .to_string()
                 .contains("no words")

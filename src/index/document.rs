@@ -5,7 +5,7 @@ use tantivy::schema::Facet;
 use tantivy::{TantivyDocument, doc};
 
 use crate::corpus::{Article, Passage};
-use crate::groups::GroupPath;
+use crate::groups::Tag;
 use crate::schema::Fields;
 
 /// The facet key of an outlet: case and a leading "The" do not matter ("The Express Tribune" =
@@ -51,19 +51,25 @@ pub(crate) fn article_doc(fields: &Fields, article: &Article) -> TantivyDocument
     d
 }
 
-/// One passage's document: its article's shared fields, then its own.
+/// One passage's document: its article's shared fields, then its own. Each group tag is a
+/// facet and, in `group_evidence`, one JSON value of its [`crate::groups::Evidence`] (the
+/// field's values are in the order of the tags, sorted by path).
 pub(crate) fn passage_doc(
     fields: &Fields,
     article: &TantivyDocument,
     passage: Passage,
-    groups: &[GroupPath],
+    tags: &[Tag],
 ) -> TantivyDocument {
     let mut d = article.clone();
     d.add_text(fields.passage_id, passage.id.to_string());
     d.add_u64(fields.passage_no, u64::from(passage.id.n()));
     d.add_text(fields.text, passage.text);
-    for g in groups {
-        d.add_facet(fields.group, g.facet());
+    for t in tags {
+        d.add_facet(fields.group, t.path.facet());
+        // Evidence is plain strings and numbers: serializing it cannot fail.
+        if let Ok(json) = serde_json::to_string(&t.evidence) {
+            d.add_text(fields.group_evidence, json);
+        }
     }
     d
 }

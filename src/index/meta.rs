@@ -18,7 +18,8 @@ use crate::schema::{Config, ConfigSources};
 /// Bumped whenever an index built by an older Talash cannot be read correctly by this one.
 /// Format 4: every article's passages lie in one segment (updates write an article as one
 /// batch too), which article ranking relies on.
-pub const FORMAT_VERSION: u32 = 4;
+/// Format 5: passages store their groups' evidence (`group_evidence`).
+pub const FORMAT_VERSION: u32 = 5;
 
 /// Talash's record in the commit payload.
 #[derive(Debug, Clone, Serialize, Deserialize)]

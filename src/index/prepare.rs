@@ -78,20 +78,20 @@ fn article_docs(
     article: &Article,
 ) -> (Vec<TantivyDocument>, Vec<(String, usize)>) {
     let passages = corpus::passages_for(article, &config.boilerplate, &config.spec.passages);
-    // The title is the same for every passage: tag it once (tagging is per-word work).
-    let title_groups = config.gazetteer.tag(&article.title, "");
+    // The whole article is tagged at once: a short form's support may be in another passage.
+    let texts: Vec<(u64, &str)> = passages
+        .iter()
+        .map(|p| (u64::from(p.id.n()), p.text.as_str()))
+        .collect();
+    let tags = config.gazetteer.tag_article(&article.title, &texts);
     let mut per_group: BTreeMap<String, usize> = BTreeMap::new();
     let mut docs = Vec::with_capacity(passages.len());
     let shared = article_doc(fields, article);
-    for p in passages {
-        let mut groups = config.gazetteer.tag("", &p.text);
-        groups.extend(title_groups.iter().cloned());
-        groups.sort();
-        groups.dedup();
-        for g in &groups {
-            *per_group.entry(g.to_string()).or_default() += 1;
+    for (p, tags) in passages.into_iter().zip(tags) {
+        for t in &tags {
+            *per_group.entry(t.path.to_string()).or_default() += 1;
         }
-        docs.push(passage_doc(fields, &shared, p, &groups));
+        docs.push(passage_doc(fields, &shared, p, &tags));
     }
     (docs, per_group.into_iter().collect())
 }

@@ -4,6 +4,7 @@ use std::io::Write;
 
 use anyhow::Result;
 
+use crate::groups::{Evidence, Place};
 use crate::output::terminal::{BOLD, DIM, GROUP, ID, Style};
 use crate::search::show::Shown;
 
@@ -45,6 +46,9 @@ pub fn write_shown(out: &mut dyn Write, s: &Shown, style: Style) -> Result<()> {
             ));
         }
         writeln!(out, "{head}")?;
+        for e in &p.group_evidence {
+            writeln!(out, "  {}", style.paint(DIM, &describe(e)))?;
+        }
         let text = if p.target {
             style.paint(BOLD, &p.text)
         } else {
@@ -53,4 +57,28 @@ pub fn write_shown(out: &mut dyn Write, s: &Shown, style: Style) -> Result<()> {
         writeln!(out, "  {text}")?;
     }
     Ok(())
+}
+
+/// One tag's evidence in a line: `why ISIS: "IS" (#3, bytes 10-12), ambiguous acronym with a
+/// word beside it: "fighters" (#3, bytes 13-21)`.
+pub fn describe(e: &Evidence) -> String {
+    let mut line = format!(
+        "why {}: {:?} ({}), {}",
+        e.group,
+        e.words,
+        place(&e.at),
+        e.rule.describe()
+    );
+    if let Some(s) = &e.support {
+        line.push_str(&format!(": {:?} ({})", s.words, place(&s.at)));
+    }
+    line
+}
+
+fn place(p: &Place) -> String {
+    let unit = match p.passage_no {
+        Some(n) => format!("#{n}"),
+        None => "title".to_string(),
+    };
+    format!("{unit}, bytes {}-{}", p.start, p.end)
 }

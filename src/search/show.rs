@@ -8,6 +8,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, Term};
 
 use crate::error::usage;
+use crate::groups::Evidence;
 use crate::search::{Engine, Hit};
 
 /// How much of the article to show around the passage.
@@ -25,6 +26,8 @@ pub struct ShownPassage {
     pub passage_id: String,
     pub passage_no: u64,
     pub groups: Vec<String>,
+    /// Why each group was tagged.
+    pub group_evidence: Vec<Evidence>,
     pub text: String,
     pub target: bool,
 }
@@ -101,6 +104,7 @@ pub fn show(engine: &Engine, id: &str, window: Window) -> Result<Shown> {
             passage_id: h.passage_id.clone(),
             passage_no: h.passage_no,
             groups: h.groups.clone(),
+            group_evidence: h.group_evidence.clone(),
             text: h.text.clone(),
             target: h.passage_id == id,
         })

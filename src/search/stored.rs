@@ -14,6 +14,7 @@ use tantivy::schema::{Facet, Field, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Searcher, TantivyDocument};
 
+use crate::groups::Evidence;
 use crate::search::engine::Engine;
 
 /// One ranked passage.
@@ -30,6 +31,8 @@ pub struct Hit {
     pub author: Option<String>,
     pub kind: Option<String>,
     pub groups: Vec<String>,
+    /// Why each group was tagged, one per group (see `docs/GROUPS.md`).
+    pub group_evidence: Vec<Evidence>,
     pub text: String,
     pub snippet: String,
     /// Byte ranges of matched terms within `snippet`.
@@ -87,6 +90,25 @@ impl<'a> Stored<'a> {
             self.addr.doc_id,
             self.searcher.schema().get_field_name(field)
         )
+    }
+
+    /// The evidence of each group tag; a value that is not evidence is damage.
+    fn evidence(&self, field: Field) -> Result<Vec<Evidence>> {
+        self.doc
+            .get_all(field)
+            .filter_map(|v| v.as_str())
+            .map(|json| {
+                serde_json::from_str(json).map_err(|e| {
+                    anyhow!(
+                        "index damaged: passage at segment {} doc {} has a stored {} that is \
+                         not group evidence ({e}: {json:?}); rebuild with talash-index --full",
+                        self.addr.segment_ord,
+                        self.addr.doc_id,
+                        self.searcher.schema().get_field_name(field)
+                    )
+                })
+            })
+            .collect()
     }
 
     fn facets(&self, field: Field) -> Vec<String> {
@@ -161,6 +183,7 @@ impl Engine {
             author: stored.text(f.author),
             kind: stored.text(f.kind),
             groups: stored.facets(f.group),
+            group_evidence: stored.evidence(f.group_evidence)?,
             text,
             snippet,
             highlights,

@@ -7,7 +7,8 @@ use std::sync::OnceLock;
 use super::{build_index, temp_kept, write_article};
 
 /// One article of the small corpus: its outlet, date, and paragraphs with the groups each one
-/// names (the names used are unambiguous gazetteer names; titles name no group).
+/// names (full names, or acronyms with a context word such as "banned" beside them, which is
+/// the evidence an acronym needs; titles name no group).
 pub struct Art {
     pub id: &'static str,
     pub outlet: Option<&'static str>,
@@ -27,7 +28,7 @@ pub const SMALL: &[Art] = &[
                 &["ISIS/Khorasan"],
             ),
             ("Zebra report: a quiet paragraph.", &[]),
-            ("Zebra report: the TTP again.", &["TTP"]),
+            ("Zebra report: the banned TTP again.", &["TTP"]),
         ],
     },
     Art {
@@ -35,7 +36,7 @@ pub const SMALL: &[Art] = &[
         outlet: Some("Beta Post"),
         date: Some("2022-03"),
         paras: &[
-            ("Zebra note: the TTP spoke.", &["TTP"]),
+            ("Zebra note: the banned TTP spoke.", &["TTP"]),
             ("Zebra note: the Balochistan Liberation Army too.", &["BLA"]),
         ],
     },
@@ -52,7 +53,10 @@ pub const SMALL: &[Art] = &[
         id: "a4",
         outlet: None,
         date: None,
-        paras: &[("Zebra scrap: TTP and Daesh together.", &["TTP", "ISIS"])],
+        paras: &[(
+            "Zebra scrap: TTP militants and Daesh together.",
+            &["TTP", "ISIS"],
+        )],
     },
 ];
 

@@ -60,6 +60,7 @@ fn merged(cli: &FilterArgs, own: &QueryFilters) -> FilterArgs {
         outlets: own.outlets.clone().unwrap_or_else(|| cli.outlets.clone()),
         since: own.since.clone().or_else(|| cli.since.clone()),
         until: own.until.clone().or_else(|| cli.until.clone()),
+        authors: cli.authors.clone(),
     }
 }
 

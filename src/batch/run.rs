@@ -331,6 +331,7 @@ mod tests {
             outlets: vec!["Dawn".into()],
             since: Some("2020".into()),
             until: None,
+            authors: Vec::new(),
         };
         let own = QueryFilters {
             groups: Some(vec!["BLA".into()]),

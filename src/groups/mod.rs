@@ -357,7 +357,12 @@ impl Gazetteer {
         let by_leaf: Vec<&Group> = self
             .groups
             .iter()
-            .filter(|g| g.path.segments().last().is_some_and(|l| normalize_name(l) == norm))
+            .filter(|g| {
+                g.path
+                    .segments()
+                    .last()
+                    .is_some_and(|l| normalize_name(l) == norm)
+            })
             .collect();
         if let [g] = by_leaf[..] {
             return Ok(g);
@@ -598,8 +603,14 @@ mod tests {
 
     #[test]
     fn a_sub_group_resolves_by_the_last_part_of_its_path() {
-        assert_eq!(gaz().resolve("Khorasan").unwrap().path.to_string(), "ISIS/Khorasan");
-        assert_eq!(gaz().resolve("majeed brigade").unwrap().path.to_string(), "BLA/Majeed Brigade");
+        assert_eq!(
+            gaz().resolve("Khorasan").unwrap().path.to_string(),
+            "ISIS/Khorasan"
+        );
+        assert_eq!(
+            gaz().resolve("majeed brigade").unwrap().path.to_string(),
+            "BLA/Majeed Brigade"
+        );
     }
 
     #[test]

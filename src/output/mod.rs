@@ -5,6 +5,7 @@ pub mod articles;
 pub mod eval;
 pub mod facets;
 pub mod groups;
+pub mod index;
 pub mod json;
 pub mod run;
 pub mod safe;
@@ -55,10 +56,15 @@ pub fn width() -> usize {
 /// `n` and the noun, in the singular for one: "1 article", "2 articles", "0 passages".
 pub fn count(n: impl Into<u64>, noun: &str) -> String {
     let n = n.into();
-    if n == 1 {
-        format!("1 {noun}")
+    format!("{n} {}", plural(n, noun))
+}
+
+/// The noun for `n` of it: "article" for 1, "articles" otherwise.
+pub fn plural(n: impl Into<u64>, noun: &str) -> String {
+    if n.into() == 1 {
+        noun.to_string()
     } else {
-        format!("{n} {noun}s")
+        format!("{noun}s")
     }
 }
 

@@ -105,8 +105,8 @@ impl Engine {
             crate::search::prefix::terms(self, field, prefix)
         })
         .map_err(bad)?;
-        let rewritten = query::rewrite(&with_prefixes, &fields, &self.open.config.gazetteer)
-            .map_err(bad)?;
+        let rewritten =
+            query::rewrite(&with_prefixes, &fields, &self.open.config.gazetteer).map_err(bad)?;
         let parsed = parser.parse_query(&rewritten.tantivy).map_err(|e| {
             let why = match e {
                 // Words like "the" are not indexed: `the -police` leaves only an exclusion.

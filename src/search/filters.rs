@@ -127,12 +127,7 @@ impl Engine {
     /// The terms of `--author NAME` as the author field holds them (every one must match).
     fn author_terms(&self, typed: &str) -> Result<Vec<Term>> {
         let field = self.open.fields.author;
-        let searchable = self
-            .open
-            .index
-            .schema()
-            .get_field_entry(field)
-            .is_indexed();
+        let searchable = self.open.index.schema().get_field_entry(field).is_indexed();
         if !searchable {
             return Err(usage(
                 "--author: this index was built before authors were searchable; rebuild it \
@@ -200,7 +195,10 @@ impl Engine {
                             (Occur::Must, q)
                         })
                         .collect();
-                    (Occur::Should, Box::new(BooleanQuery::new(all)) as Box<dyn Query>)
+                    (
+                        Occur::Should,
+                        Box::new(BooleanQuery::new(all)) as Box<dyn Query>,
+                    )
                 })
                 .collect();
             must.push((Occur::Must, Box::new(BooleanQuery::new(any))));
@@ -249,6 +247,7 @@ mod tests {
             outlets: outlets.iter().map(|s| s.to_string()).collect(),
             since: since.map(str::to_string),
             until: None,
+            authors: Vec::new(),
         }
     }
 

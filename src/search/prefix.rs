@@ -62,7 +62,9 @@ fn rewrite_word(
         _ => (String::new(), body),
     };
     let (field, stem) = match rest.split_once(':') {
-        Some((f, s)) if !f.is_empty() && f.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') => {
+        Some((f, s))
+            if !f.is_empty() && f.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') =>
+        {
             (Some(f), s)
         }
         _ => (None, rest),
@@ -107,7 +109,12 @@ pub fn terms(engine: &Engine, field: Option<&str>, prefix: &str) -> Vec<String> 
     let f = &engine.open.fields;
     let fields: Vec<Field> = match field {
         Some(name) => f.text_fields.get(name).map(|v| v.0).into_iter().collect(),
-        None => f.text_fields.values().filter(|v| v.2).map(|v| v.0).collect(),
+        None => f
+            .text_fields
+            .values()
+            .filter(|v| v.2)
+            .map(|v| v.0)
+            .collect(),
     };
     let prefix = normalized(prefix);
     // Errors reading the term dictionary leave the prefix unexpanded: the search then finds
@@ -154,7 +161,11 @@ mod tests {
             .filter(|t| t.starts_with(&p.to_lowercase()))
             .map(|t| t.to_string())
             .collect();
-        if field == Some("nofield") { vec![] } else { found }
+        if field == Some("nofield") {
+            vec![]
+        } else {
+            found
+        }
     }
 
     #[test]
@@ -165,8 +176,16 @@ mod tests {
             "+(title:\"taliban\" OR title:\"talib\" OR title:\"tank\") TTP"
         );
         assert_eq!(expand("zz*", fake).unwrap(), "\"zz\"");
-        assert_eq!(expand("\"Tali*\" x", fake).unwrap(), "\"Tali*\" x", "quoted stays");
-        assert_eq!(expand("a * b", fake).unwrap(), "a * b", "a lone star is text");
+        assert_eq!(
+            expand("\"Tali*\" x", fake).unwrap(),
+            "\"Tali*\" x",
+            "quoted stays"
+        );
+        assert_eq!(
+            expand("a * b", fake).unwrap(),
+            "a * b",
+            "a lone star is text"
+        );
         assert_eq!(expand("no stars", fake).unwrap(), "no stars");
     }
 

@@ -185,11 +185,21 @@ mod tests {
         assert!(err.contains("has passages #1 to #5"), "{err}");
         let err = show(&e, "zz#1", Window::Article).unwrap_err().to_string();
         assert!(err.contains("no passage \"zz#1\""), "{err}");
-        let err = show(&e, "m", Window::Article).unwrap_err();
+        let err = show(&e, "zz", Window::Article).unwrap_err().to_string();
+        assert!(err.contains("no article \"zz\""), "{err}");
+        let err = show(&e, "#1", Window::Article).unwrap_err();
         assert_eq!(
             crate::error::exit_status(&err),
             2,
             "not an id: a usage error"
         );
+    }
+
+    #[test]
+    fn an_article_id_shows_the_whole_article_unmarked() {
+        let e = engine();
+        let s = show(&e, "m", Window::Around(1)).unwrap();
+        assert_eq!(shown_ids(&s), ["m#1", "m#2", "m#3", "m#4", "m#5"]);
+        assert!(s.passages.iter().all(|p| !p.target));
     }
 }

@@ -169,6 +169,7 @@ fn load_queries(engine: &Engine, path: &Path, use_filters: bool) -> Result<Vec<Q
             outlets: Vec::new(),
             since: col(2).filter(|_| use_filters),
             until: col(3).filter(|_| use_filters),
+            authors: Vec::new(),
         };
         let filters = engine
             .resolve_filters(&args)

@@ -85,7 +85,7 @@ const REQUIRED: &[(&str, FieldType)] = &[
     ("outlet", FieldType::Facet),
     ("outlet_name", FieldType::Stored),
     ("date", FieldType::Date),
-    ("author", FieldType::Stored),
+    ("author", FieldType::Text),
     ("kind", FieldType::Stored),
 ];
 
@@ -120,7 +120,9 @@ impl SchemaSpec {
                     known.join(", ")
                 ));
             };
-            if f.kind != *want {
+            // Indexes built before authors were searchable hold a stored-only author.
+            let old_author = f.name == "author" && f.kind == FieldType::Stored;
+            if f.kind != *want && !old_author {
                 return Err(format!("field {:?} must have type {:?}", f.name, want));
             }
             if self.fields.iter().filter(|g| g.name == f.name).count() > 1 {

@@ -406,3 +406,32 @@ fn every_thread_count_indexes_the_same_corpus_alike() {
     assert_eq!(answers("2"), one);
     assert_eq!(answers("6"), one);
 }
+
+/// Issue 21, item 7: an article with a title and no body is not indexed invisibly, and the
+/// summary counts groups as `talash facets` does (a group includes its sub-groups).
+#[test]
+fn the_summary_warns_of_bodyless_articles_and_counts_groups_as_facets_do() {
+    let dir = temp("bodyless");
+    let corpus = dir.path().join("corpus");
+    write_article(&corpus, "a.md", "id = \"a\"\ntitle = \"Only a title\"", "");
+    write_article(
+        &corpus,
+        "b.md",
+        "id = \"b\"\ntitle = \"Report\"",
+        "ISIS and ISIS-Khorasan were named.\n\nISIS-K alone.\n\nDaesh alone.\n",
+    );
+    let idx = dir.path().join("index");
+    let err = index_ok(&corpus, &idx, &[]);
+    assert!(
+        err.contains("article \"a\" has a title but no body text, so no search can find it"),
+        "{err}"
+    );
+    assert!(err.contains("Indexed 2 articles, 3 passages"), "{err}");
+    assert!(err.contains("ISIS 3, ISIS/Khorasan 2"), "{err}");
+    let facets = talash_ok(&idx, &["facets", "--field", "group"]);
+    let isis = facets
+        .lines()
+        .find(|l| l.trim_start().starts_with("ISIS "))
+        .unwrap();
+    assert_eq!(isis.split_whitespace().nth(1), Some("3"), "{facets}");
+}

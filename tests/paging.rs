@@ -96,3 +96,73 @@ fn per_article_one_never_repeats_an_article_on_the_shipped_corpus() {
         assert_eq!(h["score"], best["score"]);
     }
 }
+
+/// Issue 21, item 6: a page past the end says how many results there were, on stderr, with
+/// exit status 1; in passages and in articles.
+#[test]
+fn paging_past_the_end_says_how_many_there_were() {
+    let idx = corpus_index();
+    let all = search_in(idx, &["TTP", "--limit", "1000"]);
+    let r = talash_in(idx, &["search", "TTP", "--offset", "500"]);
+    assert_eq!(r.code, 1);
+    assert_eq!(r.stdout, "");
+    assert_eq!(
+        r.stderr.trim(),
+        format!("No more results: {} in total.", all.len())
+    );
+    let r = talash_in(idx, &["search", "TTP", "--by-article", "--offset", "500"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("No more results: 5 in total."),
+        "{}",
+        r.stderr
+    );
+}
+
+/// Issue 21, item 6: `--count` prints "N passages in M articles" (only when asked), the same
+/// numbers as `talash facets` and the timeline count.
+#[test]
+fn count_prints_passages_and_articles_only_when_asked() {
+    let idx = corpus_index();
+    let plain = talash_ok(idx, &["search", "TTP", "-n", "1"]);
+    assert!(!plain.contains("passages in"), "{plain}");
+    let text = talash_ok(idx, &["search", "TTP", "-n", "1", "--count"]);
+    let last = text.lines().last().unwrap();
+    let (passages, articles) = totals_in(idx, &["TTP"]);
+    assert_eq!(
+        last,
+        format!("{passages} passages in {articles} articles"),
+        "{text}"
+    );
+    let timeline = talash_ok(idx, &["timeline", "TTP"]);
+    assert!(
+        timeline.contains(&format!("Total: {passages} passages, {articles} articles")),
+        "{timeline}"
+    );
+    let one = talash_ok(idx, &["search", "Landberg", "--count"]);
+    assert!(one.trim_end().ends_with("1 passage in 1 article"), "{one}");
+}
+
+/// Issue 21, item 6: `--sort date|-date|score`.
+#[test]
+fn sort_orders_by_date_either_way() {
+    let idx = corpus_index();
+    let dates = |sort: &str| -> Vec<String> {
+        search_in(idx, &["Pakistan", "--sort", sort, "--limit", "100"])
+            .iter()
+            .map(|h| field(h, "date").to_string())
+            .collect()
+    };
+    let oldest = dates("date");
+    let newest = dates("-date");
+    assert!(oldest.len() > 5);
+    let mut sorted = oldest.clone();
+    sorted.sort();
+    assert_eq!(oldest, sorted, "oldest first");
+    sorted.reverse();
+    assert_eq!(newest, sorted, "newest first");
+    assert_ne!(dates("score"), oldest, "score order is another order");
+    let r = talash_in(idx, &["search", "x", "--sort", "size"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("-date (newest first)"), "{}", r.stderr);
+}

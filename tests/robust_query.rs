@@ -39,10 +39,10 @@ fn unbalanced_quotes_name_the_column() {
 #[test]
 fn unknown_field_lists_the_valid_ones() {
     usage_error(
-        &["author:kamran"],
+        &["byline:kamran"],
         &[
-            "unknown field \"author\"",
-            "searchable fields are: text, title",
+            "unknown field \"byline\"",
+            "searchable fields are: author, text, title",
         ],
     );
 }
@@ -121,15 +121,17 @@ fn control_characters_are_white_space_and_never_echoed_raw() {
     // A query of control characters only is empty; the message shows them escaped.
     usage_error(&["\u{1}\u{1b}\u{7f}"], &["the query is empty"]);
     let r = talash(&["search", "\u{1b}[2Jzzzunmatched"]);
-    assert_eq!(r.code, 0);
+    assert_eq!(r.code, 1, "no hits: {}", r.stderr);
     assert!(
-        !r.stdout.contains('\u{1b}'),
-        "no raw escape reaches the terminal: {:?}",
-        r.stdout
+        !r.stdout.contains('\u{1b}') && !r.stderr.contains('\u{1b}'),
+        "no raw escape reaches the terminal: {:?} {:?}",
+        r.stdout,
+        r.stderr
     );
 }
 
-/// Odd queries a user may paste: each either runs (0) or is a usage error (2), never a panic.
+/// Odd queries a user may paste: each either runs (0, or 1 with no hits) or is a usage error
+/// (2), never a panic.
 #[test]
 fn odd_queries_never_panic() {
     let odd = [
@@ -177,11 +179,44 @@ fn odd_queries_never_panic() {
     {
         let r = talash(&["search", "--json", "--", q]);
         assert!(
-            r.code == 0 || r.code == 2,
+            r.code == 0 || r.code == 2 || no_hits(&r),
             "{q:?} -> {}: {}",
             r.code,
             r.stderr
         );
         assert!(!r.stderr.contains("panicked"), "{q:?}: {}", r.stderr);
     }
+}
+
+/// Issue 21, item 7: one rule for stop-word-only queries, whatever their form.
+#[test]
+fn stop_word_only_queries_are_one_usage_error_in_every_form() {
+    for q in ["the", "the a", "\"of the\"", "title:the", "the -police"] {
+        usage_error(&[q], &["no word to search for once stop words"]);
+    }
+}
+
+/// Issue 21, item 6: `Tali*` finds the words that start so; a one-letter prefix is refused.
+#[test]
+fn prefix_queries_find_words_that_start_so() {
+    let hits = search_json(&["Tali*", "--limit", "100"]);
+    assert!(!hits.is_empty());
+    assert!(
+        hits.iter().all(|h| {
+            let t = format!("{} {}", field(h, "title"), field(h, "text")).to_lowercase();
+            t.contains("tali")
+        }),
+        "every hit has a word starting with tali"
+    );
+    let exact = search_json(&["Taliban", "--limit", "100"]);
+    assert!(hits.len() >= exact.len());
+    usage_error(&["T*"], &["too short"]);
+}
+
+/// Issue 21, item 7: `--facet-year 23` is refused as `--since 24` is.
+#[test]
+fn two_digit_years_are_refused_everywhere() {
+    usage_error(&["TTP", "--since", "24"], &["4 digits"]);
+    usage_error(&["TTP", "--facets", "--facet-year", "23"], &["4 digits"]);
+    usage_error(&["TTP", "--aggregate", "sum"], &["--by-article"]);
 }

@@ -244,12 +244,38 @@ fn human_output_is_plain_when_piped_and_coloured_on_request() {
     );
 }
 
+/// No hits is exit status 1 with the message on stderr and nothing on stdout, as grep and
+/// ripgrep do (issue 21, item 7), in every form: plain, JSON, by article, timeline.
 #[test]
-fn no_results_say_so_and_exit_zero() {
+fn no_results_say_so_on_stderr_and_exit_one() {
     let idx = corpus_index().to_str().unwrap();
-    let r = run(TALASH, &["--index", idx, "search", "zeppelin"]);
-    assert_eq!(r.code, 0);
-    assert!(r.stdout.contains("No passages match \"zeppelin\""));
+    for args in [
+        &["search", "zeppelin"][..],
+        &["search", "zeppelin", "--json"],
+        &["search", "zeppelin", "--by-article"],
+        &["timeline", "zeppelin"],
+    ] {
+        let mut all = vec!["--index", idx];
+        all.extend_from_slice(args);
+        let r = run(TALASH, &all);
+        assert_eq!(r.code, 1, "{args:?}: {}", r.stderr);
+        assert_eq!(r.stdout, "", "{args:?}");
+        assert!(
+            r.stderr.contains("match \"zeppelin\""),
+            "{args:?}: {}",
+            r.stderr
+        );
+    }
+    let r = run(
+        TALASH,
+        &["--index", idx, "search", "zeppelin", "--group", "TTP"],
+    );
+    assert!(
+        r.stderr
+            .contains("No passages match \"zeppelin\" with these filters"),
+        "{}",
+        r.stderr
+    );
     assert!(search_json(&["zeppelin"]).is_empty());
 }
 
@@ -262,7 +288,7 @@ fn bad_input_is_a_clear_usage_error() {
             "nearest known groups: TTP",
         ),
         (&["search", "\"unbalanced"], "unbalanced quote"),
-        (&["search", "author:kamran"], "unknown field \"author\""),
+        (&["search", "byline:kamran"], "unknown field \"byline\""),
         (
             &["search", "x", "--since", "2024-02-30"],
             "--since: invalid date",
@@ -345,4 +371,35 @@ fn fields_choose_what_plain_search_prints() {
         "valid values are listed: {}",
         r.stderr
     );
+}
+
+/// Issue 21, item 6: `--outlet` takes any unambiguous part of a name, `--group` the name a
+/// facet prints, and authors are a field and a filter.
+#[test]
+fn outlets_groups_and_authors_go_by_the_names_users_see() {
+    let tribune = search_json(&["TTP", "--outlet", "tribune", "--limit", "100"]);
+    assert!(!tribune.is_empty());
+    assert!(
+        tribune
+            .iter()
+            .all(|h| field(h, "outlet") == "The Express Tribune")
+    );
+    let idx = corpus_index();
+    let r = talash_in(idx, &["search", "TTP", "--outlet", "un"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("several outlets"), "{}", r.stderr);
+    let k = search_json(&["Pakistan", "--group", "Khorasan", "--limit", "100"]);
+    let full = search_json(&["Pakistan", "--group", "ISIS/Khorasan", "--limit", "100"]);
+    assert!(!k.is_empty());
+    assert_eq!(k, full);
+    let by = search_json(&["dialogue", "--author", "yousaf", "--limit", "100"]);
+    assert!(!by.is_empty());
+    assert!(by.iter().all(|h| field(h, "author") == "Kamran Yousaf"));
+    let field_hits = search_json(&["author:kamran", "--limit", "100"]);
+    assert!(
+        field_hits
+            .iter()
+            .all(|h| field(h, "author") == "Kamran Yousaf")
+    );
+    assert!(!field_hits.is_empty());
 }

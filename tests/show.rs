@@ -64,8 +64,34 @@ fn show_explains_unknown_and_malformed_ids() {
     let r = run(TALASH, &["--index", idx, "show", "a1#9"]);
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("#1 to #4"), "{}", r.stderr);
-    let r = run(TALASH, &["--index", idx, "show", "a1"]);
+    let r = run(TALASH, &["--index", idx, "show", "#1"]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("not a passage id"), "{}", r.stderr);
+    let r = run(TALASH, &["--index", idx, "show", "nope"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("no article \"nope\""), "{}", r.stderr);
     assert!(!r.stderr.contains("panicked"));
+}
+
+/// Issue 21, item 7: `show` takes the article ids `--by-article` prints, and shows the
+/// whole article.
+#[test]
+fn show_takes_the_article_ids_by_article_prints() {
+    let idx = small_index();
+    let rows = json_lines(&talash_ok(
+        idx,
+        &["search", "--by-article", "--json", "attack"],
+    ));
+    let id = rows[0]["article_id"].as_str().unwrap().to_string();
+    let text = talash_ok(idx, &["show", &id]);
+    assert!(text.contains(&format!("{id}#1")), "{text}");
+    let shown: serde_json::Value =
+        serde_json::from_str(talash_ok(idx, &["show", &id, "--json"]).trim()).unwrap();
+    let passages = shown["passages"].as_array().unwrap();
+    assert_eq!(
+        passages.len() as u64,
+        shown["article_passages"].as_u64().unwrap()
+    );
+    assert!(passages.iter().all(|p| p["target"] == false));
+    assert!(!text.contains('▶'), "no passage is marked: {text}");
 }

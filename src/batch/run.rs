@@ -60,6 +60,7 @@ fn merged(cli: &FilterArgs, own: &QueryFilters) -> FilterArgs {
         outlets: own.outlets.clone().unwrap_or_else(|| cli.outlets.clone()),
         since: own.since.clone().or_else(|| cli.since.clone()),
         until: own.until.clone().or_else(|| cli.until.clone()),
+        authors: cli.authors.clone(),
     }
 }
 
@@ -330,6 +331,7 @@ mod tests {
             outlets: vec!["Dawn".into()],
             since: Some("2020".into()),
             until: None,
+            authors: Vec::new(),
         };
         let own = QueryFilters {
             groups: Some(vec!["BLA".into()]),

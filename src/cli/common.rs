@@ -50,9 +50,14 @@ pub struct FilterFlags {
     /// Only passages about this group: canonical name or any alias, any case. Repeat for any of several.
     #[arg(long = "group", short = 'g', value_name = "GROUP")]
     pub groups: Vec<String>,
-    /// Only passages from this outlet (any case; a leading "The" is ignored). Repeatable.
+    /// Only passages from this outlet: its name in any case (a leading "The" is ignored), or any
+    /// part of the name that no other outlet shares (`tribune`). Repeatable.
     #[arg(long = "outlet", value_name = "OUTLET")]
     pub outlets: Vec<String>,
+    /// Only articles by this author: every word of the name must be in the article's author
+    /// (any case, `--author yousaf`). Repeat for any of several.
+    #[arg(long = "author", value_name = "NAME")]
+    pub authors: Vec<String>,
     /// Only articles dated on or after this (YYYY, YYYY-MM or YYYY-MM-DD).
     #[arg(long, value_name = "DATE")]
     pub since: Option<String>,
@@ -68,6 +73,7 @@ impl From<FilterFlags> for FilterArgs {
             outlets: f.outlets,
             since: f.since,
             until: f.until,
+            authors: f.authors,
         }
     }
 }
@@ -87,4 +93,14 @@ pub fn on_index(
         out.flush()?;
         Ok(code)
     })
+}
+
+/// A four-digit year (`--facet-year`), refused otherwise as `--since 24` is: "23" is not 2023.
+pub fn parse_year(s: &str) -> Result<u16, String> {
+    match s.parse::<u16>() {
+        Ok(y) if s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit()) && y >= 1 => Ok(y),
+        _ => Err(format!(
+            "invalid year {s:?}: the year must be 4 digits (e.g. 2023)"
+        )),
+    }
 }

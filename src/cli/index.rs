@@ -7,7 +7,7 @@ use anyhow::Result;
 use clap::CommandFactory;
 
 use crate::cli::{DEFAULT_INDEX, cores, docs};
-use crate::index::meta::{IndexOptions, IndexSummary, RunKind};
+use crate::index::meta::IndexOptions;
 use crate::schema::{Config, ConfigSources};
 
 value_enum! {
@@ -105,7 +105,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let opts = options(args);
     let progress = crate::cli::progress::for_stderr(quiet);
     let summary = crate::index::build(&config, &opts, &*progress)?;
-    report(&summary, &opts, quiet);
+    crate::output::index::write_report(&mut std::io::stderr().lock(), &summary, &opts, quiet)?;
     Ok(if summary.skipped.is_empty() {
         ExitCode::SUCCESS
     } else {
@@ -150,63 +150,5 @@ fn options(args: Args) -> IndexOptions {
         threads,
         max_file_bytes: args.max_file_mb * crate::corpus::MB,
         full: args.full,
-    }
-}
-
-/// Warnings and skipped files always; the summary unless `quiet`.
-fn report(s: &IndexSummary, opts: &IndexOptions, quiet: bool) {
-    for w in &s.warnings {
-        eprintln!("talash-index: warning: {w}");
-    }
-    for e in &s.skipped {
-        eprintln!("talash-index: skipped: {e}");
-    }
-    if quiet {
-        return;
-    }
-    summary(s, opts);
-    if !s.per_group.is_empty() {
-        let groups: Vec<String> = s
-            .per_group
-            .iter()
-            .map(|(g, n)| format!("{g} {n}"))
-            .collect();
-        eprintln!("Passages per group: {}", groups.join(", "));
-    }
-    if !s.skipped.is_empty() {
-        eprintln!(
-            "{} file(s) skipped because of errors (listed above)",
-            s.skipped.len()
-        );
-    }
-}
-
-/// The one-line summary of a full build or an update.
-fn summary(s: &IndexSummary, opts: &IndexOptions) {
-    let size = format!("{:.1} kB", s.index_bytes as f64 / 1000.0);
-    let secs = s.elapsed.as_secs_f64();
-    match &s.run {
-        RunKind::Full { reason } => eprintln!(
-            "Indexed {} articles, {} passages in {secs:.2} s into {} ({size}); full build: {reason}",
-            s.articles,
-            s.passages,
-            opts.dir.display(),
-        ),
-        RunKind::Incremental(c) => eprintln!(
-            "Updated {} in {secs:.2} s: {} added, {} changed, {} removed, {} unchanged articles \
-             ({} passages written, {} deleted); it holds {} articles, {} passages ({size}); \
-             read {} of {} files",
-            opts.dir.display(),
-            c.added,
-            c.changed,
-            c.removed,
-            c.unchanged,
-            c.passages_added,
-            c.passages_deleted,
-            s.articles,
-            s.passages,
-            s.files_read,
-            s.files,
-        ),
     }
 }

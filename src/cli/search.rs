@@ -12,7 +12,7 @@ use crate::output::{articles, json};
 use crate::search::Paging;
 use crate::search::articles::Aggregate;
 use crate::search::facets::FacetRequest;
-use crate::search::page::PageRequest;
+use crate::search::page::{PageRequest, Sort};
 use crate::search::{Engine, Filters};
 
 pub const HELP: &str = "Query syntax:
@@ -85,14 +85,40 @@ pub struct Args {
     #[arg(long)]
     facets: bool,
     /// With --facets, also count the months of this year.
-    #[arg(long, value_name = "YYYY", requires = "facets", value_parser = clap::value_parser!(u16).range(1..=9999))]
+    #[arg(long, value_name = "YYYY", requires = "facets", value_parser = crate::cli::common::parse_year)]
     facet_year: Option<u16>,
     /// At most N passages from one article (the rest of the article is skipped, not lost to paging).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=10000))]
     per_article: Option<u64>,
+    /// The order of the hits: score (best first), date (oldest first) or -date (newest first).
+    #[arg(long, default_value = "score", value_name = "ORDER", allow_hyphen_values = true,
+          value_parser = parse_sort, conflicts_with_all = ["by_article", "per_article"])]
+    sort: Sort,
+    /// After the hits, print how many passages match in how many articles.
+    #[arg(long, visible_alias = "total")]
+    count: bool,
     /// What plain output prints of each hit, comma-separated.
     #[arg(long, value_enum, value_delimiter = ',', default_values_t = terminal::HitField::DEFAULT.map(HitField::from))]
     fields: Vec<HitField>,
+}
+
+/// `--sort`: score, date or -date.
+fn parse_sort(s: &str) -> Result<Sort, String> {
+    match s {
+        "score" => Ok(Sort::Score),
+        "date" | "+date" => Ok(Sort::Date),
+        "-date" => Ok(Sort::NewestFirst),
+        _ => Err(format!(
+            "{s:?} is not an order; use score (best first), date (oldest first) or -date (newest first)"
+        )),
+    }
+}
+
+/// No hits is exit status 1 with the message on stderr, as grep and ripgrep do.
+fn no_match(query: &str, what: &str, filtered: bool, past_end: Option<usize>) -> Result<ExitCode> {
+    let mut err = std::io::stderr().lock();
+    terminal::write_no_match(&mut err, query, what, filtered, past_end)?;
+    Ok(ExitCode::FAILURE)
 }
 
 pub fn run(engine: &Engine, args: Args, style: Style, out: &mut dyn Write) -> Result<ExitCode> {
@@ -105,8 +131,7 @@ pub fn run(engine: &Engine, args: Args, style: Style, out: &mut dyn Write) -> Re
     if args.by_article {
         // None: JSON lines; Some: terminal output in this style.
         let style = (!args.json).then_some(style);
-        by_article(engine, &query, &filters, args.aggregate, paging, style, out)?;
-        return Ok(ExitCode::SUCCESS);
+        return by_article(engine, &query, &filters, args.aggregate, paging, style, out);
     }
     let req = PageRequest {
         paging,
@@ -114,6 +139,8 @@ pub fn run(engine: &Engine, args: Args, style: Style, out: &mut dyn Write) -> Re
         facets: args.facets.then_some(FacetRequest {
             year: args.facet_year,
         }),
+        sort: args.sort,
+        count: args.count,
     };
     let page = crate::search::page::search(engine, &query, &filters, req)?;
     if args.json {
@@ -121,21 +148,24 @@ pub fn run(engine: &Engine, args: Args, style: Style, out: &mut dyn Write) -> Re
         if let Some(f) = &page.facets {
             json::write_facets(out, f)?;
         }
-        return Ok(ExitCode::SUCCESS);
-    }
-    if page.hits.is_empty() {
-        let with = if filters.is_empty() {
-            ""
-        } else {
-            " with these filters"
-        };
-        writeln!(out, "No passages match {query:?}{with}.")?;
+        if let Some(t) = &page.totals {
+            json::write_totals(out, t)?;
+        }
     } else {
         let fields: Vec<terminal::HitField> = args.fields.into_iter().map(Into::into).collect();
         terminal::write_hits_with(out, &page.hits, style, &fields)?;
+        if let Some(t) = &page.totals {
+            if !page.hits.is_empty() {
+                writeln!(out)?;
+            }
+            terminal::write_totals(out, t)?;
+        }
+        if let Some(f) = &page.facets {
+            crate::output::facets::write_search_facets(out, f, style)?;
+        }
     }
-    if let Some(f) = &page.facets {
-        crate::output::facets::write_search_facets(out, f, style)?;
+    if page.hits.is_empty() {
+        return no_match(&query, "passages", !filters.is_empty(), page.past_end);
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -149,12 +179,20 @@ fn by_article(
     paging: Paging,
     style: Option<Style>,
     out: &mut dyn Write,
-) -> Result<()> {
+) -> Result<ExitCode> {
     let hits = engine.search_articles(query, filters, agg, paging)?;
     match style {
         None => articles::write_json(out, &hits)?,
-        Some(_) if hits.is_empty() => writeln!(out, "No articles match {query:?}.")?,
         Some(style) => articles::write_terminal(out, &hits, style)?,
     }
-    Ok(())
+    if hits.is_empty() {
+        // The article ranking is held whole, so the total past the end costs nothing more
+        // than a second ranking; only computed for an empty page after the first.
+        let past_end = (paging.offset > 0)
+            .then(|| engine.search_articles(query, filters, agg, Paging::first(paging.offset)))
+            .transpose()?
+            .map(|all| all.len());
+        return no_match(query, "articles", !filters.is_empty(), past_end);
+    }
+    Ok(ExitCode::SUCCESS)
 }

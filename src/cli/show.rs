@@ -18,13 +18,15 @@ Examples:
   talash show et-2023-03-06-counter-terror-dialogue#3
   talash show agencies-2024-05-ttp-daish-threat#2 --context 2
   talash show et-2023-03-09-counterterror-talks#1 --article
+  talash show et-2023-03-09-counterterror-talks           # an article id: the whole article
   talash show et-2023-03-06-counter-terror-dialogue#3 --json
   talash show eurasia-2023-03-pakistan-us-cooperation#5 --context 0 --json | jq .passages[0].group_evidence";
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// The passage id, as printed by `talash search` (ARTICLE-ID#N).
-    #[arg(value_name = "PASSAGE_ID")]
+    /// The passage id, as printed by `talash search` (ARTICLE-ID#N), or an article id, as
+    /// printed by `talash search --by-article`, for the whole article.
+    #[arg(value_name = "ID")]
     id: String,
     /// Passages to show before and after it.
     #[arg(

@@ -12,6 +12,7 @@ use crate::search::Engine;
 
 pub const HELP: &str = "Every period from the first match to the last is listed, zero where
 nothing matched. Bars are scaled to the terminal width (COLUMNS, else the terminal, else 80).
+Passages are counted when their own text matches (not because their article's title does).
 Articles dated only to a year or month are not guessed into a finer period: under --by month or
 --by day they are counted apart, by their own date, below the chart.
 
@@ -48,13 +49,20 @@ pub struct Args {
 pub fn run(engine: &Engine, args: Args, style: Style, out: &mut dyn Write) -> Result<ExitCode> {
     let query = args.query.join(" ");
     let filters = engine.resolve_filters(&args.filters.into())?;
-    let q = crate::search::page::query(engine, &query, &filters)?;
+    let q = crate::search::page::counting_query(engine, &query, &filters)?;
     let t = crate::search::timeline::timeline(engine, &*q, args.by.into())?;
     if args.json {
         json::write_line(out, &t)?;
-    } else {
+    } else if t.total.passages > 0 {
         let width = crate::output::width();
         crate::output::timeline::write_timeline(out, &query, &t, width, style)?;
+    }
+    if t.total.passages == 0 {
+        // As `search`: nothing matched is exit status 1, the message on stderr.
+        let mut err = std::io::stderr().lock();
+        let filtered = !filters.is_empty();
+        crate::output::terminal::write_no_match(&mut err, &query, "passages", filtered, None)?;
+        return Ok(ExitCode::FAILURE);
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -385,6 +385,21 @@ impl Gazetteer {
         if let Some(&g) = self.lookup.get(&norm) {
             return Ok(&self.groups[g]);
         }
+        // The last part of a path, as facets print a sub-group ("Khorasan" under "ISIS"),
+        // when only one group's path ends so.
+        let by_leaf: Vec<&Group> = self
+            .groups
+            .iter()
+            .filter(|g| {
+                g.path
+                    .segments()
+                    .last()
+                    .is_some_and(|l| normalize_name(l) == norm)
+            })
+            .collect();
+        if let [g] = by_leaf[..] {
+            return Ok(g);
+        }
         let mut scored: Vec<(usize, usize)> = self
             .lookup
             .iter()
@@ -629,6 +644,18 @@ mod tests {
         let text = "support for ISIS-Khorasan grew";
         let m = g.mentions(text, MatchMode::Text);
         assert_eq!(&text[m[0].start..m[0].end], "ISIS-Khorasan");
+    }
+
+    #[test]
+    fn a_sub_group_resolves_by_the_last_part_of_its_path() {
+        assert_eq!(
+            gaz().resolve("Khorasan").unwrap().path.to_string(),
+            "ISIS/Khorasan"
+        );
+        assert_eq!(
+            gaz().resolve("majeed brigade").unwrap().path.to_string(),
+            "BLA/Majeed Brigade"
+        );
     }
 
     #[test]

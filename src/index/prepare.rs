@@ -58,11 +58,23 @@ impl Prepared {
             }
         };
         let line = corpus::jsonl::is_jsonl_file(&article.path).then_some(article.body_line);
+        let mut warnings = article.warnings;
+        if docs.as_ref().is_some_and(Vec::is_empty) {
+            // Passages carry the title, so an article without body text has nothing to find.
+            let at = match line {
+                Some(l) => format!("{}:{l}", article.path.display()),
+                None => article.path.display().to_string(),
+            };
+            warnings.push(format!(
+                "{at}: article {:?} has a title but no body text, so no search can find it",
+                article.id
+            ));
+        }
         Prepared {
             line,
             outlet: article.outlet,
             hash,
-            warnings: article.warnings,
+            warnings,
             docs,
             groups,
             id: article.id,
@@ -88,8 +100,20 @@ fn article_docs(
     let mut docs = Vec::with_capacity(passages.len());
     let shared = article_doc(fields, article);
     for (p, tags) in passages.into_iter().zip(tags) {
+        // Counted as `talash facets` counts: a passage counts once for each group it names
+        // and once for each of their parents, so ISIS includes its ISIS/Khorasan passages.
+        let mut counted: Vec<String> = Vec::new();
         for t in &tags {
-            *per_group.entry(t.path.to_string()).or_default() += 1;
+            let mut at = Some(t.path.clone());
+            while let Some(path) = at {
+                counted.push(path.to_string());
+                at = path.parent();
+            }
+        }
+        counted.sort();
+        counted.dedup();
+        for g in counted {
+            *per_group.entry(g).or_default() += 1;
         }
         docs.push(passage_doc(fields, &shared, p, &tags));
     }

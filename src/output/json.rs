@@ -32,3 +32,12 @@ pub fn write_facets(
     }
     write_line(out, &Line { facets })
 }
+
+/// The `--count` totals as one `{"totals": ...}` line after the hits.
+pub fn write_totals(out: &mut dyn Write, totals: &crate::search::page::Totals) -> Result<()> {
+    #[derive(serde::Serialize)]
+    struct Line<'a> {
+        totals: &'a crate::search::page::Totals,
+    }
+    write_line(out, &Line { totals })
+}

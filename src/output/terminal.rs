@@ -144,6 +144,41 @@ pub fn write_hits_with(
     Ok(())
 }
 
+/// What an empty result says, on stderr: nothing matched, or a page past the last result.
+pub fn write_no_match(
+    err: &mut dyn Write,
+    query: &str,
+    what: &str,
+    filtered: bool,
+    past_end: Option<usize>,
+) -> Result<()> {
+    match past_end {
+        Some(n) if n > 0 => writeln!(err, "No more results: {n} in total.")?,
+        _ => {
+            let with = if filtered { " with these filters" } else { "" };
+            writeln!(err, "No {what} match {query:?}{with}.")?
+        }
+    }
+    Ok(())
+}
+
+/// The `--count` line: "N passages in M articles", and the hits that match only by title.
+pub fn write_totals(out: &mut dyn Write, t: &crate::search::page::Totals) -> Result<()> {
+    use crate::output::count;
+    write!(
+        out,
+        "{} in {}",
+        count(t.passages, "passage"),
+        count(t.articles, "article")
+    )?;
+    if t.title_only > 0 {
+        let more = count(t.title_only, "more passage");
+        write!(out, "; {more} match only by their article's title")?;
+    }
+    writeln!(out)?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,11 +10,19 @@ use crate::index::open::OpenIndex;
 use crate::schema::Operator;
 use crate::search::query;
 
+/// Why a query of stop words only is refused.
+const STOP_WORDS_ONLY: &str = "no word to search for once stop words (\"the\", \"a\", \"of\", \
+                               ...) are left out; add a word";
+
 /// A searcher over one opened index.
 pub struct Engine {
     pub open: OpenIndex,
     reader: IndexReader,
     parser: QueryParser,
+    /// The same query language with bare words searching the passage text only: counts
+    /// (facets, timelines, totals) count passages that match in their own text, not every
+    /// passage of an article whose title matches.
+    counting: QueryParser,
 }
 
 impl Engine {
@@ -40,17 +48,28 @@ impl Engine {
             .filter(|v| v.2)
             .map(|v| v.0)
             .collect();
-        let mut parser = QueryParser::for_index(&open.index, defaults);
-        for (field, boost, _) in f.text_fields.values() {
-            parser.set_field_boost(*field, *boost);
-        }
-        if open.config.spec.search.default_operator == Operator::And {
-            parser.set_conjunction_by_default();
-        }
+        let own_text: Vec<_> = defaults.iter().copied().filter(|&d| d != f.title).collect();
+        let make = |defaults| {
+            let mut parser = QueryParser::for_index(&open.index, defaults);
+            for (field, boost, _) in f.text_fields.values() {
+                parser.set_field_boost(*field, *boost);
+            }
+            if open.config.spec.search.default_operator == Operator::And {
+                parser.set_conjunction_by_default();
+            }
+            parser
+        };
+        let counting = make(if own_text.is_empty() {
+            defaults.clone()
+        } else {
+            own_text
+        });
+        let parser = make(defaults);
         Ok(Engine {
             open,
             reader,
             parser,
+            counting,
         })
     }
 
@@ -70,21 +89,42 @@ impl Engine {
 
     /// Parses a user query (see [`crate::search::query`]) into a tantivy query.
     pub fn parse_query(&self, text: &str) -> Result<Box<dyn Query>> {
+        self.parse_with(&self.parser, text)
+    }
+
+    /// Parses a user query for counting: bare words match the passage's own text only (see
+    /// the `counting` field).
+    pub fn parse_counting(&self, text: &str) -> Result<Box<dyn Query>> {
+        self.parse_with(&self.counting, text)
+    }
+
+    fn parse_with(&self, parser: &QueryParser, text: &str) -> Result<Box<dyn Query>> {
         let fields = self.text_field_names();
-        let rewritten = query::rewrite(text, &fields, &self.open.config.gazetteer)
-            .map_err(|e| usage(format!("invalid query {}: {e}", query::shown(text))))?;
-        self.parser.parse_query(&rewritten.tantivy).map_err(|e| {
+        let bad = |e: String| usage(format!("invalid query {}: {e}", query::shown(text)));
+        let with_prefixes = crate::search::prefix::expand(text, |field, prefix| {
+            crate::search::prefix::terms(self, field, prefix)
+        })
+        .map_err(bad)?;
+        let rewritten =
+            query::rewrite(&with_prefixes, &fields, &self.open.config.gazetteer).map_err(bad)?;
+        let parsed = parser.parse_query(&rewritten.tantivy).map_err(|e| {
             let why = match e {
                 // Words like "the" are not indexed: `the -police` leaves only an exclusion.
                 tantivy::query::QueryParserError::AllButQueryForbidden => {
-                    "no word to search for once stop words (\"the\", \"a\", \"of\", ...) are \
-                     left out; add a word"
-                        .to_string()
+                    STOP_WORDS_ONLY.to_string()
                 }
                 other => other.to_string(),
             };
             usage(format!("invalid query {}: {why}", query::shown(text)))
-        })
+        })?;
+        // One rule for every form (`the`, `the a`, `"the a"`, `title:the`): a query that
+        // searches no term once stop words are left out is a usage error, never "no match".
+        let mut any_term = false;
+        parsed.query_terms(&mut |_, _| any_term = true);
+        if !any_term {
+            return Err(bad(STOP_WORDS_ONLY.to_string()));
+        }
+        Ok(parsed)
     }
 
     pub fn snippet_generator(&self, query: &dyn Query) -> Result<SnippetGenerator> {

@@ -21,6 +21,8 @@ pub struct FilterArgs {
     pub outlets: Vec<String>,
     pub since: Option<String>,
     pub until: Option<String>,
+    /// `--author`: every word of one of these must be in the author's name.
+    pub authors: Vec<String>,
 }
 
 /// Filters resolved against the index: known groups and outlets, a valid date range.
@@ -29,11 +31,16 @@ pub struct Filters {
     pub groups: Vec<GroupPath>,
     pub outlets: Vec<String>,
     pub dates: DateRange,
+    /// Each `--author` as its analysed terms.
+    pub authors: Vec<Vec<Term>>,
 }
 
 impl Filters {
     pub fn is_empty(&self) -> bool {
-        self.groups.is_empty() && self.outlets.is_empty() && self.dates.is_open()
+        self.groups.is_empty()
+            && self.outlets.is_empty()
+            && self.dates.is_open()
+            && self.authors.is_empty()
     }
 }
 
@@ -50,26 +57,10 @@ impl Engine {
                     .map_err(|e| usage(format!("--group: {e}")))
             })
             .collect::<Result<Vec<_>>>()?;
-        let known = &self.open.meta.outlets;
         let outlets = args
             .outlets
             .iter()
-            .map(|o| {
-                let key = outlet_key(o);
-                if known.contains_key(&key) {
-                    Ok(key)
-                } else {
-                    let names: Vec<&str> = known.values().map(String::as_str).collect();
-                    Err(usage(format!(
-                        "--outlet: no article in the index is from {o:?}; outlets in the index: {}",
-                        if names.is_empty() {
-                            "(none)".to_string()
-                        } else {
-                            names.join(", ")
-                        }
-                    )))
-                }
-            })
+            .map(|o| self.resolve_outlet(o))
             .collect::<Result<Vec<_>>>()?;
         let parse = |flag: &str, v: &Option<String>| {
             v.as_deref()
@@ -82,11 +73,83 @@ impl Engine {
             parse("--until", &args.until)?,
         )
         .map_err(usage)?;
+        let authors = args
+            .authors
+            .iter()
+            .map(|a| self.author_terms(a))
+            .collect::<Result<Vec<_>>>()?;
         Ok(Filters {
             groups,
             outlets,
             dates,
+            authors,
         })
+    }
+
+    /// An outlet's key from what was typed: its name (any case, a leading "The" ignored), or
+    /// any part of one name that no other outlet's name contains (`tribune`).
+    fn resolve_outlet(&self, typed: &str) -> Result<String> {
+        let known = &self.open.meta.outlets;
+        let key = outlet_key(typed);
+        if known.contains_key(&key) {
+            return Ok(key);
+        }
+        let part = typed.trim().to_lowercase();
+        let containing: Vec<(&String, &String)> = known
+            .iter()
+            .filter(|(k, name)| {
+                !part.is_empty() && (k.contains(&key) || name.to_lowercase().contains(&part))
+            })
+            .collect();
+        match containing[..] {
+            [(k, _)] => Ok(k.clone()),
+            [] => {
+                let names: Vec<&str> = known.values().map(String::as_str).collect();
+                Err(usage(format!(
+                    "--outlet: no article in the index is from {typed:?}; outlets in the index: {}",
+                    if names.is_empty() {
+                        "(none)".to_string()
+                    } else {
+                        names.join(", ")
+                    }
+                )))
+            }
+            _ => {
+                let names: Vec<&str> = containing.iter().map(|(_, n)| n.as_str()).collect();
+                Err(usage(format!(
+                    "--outlet: {typed:?} is part of several outlets' names: {}; give more of one",
+                    names.join(", ")
+                )))
+            }
+        }
+    }
+
+    /// The terms of `--author NAME` as the author field holds them (every one must match).
+    fn author_terms(&self, typed: &str) -> Result<Vec<Term>> {
+        let field = self.open.fields.author;
+        let searchable = self.open.index.schema().get_field_entry(field).is_indexed();
+        if !searchable {
+            return Err(usage(
+                "--author: this index was built before authors were searchable; rebuild it \
+                 with `talash-index --full`",
+            ));
+        }
+        let mut analyzer = self
+            .open
+            .index
+            .tokenizer_for_field(field)
+            .map_err(|e| anyhow::anyhow!("cannot analyse --author: {e}"))?;
+        let mut terms = Vec::new();
+        let mut stream = analyzer.token_stream(typed);
+        while let Some(t) = stream.next() {
+            terms.push(Term::from_field_text(field, &t.text));
+        }
+        if terms.is_empty() {
+            return Err(usage(format!(
+                "--author: {typed:?} has no word to search for; give a name, e.g. --author Yousaf"
+            )));
+        }
+        Ok(terms)
     }
 
     /// The filters as a query that matches without scoring.
@@ -118,6 +181,27 @@ impl Engine {
         if !filters.outlets.is_empty() {
             let facets = filters.outlets.iter().map(|k| outlet_facet(k)).collect();
             must.push((Occur::Must, any_facet(f.outlet, facets)));
+        }
+        if !filters.authors.is_empty() {
+            let any: Vec<(Occur, Box<dyn Query>)> = filters
+                .authors
+                .iter()
+                .map(|terms| {
+                    let all: Vec<(Occur, Box<dyn Query>)> = terms
+                        .iter()
+                        .map(|t| {
+                            let q: Box<dyn Query> =
+                                Box::new(TermQuery::new(t.clone(), IndexRecordOption::Basic));
+                            (Occur::Must, q)
+                        })
+                        .collect();
+                    (
+                        Occur::Should,
+                        Box::new(BooleanQuery::new(all)) as Box<dyn Query>,
+                    )
+                })
+                .collect();
+            must.push((Occur::Must, Box::new(BooleanQuery::new(any))));
         }
         if let Some(until) = filters.dates.until {
             let q = RangeQuery::new(
@@ -163,6 +247,7 @@ mod tests {
             outlets: outlets.iter().map(|s| s.to_string()).collect(),
             since: since.map(str::to_string),
             until: None,
+            authors: Vec::new(),
         }
     }
 

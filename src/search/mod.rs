@@ -9,6 +9,7 @@ pub mod engine;
 pub mod facets;
 pub mod filters;
 pub mod page;
+pub mod prefix;
 pub mod query;
 pub mod show;
 pub mod stored;

@@ -3,13 +3,40 @@
 
 use std::num::NonZeroUsize;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
+use serde::Serialize;
+use tantivy::collector::{Count, TopDocs};
 use tantivy::query::Query;
+use tantivy::{DocId, Score, SegmentReader};
 
-use crate::search::facets::{self, FacetRequest, SearchFacets};
+use crate::search::facets::{self, FacetRequest, SearchFacets, field_name};
 use crate::search::stored::IdReader;
-use crate::search::topk::{self, Depth, Paging, Ties, TopRequest};
+use crate::search::tally::Tally;
+use crate::search::topk::{self, Depth, Paging, Scored, Ties, TopRequest};
 use crate::search::{Engine, Filters, Hit};
+
+/// The order of a page (`--sort`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    /// By relevance, best first (ties by passage id).
+    #[default]
+    Score,
+    /// Oldest first; undated articles last; equal dates by score.
+    Date,
+    /// Newest first; undated articles last; equal dates by score.
+    NewestFirst,
+}
+
+/// How many passages match, and in how many articles (`--count`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Totals {
+    /// Passages whose own text matches (what facets and timelines count).
+    pub passages: u64,
+    /// The distinct articles of those passages.
+    pub articles: u64,
+    /// Further passages that are hits only because their article's title matches.
+    pub title_only: u64,
+}
 
 /// What page to return and what to compute with it.
 #[derive(Debug, Clone, Copy)]
@@ -20,6 +47,9 @@ pub struct PageRequest {
     /// Count facets over every matching passage (`--facets`). Counting visits every match, so
     /// it turns off tantivy's block-max pruning: only done when asked.
     pub facets: Option<FacetRequest>,
+    pub sort: Sort,
+    /// Count the matches (`--count`); a second pass over them, so only when asked.
+    pub count: bool,
 }
 
 impl PageRequest {
@@ -29,18 +59,25 @@ impl PageRequest {
             paging,
             per_article: None,
             facets: None,
+            sort: Sort::Score,
+            count: false,
         }
     }
 }
 
-/// The hits of the page, and the facets when asked for.
+/// The hits of the page, and the facets and totals when asked for.
 #[derive(Debug, Clone)]
 pub struct Page {
     pub hits: Vec<Hit>,
     pub facets: Option<SearchFacets>,
+    pub totals: Option<Totals>,
+    /// When a page past the first is empty: how many hits the query has in all (the
+    /// ranking paged through), so "no more results" can say how many there were.
+    pub past_end: Option<usize>,
 }
 
-/// Runs the query for the page.
+/// Runs the query for the page. Facets and totals count the passages whose own text matches
+/// ([`counting_query`]), in a pass of their own, so the plain page keeps tantivy's pruning.
 pub fn search(engine: &Engine, text: &str, filters: &Filters, req: PageRequest) -> Result<Page> {
     let user = engine.parse_query(text)?;
     let snippets = engine.snippet_generator(&*user)?;
@@ -58,28 +95,96 @@ pub fn search(engine: &Engine, text: &str, filters: &Filters, req: PageRequest) 
             Some(_) => Depth::Paged(want.saturating_mul(2).max(20)),
         },
     };
-    let (ranked, facets) = match req.facets {
-        None => (topk::top(&searcher, &*query, &mut ids, top)?.ranked, None),
-        Some(fr) => {
-            let (multi, handles) = facets::collectors(engine, fr);
-            let top = topk::top_with(&searcher, &*query, &mut ids, top, multi)?;
-            let facets = top.extra.map(|mut f| handles.read(engine, &mut f));
-            (top.ranked, facets)
-        }
+    let ranked = match req.sort {
+        Sort::Score => topk::top(&searcher, &*query, &mut ids, top)?.ranked,
+        Sort::Date | Sort::NewestFirst => by_date(engine, &*query, want, req.sort)?,
     };
-    let hits = req
-        .paging
-        .cut(ranked)
+    let counting = (req.facets.is_some() || req.count)
+        .then(|| counting_query(engine, text, filters))
+        .transpose()?;
+    let facets = match (req.facets, &counting) {
+        (Some(fr), Some(q)) => {
+            let (multi, handles) = facets::collectors(engine, fr);
+            let mut fruit = searcher
+                .search(&**q, &multi)
+                .context("cannot count facets")?;
+            Some(handles.read(engine, &mut fruit))
+        }
+        _ => None,
+    };
+    let totals = match (req.count, &counting) {
+        (true, Some(q)) => Some(totals(engine, &*query, &**q)?),
+        _ => None,
+    };
+    let page = req.paging.cut(ranked);
+    let past_end = (page.is_empty() && req.paging.offset > 0)
+        .then(|| searcher.search(&*query, &Count))
+        .transpose()
+        .context("cannot count the matches")?;
+    let hits = page
         .into_iter()
         .enumerate()
         .map(|(i, s)| engine.hit(&searcher, &snippets, req.paging.rank(i), s.score, s.addr))
         .collect::<Result<Vec<_>>>()?;
-    Ok(Page { hits, facets })
+    Ok(Page {
+        hits,
+        facets,
+        totals,
+        past_end,
+    })
 }
 
-/// The user query and filters as one tantivy query (for counting elsewhere).
-pub fn query(engine: &Engine, text: &str, filters: &Filters) -> Result<Box<dyn Query>> {
-    Ok(engine.filtered(engine.parse_query(text)?, filters))
+/// The first `want` matches by date (`--sort date` / `-date`), equal dates by score.
+fn by_date(engine: &Engine, query: &dyn Query, want: usize, sort: Sort) -> Result<Vec<Scored>> {
+    let field = field_name(engine, engine.open.fields.date_start);
+    let newest = sort == Sort::NewestFirst;
+    let collector = TopDocs::with_limit(want.max(1)).tweak_score(move |seg: &SegmentReader| {
+        let column = seg.fast_fields().u64(&field).ok();
+        move |doc: DocId, score: Score| {
+            let day = column.as_ref().and_then(|c| c.first(doc));
+            // Both orders put undated articles last.
+            let key = match (newest, day) {
+                (true, d) => d.unwrap_or(0),
+                (false, Some(d)) => u64::MAX - d,
+                (false, None) => 0,
+            };
+            (key, score)
+        }
+    });
+    let found = engine
+        .searcher()
+        .search(query, &collector)
+        .context("cannot sort the matches by date")?;
+    Ok(found
+        .into_iter()
+        .map(|((_, score), addr)| Scored { score, addr })
+        .collect())
+}
+
+/// Counts the passages whose own text matches `counting` and their articles, and the hits of
+/// `query` that match only by their title.
+fn totals(engine: &Engine, query: &dyn Query, counting: &dyn Query) -> Result<Totals> {
+    let f = &engine.open.fields;
+    let searcher = engine.searcher();
+    let tally = Tally::new(&field_name(engine, f.date_facet), f.article_id);
+    let counted = searcher
+        .search(counting, &tally)
+        .context("cannot count the matches")?
+        .total();
+    let all = searcher
+        .search(query, &Count)
+        .context("cannot count the matches")?;
+    Ok(Totals {
+        passages: counted.passages,
+        articles: counted.article_count() as u64,
+        title_only: (all as u64).saturating_sub(counted.passages),
+    })
+}
+
+/// The user query and filters as one tantivy query, bare words matching only the passage's
+/// own text: what facets, timelines and totals count.
+pub fn counting_query(engine: &Engine, text: &str, filters: &Filters) -> Result<Box<dyn Query>> {
+    Ok(engine.filtered(engine.parse_counting(text)?, filters))
 }
 
 #[cfg(test)]

@@ -48,7 +48,8 @@ pub struct Shown {
 }
 
 const FIND_IDS: &str = "passage ids look like ARTICLE-ID#N and are printed by \
-`talash search QUERY` after each rank (or `talash search QUERY --json | jq -r .passage_id`)";
+`talash search QUERY` after each rank (or `talash search QUERY --json | jq -r .passage_id`); \
+article ids, as `talash search QUERY --by-article` prints them, show the whole article";
 
 fn docs_with(engine: &Engine, field: Field, value: &str) -> Result<Vec<DocAddress>> {
     let q = TermQuery::new(
@@ -62,12 +63,17 @@ fn docs_with(engine: &Engine, field: Field, value: &str) -> Result<Vec<DocAddres
     Ok(docs.into_iter().collect())
 }
 
-/// Finds the passage `id` and the passages around it.
+/// Finds the passage `id` and the passages around it. An article id (no `#N`, as
+/// `--by-article` prints) shows the whole article with no passage marked.
 pub fn show(engine: &Engine, id: &str, window: Window) -> Result<Shown> {
     let f = &engine.open.fields;
-    let Some((article_part, _)) = id.rsplit_once('#') else {
-        return Err(usage(format!("{id:?} is not a passage id: {FIND_IDS}")));
+    let (article_part, window, marked) = match id.rsplit_once('#') {
+        Some((article, _)) => (article, window, true),
+        None => (id, Window::Article, false),
     };
+    if article_part.is_empty() {
+        return Err(usage(format!("{id:?} is not a passage id: {FIND_IDS}")));
+    }
     let searcher = engine.searcher();
     // Stored passages are read through the hit reader; no query, so no highlights.
     let snippets = engine.snippet_generator(&AllQuery)?;
@@ -77,10 +83,16 @@ pub fn show(engine: &Engine, id: &str, window: Window) -> Result<Shown> {
         .map(|addr| engine.hit(&searcher, &snippets, 0, 0.0, addr))
         .collect::<Result<_>>()?;
     all.sort_by_key(|h| h.passage_no);
-    let Some(at) = all.iter().position(|h| h.passage_id == id) else {
+    let at = if marked {
+        all.iter().position(|h| h.passage_id == id)
+    } else {
+        (!all.is_empty()).then_some(0)
+    };
+    let Some(at) = at else {
         return Err(if all.is_empty() {
             anyhow!(
-                "no passage {id:?} in the index at {}; {FIND_IDS}",
+                "no {} {id:?} in the index at {}; {FIND_IDS}",
+                if marked { "passage" } else { "article" },
                 engine.open.dir.display()
             )
         } else {
@@ -106,11 +118,15 @@ pub fn show(engine: &Engine, id: &str, window: Window) -> Result<Shown> {
             groups: h.groups.clone(),
             group_evidence: h.group_evidence.clone(),
             text: h.text.clone(),
-            target: h.passage_id == id,
+            target: marked && h.passage_id == id,
         })
         .collect();
     Ok(Shown {
-        passage_id: id.to_string(),
+        passage_id: if marked {
+            id.to_string()
+        } else {
+            target.passage_id.clone()
+        },
         article_id: target.article_id,
         title: target.title,
         outlet: target.outlet,
@@ -173,11 +189,21 @@ mod tests {
         assert!(err.contains("has passages #1 to #5"), "{err}");
         let err = show(&e, "zz#1", Window::Article).unwrap_err().to_string();
         assert!(err.contains("no passage \"zz#1\""), "{err}");
-        let err = show(&e, "m", Window::Article).unwrap_err();
+        let err = show(&e, "zz", Window::Article).unwrap_err().to_string();
+        assert!(err.contains("no article \"zz\""), "{err}");
+        let err = show(&e, "#1", Window::Article).unwrap_err();
         assert_eq!(
             crate::error::exit_status(&err),
             2,
             "not an id: a usage error"
         );
+    }
+
+    #[test]
+    fn an_article_id_shows_the_whole_article_unmarked() {
+        let e = engine();
+        let s = show(&e, "m", Window::Around(1)).unwrap();
+        assert_eq!(shown_ids(&s), ["m#1", "m#2", "m#3", "m#4", "m#5"]);
+        assert!(s.passages.iter().all(|p| !p.target));
     }
 }

@@ -97,6 +97,16 @@ pub fn talash_ok(idx: &Path, args: &[&str]) -> String {
     r.stdout
 }
 
+/// Whether a run ended as a search with no hits does: exit status 1, stdout empty of hits,
+/// and the message on stderr (as grep and ripgrep do).
+pub fn no_hits(r: &Run) -> bool {
+    let msg = r.stderr.trim_start();
+    r.code == 1
+        && (msg.starts_with("No passages match")
+            || msg.starts_with("No articles match")
+            || msg.starts_with("No more results"))
+}
+
 /// Output of `--json`, one value a line.
 pub fn json_lines(text: &str) -> Vec<Value> {
     text.lines()
@@ -153,9 +163,29 @@ pub fn search_in(idx: &Path, args: &[&str]) -> Vec<serde_json::Value> {
     let mut all = vec!["--index", idx.to_str().unwrap(), "search", "--json"];
     all.extend_from_slice(args);
     let r = run(TALASH, &all);
-    assert_eq!(r.code, 0, "search {args:?} failed: {}", r.stderr);
+    assert!(
+        r.code == 0 || no_hits(&r),
+        "search {args:?} failed: {}",
+        r.stderr
+    );
     r.stdout
         .lines()
         .map(|l| serde_json::from_str(l).expect("JSON line"))
         .collect()
+}
+
+/// `talash search ARGS --count --json` on `idx`: the passages that match in their own text and
+/// their articles, as the totals line says.
+pub fn totals_in(idx: &Path, args: &[&str]) -> (u64, u64) {
+    let mut all = args.to_vec();
+    all.extend_from_slice(&["--count", "--limit", "1"]);
+    let lines = search_in(idx, &all);
+    let t = lines
+        .iter()
+        .find_map(|l| l.get("totals"))
+        .expect("a totals line");
+    (
+        t["passages"].as_u64().unwrap(),
+        t["articles"].as_u64().unwrap(),
+    )
 }

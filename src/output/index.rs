@@ -1,0 +1,96 @@
+//! What `talash-index` tells its user on stderr: warnings, skipped input and the summary.
+
+use std::io::Write;
+
+use anyhow::Result;
+
+use crate::index::meta::{IndexOptions, IndexSummary, RunKind};
+use crate::output::{count, human_bytes, plural};
+
+/// Warnings and skipped input always; the summary unless `quiet`.
+pub fn write_report(
+    err: &mut dyn Write,
+    s: &IndexSummary,
+    opts: &IndexOptions,
+    quiet: bool,
+) -> Result<()> {
+    for w in &s.warnings {
+        writeln!(err, "talash-index: warning: {w}")?;
+    }
+    for e in &s.skipped {
+        writeln!(err, "talash-index: skipped: {e}")?;
+    }
+    if quiet {
+        return Ok(());
+    }
+    write_summary(err, s, opts)?;
+    if !s.per_group.is_empty() {
+        let mut groups: Vec<(&String, &usize)> = s.per_group.iter().collect();
+        groups.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        let groups: Vec<String> = groups.iter().map(|(g, n)| format!("{g} {n}")).collect();
+        writeln!(
+            err,
+            "Passages per group (a group includes its sub-groups, as in `talash facets`): {}",
+            groups.join(", ")
+        )?;
+    }
+    if !s.skipped.is_empty() {
+        writeln!(err, "{} (listed above)", skipped_line(s))?;
+    }
+    Ok(())
+}
+
+/// "1 file skipped", or for JSONL lines, "2 bad lines skipped; the other lines were indexed".
+fn skipped_line(s: &IndexSummary) -> String {
+    let is_line = |e: &&crate::corpus::InputError| {
+        e.line.is_some() && e.path.extension().is_some_and(|x| x == "jsonl")
+    };
+    let lines = s.skipped.iter().filter(is_line).count() as u64;
+    let files = s.skipped.len() as u64 - lines;
+    let mut parts = Vec::new();
+    if files > 0 {
+        parts.push(format!(
+            "{} skipped because of errors",
+            count(files, "file")
+        ));
+    }
+    if lines > 0 {
+        parts.push(format!(
+            "{} of JSONL files skipped (their other lines were indexed)",
+            count(lines, "bad line")
+        ));
+    }
+    parts.join("; ")
+}
+
+/// The one-line summary of a full build or an update.
+fn write_summary(err: &mut dyn Write, s: &IndexSummary, opts: &IndexOptions) -> Result<()> {
+    let size = human_bytes(s.index_bytes);
+    let secs = s.elapsed.as_secs_f64();
+    let (articles, passages) = (
+        count(s.articles as u64, "article"),
+        count(s.passages as u64, "passage"),
+    );
+    let dir = opts.dir.display();
+    match &s.run {
+        RunKind::Full { reason } => writeln!(
+            err,
+            "Indexed {articles}, {passages} in {secs:.2} s into {dir} ({size}); full build: {reason}",
+        )?,
+        RunKind::Incremental(c) => writeln!(
+            err,
+            "Updated {dir} in {secs:.2} s: {} added, {} changed, {} removed, {} unchanged {} \
+             ({} written, {} deleted); it holds {articles}, {passages} ({size}); read {} of {}",
+            c.added,
+            c.changed,
+            c.removed,
+            c.unchanged,
+            plural(c.unchanged as u64, "article"),
+            count(c.passages_added as u64, "passage"),
+            c.passages_deleted,
+            s.files_read,
+            count(s.files as u64, "file"),
+        )?,
+    }
+    Ok(())
+}

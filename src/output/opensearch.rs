@@ -72,6 +72,7 @@ pub fn index_body(gazetteer: &Gazetteer, shards: u32) -> Value {
                     "type": "keyword",
                     "fields": { "tree": { "type": "text", "analyzer": "talash_group_tree", "search_analyzer": "keyword", "fielddata": true } }
                 },
+                "group_evidence": { "type": "object", "enabled": false },
                 "outlet": { "type": "keyword" },
                 "outlet_name": { "type": "keyword" },
                 "date": { "type": "date", "format": "strict_date||strict_year_month||strict_year" },
@@ -128,6 +129,10 @@ pub fn passage_fields(p: &StoredPassage) -> Map<String, Value> {
     put("title", p.title.clone().into());
     put("text", p.text.clone().into());
     put("group", p.groups.clone().into());
+    put(
+        "group_evidence",
+        serde_json::to_value(&p.group_evidence).unwrap_or(Value::Null),
+    );
     put("outlet", p.outlet.clone().into());
     put("outlet_name", p.outlet_name.clone().into());
     put("date", p.date.clone().into());
@@ -164,6 +169,7 @@ mod tests {
             title: "T".into(),
             text: "Words \"quoted\"\nand a new line.".into(),
             groups: vec!["ISIS".into(), "ISIS/Khorasan".into()],
+            group_evidence: Vec::new(),
             outlet: Some("express tribune".into()),
             outlet_name: Some("The Express Tribune".into()),
             date: date.map(String::from),

@@ -31,6 +31,7 @@ pub fn index_config(index_id: &str) -> String {
                 text("text"),
                 { "name": "group", "type": "array<text>", "tokenizer": "raw", "fast": true },
                 { "name": "group_tree", "type": "array<text>", "tokenizer": "raw", "fast": true },
+                { "name": "group_evidence", "type": "array<json>", "indexed": false, "stored": true },
                 raw("outlet"),
                 raw("outlet_name"),
                 raw("date"),

@@ -225,6 +225,8 @@ pub struct StoredPassage {
     pub text: String,
     /// Group paths the passage is tagged with (`ISIS/Khorasan`).
     pub groups: Vec<String>,
+    /// Why each group tag was given (the words and where), as `talash show` prints it.
+    pub group_evidence: Vec<Evidence>,
     /// The outlet's key, as `--outlet` matches it (`express tribune`).
     pub outlet: Option<String>,
     /// The outlet's name as written (`The Express Tribune`).
@@ -276,6 +278,7 @@ impl Engine {
             title: stored.required_text(f.title)?,
             text: stored.required_text(f.text)?,
             groups: stored.facets(f.group),
+            group_evidence: stored.evidence(f.group_evidence)?,
             outlet: stored.facets(f.outlet).into_iter().next(),
             outlet_name: stored.text(f.outlet_name),
             date: stored.text(f.date),

@@ -256,3 +256,39 @@ fn the_quickwit_ndjson_reimports_into_talash_with_the_same_results() {
     }
     assert!(compared > 20, "{compared}");
 }
+
+#[test]
+fn an_index_with_an_undated_passage_is_exported_for_quickwit_without_a_timestamp_field() {
+    // Quickwit refuses a document that lacks the timestamp field, so an undated passage must
+    // not meet one; every other passage still carries its date span.
+    let root = temp_kept("export-undated");
+    let corpus = root.join("corpus");
+    write_article(
+        &corpus,
+        "dated.md",
+        "id = \"dated\"\ntitle = \"Dated\"\ndate = \"2024-05-02\"",
+        "The harbour reopened after the storm.",
+    );
+    write_article(
+        &corpus,
+        "undated.md",
+        "id = \"undated\"\ntitle = \"Undated\"",
+        "Ships waited in the bay for days.",
+    );
+    let idx = root.join("index");
+    index_ok(&corpus, &idx, &["--quiet"]);
+    let dir = root.join("export");
+    talash_ok(&idx, &["export", "--to", "quickwit", dir.to_str().unwrap()]);
+    let text = std::fs::read_to_string(dir.join("index-config.yaml")).unwrap();
+    let config: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+    assert!(
+        config["doc_mapping"].get("timestamp_field").is_none(),
+        "{text}"
+    );
+    let docs = ndjson(&dir);
+    assert_eq!(docs.len(), 2);
+    let undated = docs.iter().find(|d| d["article_id"] == "undated").unwrap();
+    assert!(undated.get("date_from").is_none(), "{undated}");
+    let dated = docs.iter().find(|d| d["article_id"] == "dated").unwrap();
+    assert_eq!(dated["date_from"], "2024-05-02");
+}

@@ -46,6 +46,23 @@ const PASSAGES_PER_SHARD: u64 = 20_000_000;
 /// Writes the export of `engine`'s index into `opts.dir` (new or empty).
 pub fn export(engine: &Engine, target: Target, opts: &ExportOptions) -> Result<ExportSummary> {
     prepare_dir(&opts.dir)?;
+    let prefix = match target {
+        Target::Opensearch => "bulk",
+        Target::Quickwit => "docs",
+    };
+    let mut parts = Parts::new(&opts.dir, prefix, "ndjson", opts.part_bytes);
+    let mut undated = 0u64;
+    let passages = engine.for_each_passage(&mut |p| {
+        if p.date.is_none() {
+            undated += 1;
+        }
+        let record = match target {
+            Target::Opensearch => opensearch::bulk_lines(&opts.name, &p),
+            Target::Quickwit => quickwit::document_line(&p),
+        };
+        parts.write(&record)
+    })?;
+    // The definition is written last: Quickwit's depends on whether any passage is undated.
     let (config_path, config) = match target {
         Target::Opensearch => {
             let passages = engine.searcher().num_docs();
@@ -56,23 +73,11 @@ pub fn export(engine: &Engine, target: Target, opts: &ExportOptions) -> Result<E
         }
         Target::Quickwit => (
             opts.dir.join("index-config.yaml"),
-            quickwit::index_config(&opts.name),
+            quickwit::index_config(&opts.name, undated == 0),
         ),
     };
     std::fs::write(&config_path, &config)
         .with_context(|| format!("cannot write {}", config_path.display()))?;
-    let prefix = match target {
-        Target::Opensearch => "bulk",
-        Target::Quickwit => "docs",
-    };
-    let mut parts = Parts::new(&opts.dir, prefix, "ndjson", opts.part_bytes);
-    let passages = engine.for_each_passage(&mut |p| {
-        let record = match target {
-            Target::Opensearch => opensearch::bulk_lines(&opts.name, &p),
-            Target::Quickwit => quickwit::document_line(&p),
-        };
-        parts.write(&record)
-    })?;
     let mut files = vec![(config_path, config.len() as u64)];
     files.extend(parts.finish()?);
     Ok(ExportSummary { passages, files })

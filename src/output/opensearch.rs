@@ -8,7 +8,8 @@
 //! tokens of over 40 characters dropped. The gazetteer becomes a `synonym_graph` filter, which
 //! OpenSearch allows in a search analyzer only: it plays the part of our alias expansion at
 //! query time. Groups are keywords with a `path_hierarchy` sub-field, so `ISIS` finds
-//! `ISIS/Khorasan` as `--group ISIS` does. A partial date keeps its span as two dates.
+//! `ISIS/Khorasan` as `--group ISIS` does. A partial date keeps its span as two dates. The
+//! author is analysed text, as in the schema, so `--author NAME` becomes a match on it.
 
 use serde_json::{Map, Value, json};
 
@@ -78,7 +79,7 @@ pub fn index_body(gazetteer: &Gazetteer, shards: u32) -> Value {
                 "date": { "type": "date", "format": "strict_date||strict_year_month||strict_year" },
                 "date_from": { "type": "date", "format": "strict_date" },
                 "date_to": { "type": "date", "format": "strict_date" },
-                "author": { "type": "keyword", "index": false },
+                "author": { "type": "text", "analyzer": "talash_english" },
                 "kind": { "type": "keyword" }
             }
         }

@@ -5,20 +5,25 @@
 //! words, no synonyms and no path-hierarchy tokenizer. So the text fields use `en_stem` (the
 //! closest to ours: lowercase and English stemming), group paths are written twice, as tagged
 //! (`group`) and with their ancestors (`group_tree`, so `group_tree:ISIS` is `--group ISIS`),
-//! and a partial date is its span `date_from`/`date_to`; `date_from` is the timestamp field.
+//! and a partial date is its span `date_from`/`date_to`. `date_from` is the timestamp field
+//! when every passage is dated: Quickwit refuses a document without its timestamp field
+//! ("the document must contain field ...", quickwit-oss/quickwit#5356), so an index with
+//! undated passages is exported without one (no time pruning of splits; the date fields are
+//! still fast and filterable).
 
 use serde_json::{Value, json};
 
 use crate::output::opensearch::passage_fields;
 use crate::search::stored::StoredPassage;
 
-/// The index config, as YAML.
-pub fn index_config(index_id: &str) -> String {
+/// The index config, as YAML; `all_dated` says whether every passage has a date, which a
+/// timestamp field requires.
+pub fn index_config(index_id: &str, all_dated: bool) -> String {
     let raw =
         |name: &str| json!({ "name": name, "type": "text", "tokenizer": "raw", "fast": true });
     let text = |name: &str| json!({ "name": name, "type": "text", "tokenizer": "en_stem", "record": "position", "fieldnorms": true });
     let day = |name: &str| json!({ "name": name, "type": "datetime", "input_formats": ["%Y-%m-%d"], "output_format": "%Y-%m-%d", "fast": true, "fast_precision": "seconds" });
-    let config = json!({
+    let mut config = json!({
         "version": "0.8",
         "index_id": index_id,
         "doc_mapping": {
@@ -37,10 +42,9 @@ pub fn index_config(index_id: &str) -> String {
                 raw("date"),
                 day("date_from"),
                 day("date_to"),
-                { "name": "author", "type": "text", "tokenizer": "raw", "indexed": false },
+                { "name": "author", "type": "text", "tokenizer": "en_stem" },
                 raw("kind"),
             ],
-            "timestamp_field": "date_from",
         },
         "search_settings": { "default_search_fields": ["title", "text"] },
         "indexing_settings": { "commit_timeout_secs": 30 },
@@ -48,6 +52,14 @@ pub fn index_config(index_id: &str) -> String {
     let mut out = String::from(
         "# Quickwit index config written by `talash export --to quickwit` (docs/SCALE-OUT.md).\n",
     );
+    if all_dated {
+        config["doc_mapping"]["timestamp_field"] = "date_from".into();
+    } else {
+        out.push_str(
+            "# No timestamp_field: some passages are undated, and Quickwit refuses a document\n\
+             # without its timestamp field.\n",
+        );
+    }
     yaml(&config, 0, &mut out);
     out
 }
@@ -127,6 +139,19 @@ mod tests {
         let tree = group_tree(&["ISIS".into(), "ISIS/Khorasan".into(), "TTP".into()]);
         assert_eq!(tree, ["ISIS", "ISIS/Khorasan", "TTP"]);
         assert_eq!(group_tree(&["A/B/C".into()]), ["A", "A/B", "A/B/C"]);
+    }
+
+    #[test]
+    fn the_timestamp_field_is_set_only_when_every_passage_is_dated() {
+        assert!(index_config("t", true).contains("timestamp_field: \"date_from\""));
+        let undated = index_config("t", false);
+        assert!(
+            !undated
+                .lines()
+                .any(|l| l.trim_start().starts_with("timestamp_field:")),
+            "{undated}"
+        );
+        assert!(undated.contains("No timestamp_field"), "{undated}");
     }
 
     #[test]

@@ -246,7 +246,10 @@ pub struct IndexFacets {
 /// Lists every value of `field` over the whole index.
 pub fn index_facets(engine: &Engine, field: FacetField) -> Result<IndexFacets> {
     let f = &engine.open.fields;
-    let tally = Tally::new(&field_name(engine, field.field(engine)), f.article_id);
+    let tally = Tally::new(
+        &field_name(engine, field.field(engine)),
+        &field_name(engine, f.article_id),
+    );
     let tallied = engine
         .searcher()
         .search(&AllQuery, &tally)

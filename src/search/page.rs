@@ -166,7 +166,10 @@ fn by_date(engine: &Engine, query: &dyn Query, want: usize, sort: Sort) -> Resul
 fn totals(engine: &Engine, query: &dyn Query, counting: &dyn Query) -> Result<Totals> {
     let f = &engine.open.fields;
     let searcher = engine.searcher();
-    let tally = Tally::new(&field_name(engine, f.date_facet), f.article_id);
+    let tally = Tally::new(
+        &field_name(engine, f.date_facet),
+        &field_name(engine, f.article_id),
+    );
     let counted = searcher
         .search(counting, &tally)
         .context("cannot count the matches")?

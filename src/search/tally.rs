@@ -5,42 +5,57 @@
 //! contribute twenty passages), which no tantivy collector gives. [`Tally`] is a small
 //! collector that records, per segment, each distinct combination of facet values a passage
 //! carries together with the articles it came from; [`Tallied`] then answers per-value questions.
+//!
+//! Both values a match needs are read from fast columns: the facet ordinals and the article
+//! id's term ordinal, so counting costs a few column reads per match, whatever the size of the
+//! index. An article is named by its segment and its ordinal in that segment's column, never by
+//! its id string: an article's passages are written in one tantivy batch and so always lie in
+//! one segment (`search::articles` says why), which makes (segment, ordinal) one article.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::StrColumn;
 use tantivy::fastfield::FacetReader;
-use tantivy::schema::{Facet, Field, IndexRecordOption};
-use tantivy::{DocId, DocSet, Score, SegmentOrdinal, SegmentReader, TERMINATED};
+use tantivy::schema::Facet;
+use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
 /// Collects, for one facet field, every distinct set of facet values a matching passage carries,
-/// with the number of passages and the ids of their articles.
+/// with the number of passages and the articles they belong to.
 pub struct Tally {
     facet_field: String,
-    article_field: Field,
+    article_field: String,
 }
 
 impl Tally {
-    /// `facet_field` is the facet's field name; `article_field` the untokenized article id.
-    pub fn new(facet_field: &str, article_field: Field) -> Tally {
+    /// `facet_field` is the facet's field name; `article_field` the name of the article id,
+    /// a fast field.
+    pub fn new(facet_field: &str, article_field: &str) -> Tally {
         Tally {
             facet_field: facet_field.to_string(),
-            article_field,
+            article_field: article_field.to_string(),
         }
     }
+}
+
+/// An article, as its segment and its ordinal in that segment's article id column.
+pub type ArticleKey = u64;
+
+fn article_key(segment: SegmentOrdinal, ord: u32) -> ArticleKey {
+    (u64::from(segment) << 32) | u64::from(ord)
 }
 
 /// Passages and the distinct articles behind them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Counts {
     pub passages: u64,
-    pub articles: BTreeSet<String>,
+    pub articles: BTreeSet<ArticleKey>,
 }
 
 impl Counts {
-    fn add(&mut self, passages: u64, articles: &BTreeSet<String>) {
+    fn add(&mut self, passages: u64, articles: &BTreeSet<ArticleKey>) {
         self.passages += passages;
-        self.articles.extend(articles.iter().cloned());
+        self.articles.extend(articles.iter().copied());
     }
 
     pub fn article_count(&self) -> usize {
@@ -102,36 +117,15 @@ impl Tallied {
     }
 }
 
-/// Per segment: facet ordinals of each passage and the article it belongs to.
+/// Per segment: the facet and article id columns, and per combination of facet ordinals the
+/// passages and article ordinals seen.
 pub struct TallySegment {
+    segment: SegmentOrdinal,
     facets: FacetReader,
-    /// doc → index into `article_names`, `u32::MAX` when the passage has no article id.
-    doc_article: Vec<u32>,
-    article_names: Vec<String>,
+    ids: StrColumn,
+    /// Reused for each match's facet ordinals, so a match allocates nothing.
+    ords: Vec<u64>,
     combos: HashMap<Vec<u64>, (u64, HashSet<u32>)>,
-}
-
-/// Reads which article each document of a segment belongs to, from the article id's postings
-/// (the id is indexed but not a fast field).
-fn doc_articles(reader: &SegmentReader, field: Field) -> tantivy::Result<(Vec<u32>, Vec<String>)> {
-    let mut doc_article = vec![u32::MAX; reader.max_doc() as usize];
-    let mut names = Vec::new();
-    let inverted = reader.inverted_index(field)?;
-    let mut terms = inverted.terms().stream()?;
-    while terms.advance() {
-        let ord = names.len() as u32;
-        names.push(String::from_utf8_lossy(terms.key()).into_owned());
-        let mut postings =
-            inverted.read_postings_from_terminfo(terms.value(), IndexRecordOption::Basic)?;
-        let mut doc = postings.doc();
-        while doc != TERMINATED {
-            if let Some(slot) = doc_article.get_mut(doc as usize) {
-                *slot = ord;
-            }
-            doc = postings.advance();
-        }
-    }
-    Ok((doc_article, names))
 }
 
 impl Collector for Tally {
@@ -140,14 +134,23 @@ impl Collector for Tally {
 
     fn for_segment(
         &self,
-        _: SegmentOrdinal,
+        segment: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<TallySegment> {
-        let (doc_article, article_names) = doc_articles(reader, self.article_field)?;
+        let ids = reader
+            .fast_fields()
+            .str(&self.article_field)?
+            .ok_or_else(|| {
+                tantivy::TantivyError::SchemaError(format!(
+                    "{} is not a fast field; rebuild the index with this Talash",
+                    self.article_field
+                ))
+            })?;
         Ok(TallySegment {
+            segment,
             facets: reader.facet_reader(&self.facet_field)?,
-            doc_article,
-            article_names,
+            ids,
+            ords: Vec::new(),
             combos: HashMap::new(),
         })
     }
@@ -175,18 +178,18 @@ impl SegmentCollector for TallySegment {
     type Fruit = Tallied;
 
     fn collect(&mut self, doc: DocId, _: Score) {
-        let mut ords: Vec<u64> = self.facets.facet_ords(doc).collect();
-        ords.sort_unstable();
-        ords.dedup();
-        let article = self
-            .doc_article
-            .get(doc as usize)
-            .copied()
-            .unwrap_or(u32::MAX);
-        let entry = self.combos.entry(ords).or_default();
+        self.ords.clear();
+        self.ords.extend(self.facets.facet_ords(doc));
+        self.ords.sort_unstable();
+        self.ords.dedup();
+        let article = self.ids.ords().first(doc);
+        let entry = match self.combos.get_mut(self.ords.as_slice()) {
+            Some(e) => e,
+            None => self.combos.entry(self.ords.clone()).or_default(),
+        };
         entry.0 += 1;
-        if article != u32::MAX {
-            entry.1.insert(article);
+        if let Some(a) = article.and_then(|a| u32::try_from(a).ok()) {
+            entry.1.insert(a);
         }
     }
 
@@ -202,11 +205,11 @@ impl SegmentCollector for TallySegment {
                 })
                 .collect();
             facets.sort();
-            let names: BTreeSet<String> = articles
-                .iter()
-                .filter_map(|&a| self.article_names.get(a as usize).cloned())
+            let keys: BTreeSet<ArticleKey> = articles
+                .into_iter()
+                .map(|a| article_key(self.segment, a))
                 .collect();
-            out.combos.entry(facets).or_default().add(passages, &names);
+            out.combos.entry(facets).or_default().add(passages, &keys);
         }
         out
     }
@@ -216,10 +219,10 @@ impl SegmentCollector for TallySegment {
 mod tests {
     use super::*;
 
-    fn counts(passages: u64, articles: &[&str]) -> Counts {
+    fn counts(passages: u64, articles: &[u32]) -> Counts {
         Counts {
             passages,
-            articles: articles.iter().map(|a| a.to_string()).collect(),
+            articles: articles.iter().map(|&a| article_key(0, a)).collect(),
         }
     }
 
@@ -229,20 +232,20 @@ mod tests {
         let khorasan = Facet::from("/ISIS/Khorasan");
         let ttp = Facet::from("/TTP");
         let mut t = Tallied::default();
-        // 2 passages tagged ISIS and ISIS/Khorasan (article a), 1 only Khorasan (article b),
-        // 3 TTP (articles a, c), 4 with no group (article d).
+        // 2 passages tagged ISIS and ISIS/Khorasan (article 1), 1 only Khorasan (article 2),
+        // 3 TTP (articles 1, 3), 4 with no group (article 4).
         t.combos
-            .insert(vec![isis.clone(), khorasan.clone()], counts(2, &["a"]));
-        t.combos.insert(vec![khorasan.clone()], counts(1, &["b"]));
-        t.combos.insert(vec![ttp.clone()], counts(3, &["a", "c"]));
-        t.combos.insert(vec![], counts(4, &["d"]));
+            .insert(vec![isis.clone(), khorasan.clone()], counts(2, &[1]));
+        t.combos.insert(vec![khorasan.clone()], counts(1, &[2]));
+        t.combos.insert(vec![ttp.clone()], counts(3, &[1, 3]));
+        t.combos.insert(vec![], counts(4, &[4]));
         let per = t.per_value();
-        assert_eq!(per[&isis], counts(3, &["a", "b"]));
-        assert_eq!(per[&khorasan], counts(3, &["a", "b"]));
-        assert_eq!(per[&ttp], counts(3, &["a", "c"]));
+        assert_eq!(per[&isis], counts(3, &[1, 2]));
+        assert_eq!(per[&khorasan], counts(3, &[1, 2]));
+        assert_eq!(per[&ttp], counts(3, &[1, 3]));
         let exact = t.per_exact_value();
-        assert_eq!(exact[&isis], counts(2, &["a"]));
-        assert_eq!(t.total(), counts(10, &["a", "b", "c", "d"]));
-        assert_eq!(t.without_value(), counts(4, &["d"]));
+        assert_eq!(exact[&isis], counts(2, &[1]));
+        assert_eq!(t.total(), counts(10, &[1, 2, 3, 4]));
+        assert_eq!(t.without_value(), counts(4, &[4]));
     }
 }

@@ -111,7 +111,10 @@ fn period(name: String, c: &Counts) -> Period {
 /// Counts the matches of `query` per period.
 pub fn timeline(engine: &Engine, query: &dyn Query, by: By) -> Result<Timeline> {
     let f = &engine.open.fields;
-    let tally = Tally::new(&field_name(engine, f.date_facet), f.article_id);
+    let tally = Tally::new(
+        &field_name(engine, f.date_facet),
+        &field_name(engine, f.article_id),
+    );
     let tallied = engine
         .searcher()
         .search(query, &tally)
@@ -185,7 +188,7 @@ mod tests {
         let mut b = BTreeMap::new();
         let one = Counts {
             passages: 3,
-            articles: ["a".to_string()].into(),
+            articles: [1].into(),
         };
         b.insert((2023, 11, 0), one.clone());
         b.insert((2024, 2, 0), one);

@@ -18,6 +18,7 @@ use tantivy::{DocAddress, Searcher};
 use super::{BatchQuery, QueryFilters};
 use crate::corpus::InputError;
 use crate::search::articles::Aggregate;
+use crate::search::query::Syntax;
 use crate::search::stored::IdReader;
 use crate::search::topk::{self, Depth, Paging, Ties, TopRequest};
 use crate::search::{Engine, FilterArgs, Filters, Hit};
@@ -43,6 +44,13 @@ pub struct BatchOptions {
     pub threads: usize,
 }
 
+/// How a query file's lines are read and searched.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct QueryOptions {
+    /// Words only (the default: natural-language topics), or the query language.
+    pub syntax: Syntax,
+}
+
 /// A query checked against the index, ready to run.
 pub struct Prepared {
     pub qid: String,
@@ -51,6 +59,9 @@ pub struct Prepared {
     user: Box<dyn Query>,
     filtered: Box<dyn Query>,
     hits: usize,
+    /// Why the query searches nothing (a words line without any searchable word): it is run,
+    /// scored empty, and the reason reported.
+    pub empty: Option<String>,
 }
 
 /// The command line's filters with the query's own in their place where it has them.
@@ -73,11 +84,12 @@ pub fn prepare(
     cli: &FilterArgs,
     default_hits: usize,
     strict: bool,
+    options: QueryOptions,
 ) -> (Vec<Prepared>, Vec<InputError>) {
     let mut ready = Vec::with_capacity(queries.len());
     let mut errors = Vec::new();
     for q in queries {
-        match prepare_one(engine, &q, cli, default_hits) {
+        match prepare_one(engine, &q, cli, default_hits, options) {
             Ok(p) => ready.push(p),
             Err(message) => {
                 errors.push(InputError {
@@ -99,6 +111,7 @@ fn prepare_one(
     q: &BatchQuery,
     cli: &FilterArgs,
     default_hits: usize,
+    options: QueryOptions,
 ) -> Result<Prepared, String> {
     let filters: Filters = engine
         .resolve_filters(&merged(cli, &q.filters))
@@ -117,9 +130,14 @@ fn prepare_one(
             }
             msg
         })?;
-    let user = engine
-        .parse_query(&q.text)
-        .map_err(|e| format!("query {:?}: {e:#}", q.qid))?;
+    let (user, empty): (Box<dyn Query>, _) = match engine.parse_query_as(&q.text, options.syntax) {
+        Ok(user) => (user, None),
+        // Read as words, a line can only lack a searchable word: never dropped, scored empty.
+        Err(e) if options.syntax == Syntax::Words => {
+            (Box::new(tantivy::query::EmptyQuery), Some(format!("{e:#}")))
+        }
+        Err(e) => return Err(format!("query {:?}: {e:#}", q.qid)),
+    };
     let filtered = engine.filtered(user.box_clone(), &filters);
     Ok(Prepared {
         qid: q.qid.clone(),
@@ -128,6 +146,7 @@ fn prepare_one(
         user,
         filtered,
         hits: q.hits.unwrap_or(default_hits),
+        empty,
     })
 }
 
@@ -372,7 +391,15 @@ mod tests {
         let text = "1\tharbour\n2\tforecasts\n3\treopened\n4\tnothingmatches\n";
         let path = Path::new("q.tsv");
         let file = crate::batch::parse_queries(text, path, crate::batch::InputFormat::Tsv, true);
-        let (ready, errors) = prepare(&e, path, file.queries, &FilterArgs::default(), 3, true);
+        let (ready, errors) = prepare(
+            &e,
+            path,
+            file.queries,
+            &FilterArgs::default(),
+            3,
+            true,
+            QueryOptions::default(),
+        );
         assert!(errors.is_empty());
         let opts = BatchOptions {
             docid,

@@ -319,6 +319,40 @@ fn lines_are_words_and_none_fails() {
     );
 }
 
+/// Issue 19 item 3: `--prf rm3[:DOCS:TERMS:WEIGHT]` runs every query again with feedback
+/// terms; its results keep the plain run's best hits for a one-word query and add others.
+#[test]
+fn feedback_runs_on_passages_and_articles() {
+    let q = data("queries.tsv");
+    let q = q.to_str().unwrap();
+    for docid in ["passage", "article"] {
+        let plain = batch(corpus_index(), &[q, "--docid", docid, "--hits", "50"]);
+        let fb = batch(
+            corpus_index(),
+            &[q, "--docid", docid, "--hits", "50", "--prf", "rm3:3:5:0.5"],
+        );
+        assert_eq!(fb.code, 0, "{docid}: {}", fb.stderr);
+        check_trec_shape(&fb.stdout, "talash");
+        let count = |run: &str, qid: &str| {
+            run.lines()
+                .filter(|l| l.starts_with(&format!("{qid} ")))
+                .count()
+        };
+        assert!(
+            count(&fb.stdout, "landberg") >= count(&plain.stdout, "landberg"),
+            "{docid}: feedback adds terms, so finds at least as much"
+        );
+        assert_ne!(plain.stdout, fb.stdout, "{docid}: feedback changes the run");
+    }
+    let bad = batch(corpus_index(), &[q, "--prf", "bo1"]);
+    assert_eq!(bad.code, 2, "{}", bad.stderr);
+    assert!(
+        bad.stderr.contains("rm3:DOCS:TERMS:WEIGHT"),
+        "{}",
+        bad.stderr
+    );
+}
+
 #[test]
 fn format_comes_from_extension_or_flag() {
     let dir = temp_kept("batch-fmt");

@@ -18,6 +18,7 @@ use tantivy::{DocAddress, Searcher};
 use super::{BatchQuery, QueryFilters};
 use crate::corpus::InputError;
 use crate::search::articles::Aggregate;
+use crate::search::feedback::Rm3;
 use crate::search::query::Syntax;
 use crate::search::stored::IdReader;
 use crate::search::topk::{self, Depth, Paging, Ties, TopRequest};
@@ -42,6 +43,8 @@ pub struct BatchOptions {
     /// Hits per query unless the query says otherwise.
     pub hits: usize,
     pub threads: usize,
+    /// Pseudo-relevance feedback: each query is run again with terms from its top results.
+    pub prf: Option<Rm3>,
 }
 
 /// How a query file's lines are read and searched.
@@ -58,6 +61,7 @@ pub struct Prepared {
     pub text: String,
     user: Box<dyn Query>,
     filtered: Box<dyn Query>,
+    filters: Filters,
     hits: usize,
     /// Why the query searches nothing (a words line without any searchable word): it is run,
     /// scored empty, and the reason reported.
@@ -145,6 +149,7 @@ fn prepare_one(
         text: q.text.clone(),
         user,
         filtered,
+        filters,
         hits: q.hits.unwrap_or(default_hits),
         empty,
     })
@@ -237,13 +242,26 @@ fn results(
     opts: &BatchOptions,
     passages: bool,
 ) -> Result<Vec<RunHit>> {
+    let expanded;
+    let query: &dyn Query = match opts.prf {
+        None => &*q.filtered,
+        Some(rm3) => {
+            // Feedback from the best passages, of distinct articles when articles are ranked.
+            let first = top_passages(engine, searcher, &*q.filtered, rm3.docs, opts.docid)
+                .with_context(|| format!("query {:?} failed", q.qid))?;
+            let top: Vec<_> = first.iter().map(|r| (r.addr, r.score)).collect();
+            let user = engine.rm3_query(searcher, &*q.user, &top, rm3)?;
+            expanded = engine.filtered(user, &q.filters);
+            &*expanded
+        }
+    };
     let ranked = match (opts.docid, opts.aggregate) {
         // MaxP needs only the best passage of each article: the pruned top-k search finds it.
         (DocIdKind::Passage, _) | (DocIdKind::Article, Aggregate::Max) => {
-            top_passages(engine, searcher, &*q.filtered, q.hits, opts.docid)
+            top_passages(engine, searcher, query, q.hits, opts.docid)
         }
         // Sums need every matching passage of an article: collect them all.
-        (DocIdKind::Article, agg) => top_articles(engine, searcher, &*q.filtered, q.hits, agg),
+        (DocIdKind::Article, agg) => top_articles(engine, searcher, query, q.hits, agg),
     }
     .with_context(|| format!("query {:?} failed", q.qid))?;
     let snippets = match passages {
@@ -406,6 +424,7 @@ mod tests {
             aggregate: Aggregate::Max,
             hits: 3,
             threads,
+            prf: None,
         };
         let mut sink = Collect {
             passages,

@@ -94,6 +94,10 @@ pub struct Args {
     /// How each line is read: as words (natural-language topics) or in the query language.
     #[arg(long, value_enum, default_value_t = QuerySyntax::Words, value_name = "SYNTAX")]
     query_syntax: QuerySyntax,
+    /// Pseudo-relevance feedback: rm3 (10 documents, 10 terms, original weight 0.7) or
+    /// rm3:DOCS:TERMS:WEIGHT. Each query is run again with terms of its top results.
+    #[arg(long, value_name = "rm3[:DOCS:TERMS:WEIGHT]")]
+    prf: Option<crate::search::feedback::Rm3>,
     /// Results per query (a JSONL query's \"hits\" overrides it).
     #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=MAX_HITS as u64))]
     hits: u64,
@@ -162,6 +166,7 @@ pub fn run(engine: &Engine, args: Args, stdout: &mut dyn Write) -> Result<ExitCo
         aggregate,
         hits,
         threads: args.threads.map(|t| t as usize).unwrap_or_else(cores),
+        prf: args.prf,
     };
     let run = RunTo {
         format: args.format.into(),

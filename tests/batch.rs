@@ -83,7 +83,8 @@ fn check_trec_shape(run: &str, tag: &str) {
 
 #[test]
 fn plain_text_run_matches_golden() {
-    let run = check_golden("queries.txt", "txt.run", &[]);
+    // These two files use the query language ("phrases", -excluded): read them in it.
+    let run = check_golden("queries.txt", "txt.run", &["--query-syntax", "talash"]);
     check_trec_shape(&run, "talash");
     // Ids are line numbers: the first query is on line 2, after the comment.
     assert!(run.starts_with("2 Q0 "), "{run}");
@@ -92,7 +93,11 @@ fn plain_text_run_matches_golden() {
 
 #[test]
 fn tsv_run_matches_golden() {
-    let run = check_golden("queries.tsv", "tsv.run", &["--run-tag", "tsvrun"]);
+    let run = check_golden(
+        "queries.tsv",
+        "tsv.run",
+        &["--run-tag", "tsvrun", "--query-syntax", "talash"],
+    );
     check_trec_shape(&run, "tsvrun");
     let ids: Vec<&str> = run.lines().map(|l| l.split(' ').next().unwrap()).collect();
     let mut order = ids.clone();
@@ -210,7 +215,11 @@ fn bad_lines_are_reported_and_the_rest_runs() {
         ),
     )
     .unwrap();
-    let r = batch(corpus_index(), &[q.to_str().unwrap(), "--hits", "2"]);
+    let talash = ["--query-syntax", "talash"];
+    let r = batch(
+        corpus_index(),
+        &[&[q.to_str().unwrap(), "--hits", "2"][..], &talash].concat(),
+    );
     assert_eq!(r.code, 1, "{}", r.stderr);
     let file = q.display().to_string();
     for (line, want) in [
@@ -251,6 +260,97 @@ fn bad_lines_are_reported_and_the_rest_runs() {
         .collect();
     assert_eq!(errors.len(), 1, "{}", strict.stderr);
     assert!(errors[0].contains(&format!("{file}:2: invalid JSON")));
+}
+
+/// Issue 19 item 1: read as words (the default), no line fails or is dropped, whatever it
+/// holds; a line without a searchable word is reported on stderr and scored empty.
+#[test]
+fn lines_are_words_and_none_fails() {
+    let dir = temp_kept("batch-words");
+    let q = dir.join("q.tsv");
+    let lines = [
+        ("dateline", "ISLAMABAD: Pakistan and the United States"),
+        ("colon", "nutrition: Note:TTP threat"),
+        ("paren", "a (+) claim 1) about Landberg"),
+        ("quote", "\"unclosed Landberg"),
+        ("ops", "AND Landberg OR NOT"),
+        ("url", "http://tribune.com.pk/story/1 dialogue"),
+        ("dash", "-police +Daesh"),
+        ("stop", "the of a (+)"),
+    ];
+    let text: String = lines.iter().map(|(id, q)| format!("{id}\t{q}\n")).collect();
+    std::fs::write(&q, text).unwrap();
+    let r = batch(corpus_index(), &[q.to_str().unwrap(), "--hits", "3"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let found: Vec<&str> = r
+        .stdout
+        .lines()
+        .map(|l| l.split(' ').next().unwrap())
+        .collect();
+    for (id, _) in &lines[..7] {
+        assert!(found.contains(id), "{id} found nothing:\n{}", r.stdout);
+    }
+    assert!(!found.contains(&"stop"), "{}", r.stdout);
+    let warning = format!(
+        "talash: warning: {}:8: query \"stop\" is scored empty",
+        q.display()
+    );
+    assert!(r.stderr.contains(&warning), "{}", r.stderr);
+    assert!(!r.stderr.contains("error"), "{}", r.stderr);
+    // `-police +Daesh` as words: both are searched, nothing is excluded.
+    let run = |extra: &[&str]| {
+        let r = batch(
+            corpus_index(),
+            &[&[q.to_str().unwrap(), "--hits", "1000"][..], extra].concat(),
+        );
+        r.stdout.lines().filter(|l| l.starts_with("dash ")).count()
+    };
+    assert!(run(&[]) > run(&["--query-syntax", "talash"]));
+    // The query language still has its syntax, and its errors.
+    let r = batch(
+        corpus_index(),
+        &[q.to_str().unwrap(), "--query-syntax", "talash"],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(":4: query \"quote\": invalid query"),
+        "{}",
+        r.stderr
+    );
+}
+
+/// Issue 19 item 3: `--prf rm3[:DOCS:TERMS:WEIGHT]` runs every query again with feedback
+/// terms; its results keep the plain run's best hits for a one-word query and add others.
+#[test]
+fn feedback_runs_on_passages_and_articles() {
+    let q = data("queries.tsv");
+    let q = q.to_str().unwrap();
+    for docid in ["passage", "article"] {
+        let plain = batch(corpus_index(), &[q, "--docid", docid, "--hits", "50"]);
+        let fb = batch(
+            corpus_index(),
+            &[q, "--docid", docid, "--hits", "50", "--prf", "rm3:3:5:0.5"],
+        );
+        assert_eq!(fb.code, 0, "{docid}: {}", fb.stderr);
+        check_trec_shape(&fb.stdout, "talash");
+        let count = |run: &str, qid: &str| {
+            run.lines()
+                .filter(|l| l.starts_with(&format!("{qid} ")))
+                .count()
+        };
+        assert!(
+            count(&fb.stdout, "landberg") >= count(&plain.stdout, "landberg"),
+            "{docid}: feedback adds terms, so finds at least as much"
+        );
+        assert_ne!(plain.stdout, fb.stdout, "{docid}: feedback changes the run");
+    }
+    let bad = batch(corpus_index(), &[q, "--prf", "bo1"]);
+    assert_eq!(bad.code, 2, "{}", bad.stderr);
+    assert!(
+        bad.stderr.contains("rm3:DOCS:TERMS:WEIGHT"),
+        "{}",
+        bad.stderr
+    );
 }
 
 #[test]

@@ -36,14 +36,57 @@ fn unbalanced_quotes_name_the_column() {
     );
 }
 
+/// Issue 21 item 1: `Word:` is text unless Word is a field, so datelines, notes and URLs
+/// pasted from articles search their words; real fields still work.
 #[test]
-fn unknown_field_lists_the_valid_ones() {
-    usage_error(
-        &["byline:kamran"],
-        &[
-            "unknown field \"byline\"",
-            "searchable fields are: author, text, title",
-        ],
+fn a_word_before_a_colon_is_text_unless_a_field() {
+    for q in [
+        "ISLAMABAD: Pakistan and the United States",
+        "Note:TTP threat",
+        "http://tribune.com.pk/story/1 dialogue",
+        "byline:kamran talks",
+    ] {
+        let r = talash(&["search", q, "--json"]);
+        assert_eq!(r.code, 0, "{q:?}: {}", r.stderr);
+        assert!(!json_lines(&r.stdout).is_empty(), "{q:?}");
+    }
+    let hits = search_json(&["ISLAMABAD: Pakistan and the United States"]);
+    assert_eq!(
+        field(&hits[0], "passage_id"),
+        "agencies-2024-05-ttp-daish-threat#1"
+    );
+    for q in [
+        "title:dialogue",
+        "author:yousaf",
+        "text:\"joint statement\"",
+    ] {
+        let r = talash(&["search", q, "--json"]);
+        assert_eq!(r.code, 0, "{q:?}: {}", r.stderr);
+        let n = json_lines(&r.stdout).len();
+        assert!(n > 0, "{q:?}: a real field still searches");
+        if !q.starts_with("author:") {
+            let plain = search_json(&[q.split_once(':').unwrap().1]).len();
+            assert!(n <= plain, "{q:?}: {n} hits, {plain} without the field");
+        }
+    }
+}
+
+/// Issue 21 item 3: an expanded alias weighs as one occurrence of the group, so the only
+/// passage with both words ranks first, above passages that spell the name out.
+#[test]
+fn an_alias_weighs_as_one_occurrence_of_the_group() {
+    let hits = search_json(&["designation BLA"]);
+    assert_eq!(
+        field(&hits[0], "passage_id"),
+        "blog-2025-08-us-pakistan-strengthen-ties#5",
+        "{hits:?}"
+    );
+    assert!(field(&hits[0], "text").contains("designation"));
+    assert!(
+        hits[1..]
+            .iter()
+            .all(|h| !field(h, "text").contains("designation")),
+        "only one passage has both words"
     );
 }
 

@@ -288,7 +288,6 @@ fn bad_input_is_a_clear_usage_error() {
             "nearest known groups: TTP",
         ),
         (&["search", "\"unbalanced"], "unbalanced quote"),
-        (&["search", "byline:kamran"], "unknown field \"byline\""),
         (
             &["search", "x", "--since", "2024-02-30"],
             "--since: invalid date",

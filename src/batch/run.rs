@@ -18,6 +18,8 @@ use tantivy::{DocAddress, Searcher};
 use super::{BatchQuery, QueryFilters};
 use crate::corpus::InputError;
 use crate::search::articles::Aggregate;
+use crate::search::feedback::Rm3;
+use crate::search::query::Syntax;
 use crate::search::stored::IdReader;
 use crate::search::topk::{self, Depth, Paging, Ties, TopRequest};
 use crate::search::{Engine, FilterArgs, Filters, Hit};
@@ -41,6 +43,15 @@ pub struct BatchOptions {
     /// Hits per query unless the query says otherwise.
     pub hits: usize,
     pub threads: usize,
+    /// Pseudo-relevance feedback: each query is run again with terms from its top results.
+    pub prf: Option<Rm3>,
+}
+
+/// How a query file's lines are read and searched.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct QueryOptions {
+    /// Words only (the default: natural-language topics), or the query language.
+    pub syntax: Syntax,
 }
 
 /// A query checked against the index, ready to run.
@@ -50,7 +61,11 @@ pub struct Prepared {
     pub text: String,
     user: Box<dyn Query>,
     filtered: Box<dyn Query>,
+    filters: Filters,
     hits: usize,
+    /// Why the query searches nothing (a words line without any searchable word): it is run,
+    /// scored empty, and the reason reported.
+    pub empty: Option<String>,
 }
 
 /// The command line's filters with the query's own in their place where it has them.
@@ -73,11 +88,12 @@ pub fn prepare(
     cli: &FilterArgs,
     default_hits: usize,
     strict: bool,
+    options: QueryOptions,
 ) -> (Vec<Prepared>, Vec<InputError>) {
     let mut ready = Vec::with_capacity(queries.len());
     let mut errors = Vec::new();
     for q in queries {
-        match prepare_one(engine, &q, cli, default_hits) {
+        match prepare_one(engine, &q, cli, default_hits, options) {
             Ok(p) => ready.push(p),
             Err(message) => {
                 errors.push(InputError {
@@ -99,6 +115,7 @@ fn prepare_one(
     q: &BatchQuery,
     cli: &FilterArgs,
     default_hits: usize,
+    options: QueryOptions,
 ) -> Result<Prepared, String> {
     let filters: Filters = engine
         .resolve_filters(&merged(cli, &q.filters))
@@ -117,9 +134,14 @@ fn prepare_one(
             }
             msg
         })?;
-    let user = engine
-        .parse_query(&q.text)
-        .map_err(|e| format!("query {:?}: {e:#}", q.qid))?;
+    let (user, empty): (Box<dyn Query>, _) = match engine.parse_query_as(&q.text, options.syntax) {
+        Ok(user) => (user, None),
+        // Read as words, a line can only lack a searchable word: never dropped, scored empty.
+        Err(e) if options.syntax == Syntax::Words => {
+            (Box::new(tantivy::query::EmptyQuery), Some(format!("{e:#}")))
+        }
+        Err(e) => return Err(format!("query {:?}: {e:#}", q.qid)),
+    };
     let filtered = engine.filtered(user.box_clone(), &filters);
     Ok(Prepared {
         qid: q.qid.clone(),
@@ -127,7 +149,9 @@ fn prepare_one(
         text: q.text.clone(),
         user,
         filtered,
+        filters,
         hits: q.hits.unwrap_or(default_hits),
+        empty,
     })
 }
 
@@ -218,13 +242,26 @@ fn results(
     opts: &BatchOptions,
     passages: bool,
 ) -> Result<Vec<RunHit>> {
+    let expanded;
+    let query: &dyn Query = match opts.prf {
+        None => &*q.filtered,
+        Some(rm3) => {
+            // Feedback from the best passages, of distinct articles when articles are ranked.
+            let first = top_passages(engine, searcher, &*q.filtered, rm3.docs, opts.docid)
+                .with_context(|| format!("query {:?} failed", q.qid))?;
+            let top: Vec<_> = first.iter().map(|r| (r.addr, r.score)).collect();
+            let user = engine.rm3_query(searcher, &*q.user, &top, rm3)?;
+            expanded = engine.filtered(user, &q.filters);
+            &*expanded
+        }
+    };
     let ranked = match (opts.docid, opts.aggregate) {
         // MaxP needs only the best passage of each article: the pruned top-k search finds it.
         (DocIdKind::Passage, _) | (DocIdKind::Article, Aggregate::Max) => {
-            top_passages(engine, searcher, &*q.filtered, q.hits, opts.docid)
+            top_passages(engine, searcher, query, q.hits, opts.docid)
         }
         // Sums need every matching passage of an article: collect them all.
-        (DocIdKind::Article, agg) => top_articles(engine, searcher, &*q.filtered, q.hits, agg),
+        (DocIdKind::Article, agg) => top_articles(engine, searcher, query, q.hits, agg),
     }
     .with_context(|| format!("query {:?} failed", q.qid))?;
     let snippets = match passages {
@@ -372,13 +409,22 @@ mod tests {
         let text = "1\tharbour\n2\tforecasts\n3\treopened\n4\tnothingmatches\n";
         let path = Path::new("q.tsv");
         let file = crate::batch::parse_queries(text, path, crate::batch::InputFormat::Tsv, true);
-        let (ready, errors) = prepare(&e, path, file.queries, &FilterArgs::default(), 3, true);
+        let (ready, errors) = prepare(
+            &e,
+            path,
+            file.queries,
+            &FilterArgs::default(),
+            3,
+            true,
+            QueryOptions::default(),
+        );
         assert!(errors.is_empty());
         let opts = BatchOptions {
             docid,
             aggregate: Aggregate::Max,
             hits: 3,
             threads,
+            prf: None,
         };
         let mut sink = Collect {
             passages,

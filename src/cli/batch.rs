@@ -21,6 +21,9 @@ pub const HELP: &str = "Query files (format from the extension, or --input-forma
   *.jsonl   {\"id\": \"q1\", \"query\": \"...\", \"group\": \"TTP\", \"outlet\": ..., \"since\": ..., \"until\": ..., \"hits\": 50}
             (a query's own filters replace the command line's)
   *.trec    TREC topics: <top> <num> ID <title> QUERY </top>
+Each line is read as words (--query-syntax words, the default): no character is syntax, so no
+line can fail; a line with no searchable word (stop words or punctuation only) is reported and
+scored empty. --query-syntax talash reads lines in the query language of `talash search`.
 Blank lines and # comments are skipped. A bad line is reported as FILE:LINE and the others
 still run (exit status 1); --strict checks the whole file first and runs nothing if a line is bad.
 
@@ -64,6 +67,16 @@ value_enum! {
     }
 }
 
+value_enum! {
+    /// How a query line is read.
+    pub enum QuerySyntax => crate::search::query::Syntax {
+        /// Words only: quotes, parentheses, colons, hyphens and AND/OR/NOT are text.
+        Words,
+        /// The query language of `talash search`: phrases, operators, fields, prefixes.
+        Talash,
+    }
+}
+
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// The query file.
@@ -78,6 +91,13 @@ pub struct Args {
     /// The query file's format (default: from its extension).
     #[arg(long, value_enum, value_name = "FORMAT")]
     input_format: Option<InputFormat>,
+    /// How each line is read: as words (natural-language topics) or in the query language.
+    #[arg(long, value_enum, default_value_t = QuerySyntax::Words, value_name = "SYNTAX")]
+    query_syntax: QuerySyntax,
+    /// Pseudo-relevance feedback: rm3 (10 documents, 10 terms, original weight 0.7) or
+    /// rm3:DOCS:TERMS:WEIGHT. Each query is run again with terms of its top results.
+    #[arg(long, value_name = "rm3[:DOCS:TERMS:WEIGHT]")]
+    prf: Option<crate::search::feedback::Rm3>,
     /// Results per query (a JSONL query's \"hits\" overrides it).
     #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=MAX_HITS as u64))]
     hits: u64,
@@ -123,17 +143,30 @@ pub fn run(engine: &Engine, args: Args, stdout: &mut dyn Write) -> Result<ExitCo
         &cli_filters,
         hits,
         args.strict,
+        crate::batch::run::QueryOptions {
+            syntax: args.query_syntax.into(),
+        },
     );
     errors.extend(file.errors);
     errors.sort_by_key(|e| e.line);
     if !report_bad_lines(&errors, args.strict) {
         return Ok(ExitCode::FAILURE);
     }
+    for p in prepared.iter().filter(|p| p.empty.is_some()) {
+        eprintln!(
+            "talash: warning: {}:{}: query {:?} is scored empty: {}",
+            args.queries.display(),
+            p.line,
+            p.qid,
+            p.empty.as_deref().unwrap_or_default()
+        );
+    }
     let opts = BatchOptions {
         docid: args.docid.into(),
         aggregate,
         hits,
         threads: args.threads.map(|t| t as usize).unwrap_or_else(cores),
+        prf: args.prf,
     };
     let run = RunTo {
         format: args.format.into(),

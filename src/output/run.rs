@@ -92,7 +92,15 @@ mod tests {
         let path = std::path::Path::new("q.txt");
         let file =
             crate::batch::parse_queries("Quetta\n", path, crate::batch::InputFormat::Text, true);
-        let (mut ready, _) = prepare(&e, path, file.queries, &FilterArgs::default(), 5, true);
+        let (mut ready, _) = prepare(
+            &e,
+            path,
+            file.queries,
+            &FilterArgs::default(),
+            5,
+            true,
+            crate::batch::run::QueryOptions::default(),
+        );
         ready.remove(0)
     }
 

@@ -1,14 +1,16 @@
 //! The engine: one opened index with its reader and query parser, shared by every search.
 
+use std::collections::HashMap;
+
 use anyhow::{Context, Result};
-use tantivy::query::{Query, QueryParser};
+use tantivy::query::{BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, Query, QueryParser};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{IndexReader, ReloadPolicy, Searcher};
 
 use crate::error::usage;
 use crate::index::open::OpenIndex;
 use crate::schema::Operator;
-use crate::search::query;
+use crate::search::query::{self, Clause, Part, Syntax};
 
 /// Why a query of stop words only is refused.
 const STOP_WORDS_ONLY: &str = "no word to search for once stop words (\"the\", \"a\", \"of\", \
@@ -89,24 +91,41 @@ impl Engine {
 
     /// Parses a user query (see [`crate::search::query`]) into a tantivy query.
     pub fn parse_query(&self, text: &str) -> Result<Box<dyn Query>> {
-        self.parse_with(&self.parser, text)
+        self.parse_with(&self.parser, text, Syntax::Talash)
+    }
+
+    /// Parses a query read in `syntax` (the query language, or words only).
+    pub fn parse_query_as(&self, text: &str, syntax: Syntax) -> Result<Box<dyn Query>> {
+        self.parse_with(&self.parser, text, syntax)
     }
 
     /// Parses a user query for counting: bare words match the passage's own text only (see
     /// the `counting` field).
     pub fn parse_counting(&self, text: &str) -> Result<Box<dyn Query>> {
-        self.parse_with(&self.counting, text)
+        self.parse_with(&self.counting, text, Syntax::Talash)
     }
 
-    fn parse_with(&self, parser: &QueryParser, text: &str) -> Result<Box<dyn Query>> {
+    fn parse_with(
+        &self,
+        parser: &QueryParser,
+        text: &str,
+        syntax: Syntax,
+    ) -> Result<Box<dyn Query>> {
         let fields = self.text_field_names();
         let bad = |e: String| usage(format!("invalid query {}: {e}", query::shown(text)));
-        let with_prefixes = crate::search::prefix::expand(text, |field, prefix| {
-            crate::search::prefix::terms(self, field, prefix)
-        })
-        .map_err(bad)?;
+        let with_prefixes = match syntax {
+            Syntax::Talash => crate::search::prefix::expand(text, |field, prefix| {
+                crate::search::prefix::terms(self, field, prefix)
+            })
+            .map_err(bad)?,
+            Syntax::Words => text.to_string(),
+        };
         let rewritten =
-            query::rewrite(&with_prefixes, &fields, &self.open.config.gazetteer).map_err(bad)?;
+            query::rewrite_as(&with_prefixes, &fields, &self.open.config.gazetteer, syntax)
+                .map_err(bad)?;
+        if let Some(clauses) = &rewritten.flat {
+            return self.weighed(parser, clauses, syntax).map_err(bad);
+        }
         let parsed = parser.parse_query(&rewritten.tantivy).map_err(|e| {
             let why = match e {
                 // Words like "the" are not indexed: `the -police` leaves only an exclusion.
@@ -127,12 +146,143 @@ impl Engine {
         Ok(parsed)
     }
 
+    /// Builds a query without operators from its clauses, weighing them: clauses that search
+    /// the same analysed terms ("library libraries", "bone," and "bone") are one clause
+    /// weighted 1 + ln(count), and a group named in the query scores as its best alternative
+    /// (the name as typed or an alias), each alternative weighed as one word, so a spelled-out
+    /// alias of three words counts as one occurrence of the group. A clause searched once is
+    /// built exactly as tantivy's parser builds it, so plain queries score as before.
+    fn weighed(
+        &self,
+        parser: &QueryParser,
+        clauses: &[Clause],
+        syntax: Syntax,
+    ) -> Result<Box<dyn Query>, String> {
+        let conjunction = self.open.config.spec.search.default_operator == Operator::And;
+        let parse = |text: &str| parser.parse_query(text).map_err(|e| e.to_string());
+        // Merged clauses in order of first appearance, by occur and analysed terms.
+        let mut merged: Vec<(Occur, Box<dyn Query>, usize)> = Vec::new();
+        let mut at: HashMap<(Occur, String), usize> = HashMap::new();
+        let mut add =
+            |occur: Occur, key: String, q: Box<dyn Query>| match at.get(&(occur, key.clone())) {
+                Some(&i) => merged[i].2 += 1,
+                None => {
+                    at.insert((occur, key), merged.len());
+                    merged.push((occur, q, 1));
+                }
+            };
+        for c in clauses {
+            let occur = match c.occur {
+                Some('+') => Occur::Must,
+                Some('-') => Occur::MustNot,
+                _ if conjunction => Occur::Must,
+                _ => Occur::Should,
+            };
+            match &c.part {
+                Part::Text { tantivy, word } => {
+                    let pieces = match (syntax, word) {
+                        (Syntax::Words, Some(w)) => self.word_pieces(w),
+                        _ => vec![tantivy.clone()],
+                    };
+                    for p in pieces {
+                        let q = parse(&p)?;
+                        let key = terms_key(&*q);
+                        if !key.is_empty() {
+                            add(occur, key, q);
+                        }
+                    }
+                }
+                Part::Concept {
+                    group,
+                    alternatives,
+                } => {
+                    let mut alts: Vec<Box<dyn Query>> = Vec::new();
+                    for a in alternatives {
+                        let q = parse(a)?;
+                        let mut words = std::collections::BTreeSet::new();
+                        q.query_terms(&mut |t, _| {
+                            words.insert(t.serialized_value_bytes().to_vec());
+                        });
+                        match words.len() {
+                            0 => {}
+                            1 => alts.push(q),
+                            n => alts.push(Box::new(BoostQuery::new(q, 1.0 / n as f32))),
+                        }
+                    }
+                    let q: Box<dyn Query> = match alts.len() {
+                        0 => continue,
+                        1 => alts.remove(0),
+                        _ => Box::new(DisjunctionMaxQuery::new(alts)),
+                    };
+                    add(occur, format!("group {group}"), q);
+                }
+            }
+        }
+        if merged.iter().all(|m| m.0 == Occur::MustNot) {
+            return Err(STOP_WORDS_ONLY.to_string());
+        }
+        let mut top: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for (occur, q, count) in merged {
+            if count > 1 {
+                let weight = 1.0 + (count as f32).ln();
+                top.push((occur, Box::new(BoostQuery::new(q, weight))));
+                continue;
+            }
+            // As tantivy's parser does: a word's disjunction over fields is pulled up into
+            // the query's own clauses (one union, which tantivy's top-k can prune).
+            match q.downcast_ref::<BooleanQuery>() {
+                Some(b)
+                    if occur != Occur::MustNot
+                        && b.get_minimum_number_should_match() == 0
+                        && b.clauses().iter().all(|(o, _)| *o == occur) =>
+                {
+                    top.extend(b.clauses().iter().map(|(o, q)| (*o, q.box_clone())));
+                }
+                _ => top.push((occur, q)),
+            }
+        }
+        if let [(Occur::Should, _)] = top.as_slice() {
+            return top.pop().map(|(_, q)| q).ok_or_else(String::new);
+        }
+        Ok(Box::new(BooleanQuery::new(top)))
+    }
+
+    /// A bare word read as words only: each of the words the analyzer finds in it, as text
+    /// for tantivy's parser (`boundary-layer` is two words, not a phrase).
+    fn word_pieces(&self, word: &str) -> Vec<String> {
+        let Ok(mut analyzer) = self.open.index.tokenizer_for_field(self.open.fields.text) else {
+            return vec![format!("\"{word}\"")];
+        };
+        let mut pieces = Vec::new();
+        let mut stream = analyzer.token_stream(word);
+        while stream.advance() {
+            let t = stream.token();
+            if let Some(surface) = word.get(t.offset_from..t.offset_to) {
+                pieces.push(format!("\"{}\"", surface.replace(['"', '\\'], " ")));
+            }
+        }
+        pieces
+    }
+
     pub fn snippet_generator(&self, query: &dyn Query) -> Result<SnippetGenerator> {
         let mut g = SnippetGenerator::create(&self.searcher(), query, self.open.fields.text)
             .context("cannot build snippets")?;
         g.set_max_num_chars(self.open.config.spec.search.snippet_chars);
         Ok(g)
     }
+}
+
+/// What a query searches, as a key: its terms with their fields, in order.
+fn terms_key(q: &dyn Query) -> String {
+    let mut key = String::new();
+    q.query_terms(&mut |t, _| {
+        key.push_str(&format!(
+            "{:?}/{:?};",
+            t.field(),
+            t.serialized_value_bytes()
+        ));
+    });
+    key
 }
 
 #[cfg(test)]
@@ -162,7 +312,7 @@ mod tests {
     #[test]
     fn bad_queries_are_usage_errors() {
         let e = tiny_engine().unwrap();
-        for q in ["the -police", "title:(", "nosuchfield:x"] {
+        for q in ["the -police", "title:(", "x OR"] {
             let Err(err) = e.parse_query(q) else {
                 panic!("{q:?} parsed");
             };
@@ -171,6 +321,69 @@ mod tests {
         }
         let err = e.parse_query("the -police").err().unwrap().to_string();
         assert!(err.contains("stop words"), "{err}");
+    }
+
+    #[test]
+    fn unknown_fields_and_urls_are_words() {
+        let e = tiny_engine().unwrap();
+        let count = |q: &str| {
+            let query = e.parse_query(q).unwrap();
+            e.searcher()
+                .search(&*query, &tantivy::collector::Count)
+                .unwrap()
+        };
+        assert_eq!(count("KABUL: nothingelse"), count("Kabul"));
+        assert_eq!(count("Note:Kabul"), count("Kabul"));
+        assert_eq!(count("http://kabul.example/x"), 0, "a URL is a phrase");
+    }
+
+    #[test]
+    fn repeated_analysed_terms_weigh_one_plus_ln_count() {
+        use crate::search::query::Syntax;
+        let e = tiny_engine().unwrap();
+        let top = |q: &str, syntax| {
+            let query = e.parse_query_as(q, syntax).unwrap();
+            let top = e
+                .searcher()
+                .search(
+                    &*query,
+                    &tantivy::collector::TopDocs::with_limit(1).order_by_score(),
+                )
+                .unwrap();
+            top[0].0
+        };
+        for syntax in [Syntax::Talash, Syntax::Words] {
+            let once = top("Kabul", syntax);
+            let thrice = top("Kabul kabul, KABUL", syntax);
+            let want = once * (1.0 + 3f32.ln());
+            assert!(
+                (thrice - want).abs() < 1e-4 * want,
+                "{syntax:?}: {thrice} vs {want}"
+            );
+        }
+    }
+
+    #[test]
+    fn words_split_hyphens_and_report_lines_without_words() {
+        use crate::search::query::Syntax;
+        let e = tiny_engine().unwrap();
+        let q = e.parse_query_as("Kabul-zzzunknown", Syntax::Words).unwrap();
+        let n = e
+            .searcher()
+            .search(&*q, &tantivy::collector::Count)
+            .unwrap();
+        assert!(n > 0, "words: either word matches");
+        let q = e.parse_query("Kabul-zzzunknown").unwrap();
+        let n = e
+            .searcher()
+            .search(&*q, &tantivy::collector::Count)
+            .unwrap();
+        assert_eq!(n, 0, "the query language: a phrase");
+        let err = e
+            .parse_query_as("the (of) !!", Syntax::Words)
+            .err()
+            .unwrap();
+        assert!(err.to_string().contains("stop words"), "{err}");
     }
 
     #[test]

@@ -7,6 +7,7 @@
 pub mod articles;
 pub mod engine;
 pub mod facets;
+pub mod feedback;
 pub mod filters;
 pub mod page;
 pub mod prefix;

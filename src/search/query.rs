@@ -6,7 +6,18 @@
 //! and tantivy's grammar gives meaning to characters (`^ * [ ] { } ~ ! \`) that users paste
 //! from articles. Every word and phrase is re-emitted quoted, so only the syntax documented here
 //! reaches tantivy: words, "phrases", AND / OR / NOT, (grouping), +required, -excluded,
-//! field:word and field:"phrase".
+//! field:word and field:"phrase". A `Word:` whose Word is not a field of the schema is text
+//! (`ISLAMABAD: Pakistan ...`, `Note:TTP`, `http://...`), so pasted sentences are safe.
+//!
+//! [`Syntax::Words`] reads a line as words only (what `talash batch` does with query files by
+//! default): no character is syntax, so nothing a line holds can make it fail.
+//!
+//! A query without operators or parentheses (the common case, and every words query) is also
+//! given as [`Clause`]s, which the engine weighs: repeated analysed terms merged and weighted
+//! by 1 + ln(count), a group's aliases scored as one occurrence of the group.
+//!
+//! Size: lexing, the checks, alias expansion and the clause list are one pass over one token
+//! list, and their unit tests are kept beside them.
 
 use std::collections::BTreeSet;
 
@@ -35,20 +46,37 @@ fn is_word_char(c: char) -> bool {
     !c.is_whitespace() && !matches!(c, '"' | '(' | ')')
 }
 
-/// Splits `word` into an optional `field:` prefix and the rest.
-fn split_field(word: &str) -> (Option<&str>, &str) {
-    if let Some((f, rest)) = word.split_once(':') {
-        let ident = !f.is_empty()
-            && f.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-            && f.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-        if ident {
-            return (Some(f), rest);
-        }
+/// Splits `word` into an optional `field:` prefix and the rest; a prefix that names no field
+/// in `fields` is not split off (`ISLAMABAD:`, `Note:TTP`, `http://...` are text).
+fn split_field<'a>(word: &'a str, fields: &[&str]) -> (Option<&'a str>, &'a str) {
+    if let Some((f, rest)) = word.split_once(':')
+        && fields.contains(&f)
+    {
+        return (Some(f), rest);
     }
     (None, word)
 }
 
-fn lex(query: &str) -> Result<Vec<Tok>, String> {
+/// A word or phrase term without occur or field.
+fn text_term(occur: Option<char>, text: String, quoted: bool) -> Tok {
+    Tok::Term {
+        occur,
+        field: None,
+        text,
+        quoted,
+    }
+}
+
+/// The query read as words only: every whitespace-separated chunk is a word, whatever it
+/// holds (quotes, parentheses, `:`, `-`, AND/OR/NOT are text).
+fn lex_words(query: &str) -> Vec<Tok> {
+    query
+        .split_whitespace()
+        .map(|w| text_term(None, w.to_string(), false))
+        .collect()
+}
+
+fn lex(query: &str, fields: &[&str]) -> Result<Vec<Tok>, String> {
     let chars: Vec<(usize, char)> = query.char_indices().collect();
     let mut toks = Vec::new();
     let mut i = 0;
@@ -109,10 +137,14 @@ fn lex(query: &str) -> Result<Vec<Tok>, String> {
                     )
                 })?;
             let text: String = chars[j + 1..j + 1 + close].iter().map(|(_, c)| c).collect();
-            let field = prefix.strip_suffix(':').map(str::to_string);
+            let mut field = prefix.strip_suffix(':').map(str::to_string);
+            // `Note:"a phrase"`: not a field, so the word before the colon is text too.
+            if let Some(f) = field.take_if(|f| !f.is_empty() && !fields.contains(&f.as_str())) {
+                toks.push(text_term(occur, f, false));
+            }
             toks.push(Tok::Term {
                 occur,
-                field,
+                field: field.filter(|f| !f.is_empty()),
                 text,
                 quoted: true,
             });
@@ -135,13 +167,20 @@ fn lex(query: &str) -> Result<Vec<Tok>, String> {
             (None, "OR") => toks.push(Tok::Op("OR")),
             (None, "NOT") => toks.push(Tok::Op("NOT")),
             _ => {
-                let (field, text) = split_field(&prefix);
-                toks.push(Tok::Term {
-                    occur,
-                    field: field.map(str::to_string),
-                    text: text.to_string(),
-                    quoted: false,
-                });
+                let (field, text) = split_field(&prefix, fields);
+                match (field, text.split_once(':')) {
+                    // `Note:TTP`, `http://...`: two words, the colon is not syntax.
+                    (None, Some((head, rest))) if !head.is_empty() => {
+                        toks.push(text_term(occur, head.to_string(), false));
+                        toks.push(text_term(occur, rest.to_string(), false));
+                    }
+                    _ => toks.push(Tok::Term {
+                        occur,
+                        field: field.map(str::to_string),
+                        text: text.to_string(),
+                        quoted: false,
+                    }),
+                }
             }
         }
     }
@@ -163,12 +202,50 @@ pub fn shown(query: &str) -> String {
     format!("{head:?}… ({n} characters)")
 }
 
+/// How a query's text is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Syntax {
+    /// The query language: phrases, operators, fields, prefixes.
+    #[default]
+    Talash,
+    /// Words only: no character is syntax; a hyphenated word is its words, not a phrase.
+    Words,
+}
+
 /// A checked query, rewritten for tantivy's parser.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rewritten {
     pub tantivy: String,
     /// Groups whose aliases were added, by path (for `--explain`-style messages and tests).
     pub expanded: Vec<String>,
+    /// The query as a list of clauses, when it has no operators or parentheses: the engine
+    /// builds and weighs these itself (see [`Clause`]); `None` leaves it to tantivy's parser.
+    pub flat: Option<Vec<Clause>>,
+}
+
+/// One top-level clause of a query without operators or parentheses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Clause {
+    /// `+` (required), `-` (excluded) or none.
+    pub occur: Option<char>,
+    pub part: Part,
+}
+
+/// What a [`Clause`] searches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Part {
+    /// A word, a phrase or `field:term`, as text for tantivy's parser (without the occur).
+    /// `word` is the bare word as typed, when it is one (not quoted, no field).
+    Text {
+        tantivy: String,
+        word: Option<String>,
+    },
+    /// A group named in the query: the name as typed and the group's aliases, each as text
+    /// for tantivy's parser; scored as one occurrence of the group, not as extra words.
+    Concept {
+        group: String,
+        alternatives: Vec<String>,
+    },
 }
 
 /// Words of a term after dropping characters the analyzer ignores anyway; `"` and `\` would be
@@ -189,8 +266,19 @@ fn has_words(text: &str) -> bool {
 
 /// Checks the query and rewrites it: fields checked against `fields`, aliases expanded.
 pub fn rewrite(query: &str, fields: &[&str], gazetteer: &Gazetteer) -> Result<Rewritten, String> {
+    rewrite_as(query, fields, gazetteer, Syntax::Talash)
+}
+
+/// [`rewrite`], reading the query in `syntax`. In [`Syntax::Words`] the only errors are a
+/// query without any word (empty, or punctuation only).
+pub fn rewrite_as(
+    query: &str,
+    fields: &[&str],
+    gazetteer: &Gazetteer,
+    syntax: Syntax,
+) -> Result<Rewritten, String> {
     let n = query.chars().count();
-    if n > MAX_QUERY_CHARS {
+    if n > MAX_QUERY_CHARS && syntax == Syntax::Talash {
         return Err(format!(
             "the query is {n} characters long; at most {MAX_QUERY_CHARS} are accepted"
         ));
@@ -199,17 +287,10 @@ pub fn rewrite(query: &str, fields: &[&str], gazetteer: &Gazetteer) -> Result<Re
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
-    let toks = lex(&query)?;
-    for t in &toks {
-        if let Tok::Term { field: Some(f), .. } = t
-            && !fields.contains(&f.as_str())
-        {
-            return Err(format!(
-                "unknown field {f:?} in the query; searchable fields are: {}",
-                fields.join(", ")
-            ));
-        }
-    }
+    let toks = match syntax {
+        Syntax::Talash => lex(&query, fields)?,
+        Syntax::Words => lex_words(&query),
+    };
     let any_term = toks.iter().any(|t| matches!(t, Tok::Term { .. }));
     // Terms without words (punctuation, `""`) would vanish from the rewrite and leave its
     // operators and parentheses without operands; drop them before the checks see them.
@@ -234,6 +315,8 @@ pub fn rewrite(query: &str, fields: &[&str], gazetteer: &Gazetteer) -> Result<Re
         }
     })?;
     let mut out = Vec::new();
+    let is_flat = toks.iter().all(|t| matches!(t, Tok::Term { .. }));
+    let mut flat = Vec::new();
     let mut expanded = BTreeSet::new();
     let mut i = 0;
     let mut prev_not = false;
@@ -287,12 +370,18 @@ pub fn rewrite(query: &str, fields: &[&str], gazetteer: &Gazetteer) -> Result<Re
                 } else {
                     1
                 };
+                let slice = &toks[i..i + run];
                 let pieces = if field.is_none() {
-                    expand(&toks[i..i + run], gazetteer, &mut expanded)
+                    expand(slice, gazetteer, &mut expanded)
                 } else {
-                    vec![term_text(&toks[i])]
+                    vec![Piece::Tok(0)]
                 };
-                out.extend(pieces);
+                for p in pieces {
+                    out.push(p.render(slice));
+                    if is_flat {
+                        flat.push(p.clause(slice));
+                    }
+                }
                 i += run;
                 prev_not = false;
                 continue;
@@ -304,7 +393,83 @@ pub fn rewrite(query: &str, fields: &[&str], gazetteer: &Gazetteer) -> Result<Re
     Ok(Rewritten {
         tantivy: out.join(" "),
         expanded: expanded.into_iter().collect(),
+        flat: is_flat.then_some(flat),
     })
+}
+
+/// A piece of a run of terms: one of its terms, or a group named by some of them.
+enum Piece {
+    /// The term at this index of the run.
+    Tok(usize),
+    Concept {
+        occur: Option<char>,
+        group: String,
+        /// The name as typed, then the aliases, as text for tantivy's parser.
+        alternatives: Vec<String>,
+    },
+}
+
+impl Piece {
+    /// The piece as tantivy query text; a group is the disjunction of its alternatives.
+    fn render(&self, toks: &[Tok]) -> String {
+        match self {
+            Piece::Tok(k) => term_text(&toks[*k]),
+            Piece::Concept {
+                occur,
+                alternatives,
+                ..
+            } => {
+                let alts: Vec<String> = alternatives.iter().map(|a| format!("({a})")).collect();
+                format!(
+                    "{}({})",
+                    occur.map(String::from).unwrap_or_default(),
+                    alts.join(" OR ")
+                )
+            }
+        }
+    }
+
+    fn clause(&self, toks: &[Tok]) -> Clause {
+        match self {
+            Piece::Tok(k) => match &toks[*k] {
+                Tok::Term {
+                    occur,
+                    field,
+                    text,
+                    quoted: q,
+                } => Clause {
+                    occur: *occur,
+                    part: Part::Text {
+                        tantivy: format!(
+                            "{}{}",
+                            field.as_ref().map(|f| format!("{f}:")).unwrap_or_default(),
+                            quoted(text)
+                        ),
+                        word: (field.is_none() && !q).then(|| clean_text(text)),
+                    },
+                },
+                // Runs hold terms only.
+                _ => Clause {
+                    occur: None,
+                    part: Part::Text {
+                        tantivy: String::new(),
+                        word: None,
+                    },
+                },
+            },
+            Piece::Concept {
+                occur,
+                group,
+                alternatives,
+            } => Clause {
+                occur: *occur,
+                part: Part::Concept {
+                    group: group.clone(),
+                    alternatives: alternatives.clone(),
+                },
+            },
+        }
+    }
 }
 
 /// What [`check_positive`] found missing.
@@ -407,9 +572,9 @@ fn term_text(t: &Tok) -> String {
     }
 }
 
-/// Emits the terms `toks`, replacing every group name among them by a disjunction of the name
-/// as typed and the group's aliases.
-fn expand(toks: &[Tok], gazetteer: &Gazetteer, expanded: &mut BTreeSet<String>) -> Vec<String> {
+/// The pieces of the run of terms `toks`: every group name among them becomes a piece of the
+/// name as typed and the group's aliases.
+fn expand(toks: &[Tok], gazetteer: &Gazetteer, expanded: &mut BTreeSet<String>) -> Vec<Piece> {
     // Join the run's words, remembering where each starts, to match names across words.
     let mut joined = String::new();
     let mut starts = Vec::new();
@@ -435,7 +600,7 @@ fn expand(toks: &[Tok], gazetteer: &Gazetteer, expanded: &mut BTreeSet<String>) 
         {
             continue;
         }
-        out.extend(toks[k..first].iter().map(term_text));
+        out.extend((k..first).map(Piece::Tok));
         let group = gazetteer.group(m.group);
         expanded.insert(group.path.to_string());
         let typed: Vec<String> = toks[first..=last]
@@ -447,20 +612,24 @@ fn expand(toks: &[Tok], gazetteer: &Gazetteer, expanded: &mut BTreeSet<String>) 
             .collect();
         let mut seen: BTreeSet<String> = BTreeSet::new();
         seen.insert(normalize_name(&joined[m.start..m.end]));
-        let mut alts = vec![format!("({})", typed.join(" "))];
+        let mut alternatives = vec![typed.join(" ")];
         for alias in group.expansion_aliases() {
             if seen.insert(normalize_name(alias)) {
-                alts.push(quoted(alias));
+                alternatives.push(quoted(alias));
             }
         }
         let occur = match &toks[first] {
-            Tok::Term { occur: Some(o), .. } => o.to_string(),
-            _ => String::new(),
+            Tok::Term { occur: Some(o), .. } => Some(*o),
+            _ => None,
         };
-        out.push(format!("{occur}({})", alts.join(" OR ")));
+        out.push(Piece::Concept {
+            occur,
+            group: group.path.to_string(),
+            alternatives,
+        });
         k = last + 1;
     }
-    out.extend(toks[k..].iter().map(term_text));
+    out.extend((k..toks.len()).map(Piece::Tok));
     out
 }
 
@@ -532,7 +701,6 @@ mod tests {
             ("\"unbalanced", "unbalanced quote"),
             ("(a OR b", "never closed"),
             ("a)", "closes nothing"),
-            ("author:kamran", "unknown field \"author\""),
             ("", "empty"),
             ("   ", "empty"),
             ("-ttp", "no word to search for"),
@@ -561,6 +729,96 @@ mod tests {
                 .contains("at most")
         );
         assert!(rw(&"(".repeat(40)).unwrap_err().contains("nest"));
+    }
+
+    #[test]
+    fn a_word_before_a_colon_is_text_unless_it_is_a_field() {
+        assert_eq!(
+            rw("ISLAMABAD: Pakistan").unwrap().tantivy,
+            "\"ISLAMABAD\" \"Pakistan\""
+        );
+        let r = rw("Note:TTP threat").unwrap();
+        assert!(
+            r.tantivy.starts_with("\"Note\" ((\"TTP\") OR ") && r.tantivy.ends_with(" \"threat\""),
+            "{}",
+            r.tantivy
+        );
+        assert_eq!(r.expanded, ["TTP"]);
+        assert_eq!(
+            rw("http://dawn.com/news").unwrap().tantivy,
+            "\"http\" \"//dawn.com/news\""
+        );
+        assert_eq!(
+            rw("byline:\"Kamran Yousaf\"").unwrap().tantivy,
+            "\"byline\" \"Kamran Yousaf\""
+        );
+        assert_eq!(rw("title:Kabul").unwrap().tantivy, "title:\"Kabul\"");
+        assert_eq!(
+            rw("-text:\"a b\" x").unwrap().tantivy,
+            "-text:\"a b\" \"x\""
+        );
+    }
+
+    fn words(q: &str) -> Result<Rewritten, String> {
+        rewrite_as(q, &["title", "text"], &gaz(), Syntax::Words)
+    }
+
+    #[test]
+    fn words_have_no_syntax_and_never_fail_on_a_word() {
+        for q in [
+            "nutrition: a (+) claim 1) AND NOT -x",
+            "\"unbalanced (open",
+            "title:x OR",
+            "boundary-layer ) ((",
+        ] {
+            let r = words(q).unwrap();
+            let clauses = r.flat.expect("words are flat");
+            assert!(
+                clauses.iter().all(|c| c.occur.is_none()),
+                "{q:?}: no + or - in words: {clauses:?}"
+            );
+            assert!(
+                clauses
+                    .iter()
+                    .all(|c| matches!(&c.part, Part::Text { word: Some(_), .. })),
+                "{q:?}: every clause is a bare word: {clauses:?}"
+            );
+        }
+        assert!(words("(+) ... ---").unwrap_err().contains("no word"));
+        assert!(words("   ").unwrap_err().contains("empty"));
+        assert!(
+            words(&"a ".repeat(MAX_QUERY_CHARS)).is_ok(),
+            "no length limit"
+        );
+    }
+
+    #[test]
+    fn flat_queries_are_clauses_and_groups_are_one_concept() {
+        let r = rw("designation BLA").unwrap();
+        let flat = r.flat.unwrap();
+        assert_eq!(flat.len(), 2, "{flat:?}");
+        let Part::Concept {
+            group,
+            alternatives,
+        } = &flat[1].part
+        else {
+            panic!("{flat:?}")
+        };
+        assert_eq!(group, "BLA");
+        assert_eq!(alternatives[0], "\"BLA\"");
+        assert!(
+            alternatives
+                .iter()
+                .any(|a| a == "\"Balochistan Liberation Army\"")
+        );
+        assert!(
+            rw("a OR b").unwrap().flat.is_none(),
+            "operators: the parser's"
+        );
+        assert!(rw("(a b)").unwrap().flat.is_none());
+        let flat = rw("+a -b \"c d\" title:e").unwrap().flat.unwrap();
+        let occurs: Vec<Option<char>> = flat.iter().map(|c| c.occur).collect();
+        assert_eq!(occurs, [Some('+'), Some('-'), None, None]);
     }
 
     #[test]

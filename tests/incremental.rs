@@ -612,3 +612,159 @@ fn small_updates_write_deltas_and_a_lost_commit_is_harmless() {
     assert!(!delta_header("talash-articles-"), "not compacted");
     assert_same_answers(&idx, &fresh_build(&corpus, t.path(), "fresh"));
 }
+
+/// The shipped corpus copied into `dir/corpus`, and its article count (the ids it holds).
+fn shipped_copy(dir: &Path) -> (PathBuf, usize) {
+    let corpus = dir.join("corpus");
+    std::fs::create_dir_all(&corpus).unwrap();
+    let mut n = 0;
+    for e in std::fs::read_dir(repo().join("corpus")).unwrap().flatten() {
+        let name = e.file_name().into_string().unwrap();
+        if name.ends_with(".md") && name != "README.md" {
+            std::fs::copy(e.path(), corpus.join(&name)).unwrap();
+            n += 1;
+        }
+    }
+    assert!(n >= 5, "the shipped corpus has {n} articles");
+    (corpus, n)
+}
+
+fn index_cmd(idx: &Path, args: &[&str]) -> Run {
+    let mut all = vec!["--index", idx.to_str().unwrap()];
+    all.extend_from_slice(args);
+    run(TALASH_INDEX, &all)
+}
+
+/// Issue 21 item 5: `talash-index ~/my-articles --index IDX` on an existing index removed the
+/// shipped articles silently. Now it refuses, `--add` keeps them, the index remembers both
+/// folders for a plain re-run, and every removal is counted and explained.
+#[test]
+fn add_keeps_the_other_articles_and_the_index_remembers_its_folders() {
+    let t = temp("add");
+    let (corpus, shipped) = shipped_copy(t.path());
+    let mine = t.path().join("mine");
+    write_article(
+        &mine,
+        "m1.md",
+        "id = \"mine-1\"\ntitle = \"Zhob checkpoint\"\noutlet = \"Wire\"\ndate = 2024-02-01",
+        "Gunmen attacked a checkpoint near Zhob overnight.\n",
+    );
+    let idx = t.path().join("idx");
+    let out = index_ok(&corpus, &idx, &[]);
+    assert!(
+        out.contains(&format!("Indexed {shipped} articles")),
+        "{out}"
+    );
+    assert!(out.contains("The index remembers"), "{out}");
+
+    // Another folder alone would drop the shipped articles: refused, nothing removed.
+    let r = index_into(&mine, &idx, &[]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("leave out"), "{}", r.stderr);
+    assert!(r.stderr.contains("--add") && r.stderr.contains("--replace"));
+    assert!(
+        r.stderr.contains(&format!("holds {shipped} articles")),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(totals_in(&idx, &["Zhob"]), (0, 0));
+
+    // --add: the new article joins, the shipped ones stay.
+    let out = index_ok(&mine, &idx, &["--add"]);
+    assert!(out.contains("1 added, 0 changed, 0 removed"), "{out}");
+    assert!(
+        out.contains(&format!("it holds {} articles", shipped + 1)),
+        "{out}"
+    );
+    assert!(out.contains("re-reads them all"), "{out}");
+    assert_eq!(totals_in(&idx, &["Zhob"]).1, 1);
+    assert!(totals_in(&idx, &["counterterrorism"]).1 >= 1);
+
+    // A plain run, from another working folder, re-reads both folders: nothing removed.
+    let elsewhere = std::process::Command::new(TALASH_INDEX)
+        .args(["--index", idx.to_str().unwrap()])
+        .current_dir(t.path().join("mine"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&elsewhere.stderr);
+    assert!(elsewhere.status.success(), "{err}");
+    assert!(err.contains("0 added, 0 changed, 0 removed"), "{err}");
+    assert!(err.contains(&format!("{} unchanged", shipped + 1)), "{err}");
+
+    // A new file in a remembered folder is found by a plain run.
+    write_article(
+        &mine,
+        "m2.md",
+        "id = \"mine-2\"\ntitle = \"Turbat road\"\noutlet = \"Wire\"",
+        "A convoy was ambushed on the Turbat road.\n",
+    );
+    let out = index_cmd(&idx, &[]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("1 added, 0 changed, 0 removed"),
+        "{}",
+        out.stderr
+    );
+
+    // A deleted file: its article goes, and the summary says which and why.
+    std::fs::remove_file(mine.join("m1.md")).unwrap();
+    let out = index_cmd(&idx, &["--quiet"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stderr.is_empty(), "--quiet: {}", out.stderr);
+    std::fs::remove_file(mine.join("m2.md")).unwrap();
+    write_article(
+        &mine,
+        "m3.md",
+        "id = \"mine-3\"\ntitle = \"Gwadar port\"\noutlet = \"Wire\"",
+        "Work resumed at Gwadar port.\n",
+    );
+    let out = index_cmd(&idx, &[]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("Removed 1 article (1 passage) that is no longer in")
+            && out.stderr.contains(": mine-2"),
+        "{}",
+        out.stderr
+    );
+
+    // --replace indexes only the folder given and says what it removed.
+    let out = index_ok(&mine, &idx, &["--replace"]);
+    assert!(
+        out.contains(&format!("Removed {shipped} articles")) && out.contains("--replace left out"),
+        "{out}"
+    );
+    assert!(out.contains("it holds 1 article,"), "{out}");
+    assert_eq!(totals_in(&idx, &["counterterrorism"]), (0, 0));
+    // ... and remembers only it.
+    let out = index_cmd(&idx, &[]);
+    assert!(
+        out.stderr.contains("1 unchanged article "),
+        "{}",
+        out.stderr
+    );
+}
+
+/// `--add` and `--replace` need paths (clap: usage error); a full rebuild that holds fewer
+/// articles than the index it replaces says so.
+#[test]
+fn add_needs_paths_and_a_smaller_rebuild_says_what_it_replaced() {
+    let t = temp("addfull");
+    let (corpus, shipped) = shipped_copy(t.path());
+    let idx = t.path().join("idx");
+    index_ok(&corpus, &idx, &["--quiet"]);
+    for flag in ["--add", "--replace"] {
+        let r = index_cmd(&idx, &[flag]);
+        assert_eq!(r.code, 2, "{flag}: {}", r.stderr);
+        assert!(r.stderr.contains("CORPUS_PATH"), "{flag}: {}", r.stderr);
+    }
+    let one = t.path().join("one");
+    write_article(&one, "x.md", "id = \"x\"\ntitle = \"X\"", "Quetta.\n");
+    let out = index_ok(&one, &idx, &["--replace", "--full"]);
+    assert!(
+        out.contains(&format!(
+            "The previous index held {shipped} articles; this build holds the 1"
+        )),
+        "{out}"
+    );
+}

@@ -333,7 +333,12 @@ fn searches_during_reindexing_see_old_or_new_never_an_error() {
         std::thread::spawn(move || {
             for i in 0..rounds {
                 let s = schema.to_str().unwrap();
-                let extra: &[&str] = if i % 3 == 0 { &["--schema", s] } else { &[] };
+                // Each round indexes the other corpus in place of the last: --replace.
+                let extra: &[&str] = if i % 3 == 0 {
+                    &["--replace", "--schema", s]
+                } else {
+                    &["--replace"]
+                };
                 let r = spawn_indexer(&corpora[(i + 1) % 2], &idx, extra)
                     .wait_with_output()
                     .unwrap();

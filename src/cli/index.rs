@@ -7,6 +7,7 @@ use anyhow::Result;
 use clap::CommandFactory;
 
 use crate::cli::{DEFAULT_INDEX, cores, docs};
+use crate::index::folders::CorpusMode;
 use crate::index::meta::IndexOptions;
 use crate::schema::{Config, ConfigSources};
 
@@ -26,19 +27,30 @@ value_enum! {
 /// furniture, cuts paragraphs into passages, tags each with the groups it names, and writes a
 /// tantivy index. Re-running updates the index: only articles added or changed since the last
 /// run are indexed, and removed ones are deleted (a changed schema, gazetteer, boilerplate or
-/// passage size rebuilds everything). An update reads only files whose size or modification
+/// passage size rebuilds everything). The index remembers the folders and files it was built
+/// from: a plain `talash-index` re-reads them all, and `--add DIR` adds one. An update reads only files whose size or modification
 /// time changed since the last run (touch a file, or use --full, to have it read again).
 /// Searches keep working meanwhile.
 #[derive(clap::Parser, Debug)]
 #[command(
     name = "talash-index",
     version,
-    after_help = "Examples:\n  talash-index                      # index ./corpus into ./index\n  talash-index my-articles/ --index /tmp/idx\n  talash-index corpus/ extra.md --max-words 80\n  talash-index --completions bash > ~/.local/share/bash-completion/completions/talash-index\n  talash-index --man ~/.local/share/man/man1"
+    after_help = "Examples:\n  talash-index                      # index ./corpus into ./index (later: re-read the folders it remembers)\n  talash-index --add ~/my-articles  # add a folder to ./index; keep the other articles\n  talash-index my-articles/ --index /tmp/idx\n  talash-index corpus/ extra.md --max-words 80\n  talash-index --completions bash > ~/.local/share/bash-completion/completions/talash-index\n  talash-index --man ~/.local/share/man/man1"
 )]
 pub struct Args {
-    /// Article files or folders (walked for *.md). Default: ./corpus
+    /// Article files or folders (walked for *.md and *.jsonl). Default: the paths the index
+    /// remembers (those it was built from), else ./corpus. Paths that leave out a remembered
+    /// one are refused (exit 2) unless --add or --replace says what to do with it.
     #[arg(value_name = "CORPUS_PATH")]
     corpus: Vec<PathBuf>,
+    /// Add the paths given to the index: read them and every remembered path, keep all their
+    /// articles, and remember the new paths too.
+    #[arg(long, requires = "corpus", conflicts_with = "replace")]
+    add: bool,
+    /// Index only the paths given: the remembered paths left out are forgotten and their
+    /// articles removed (the summary says how many).
+    #[arg(long, requires = "corpus")]
+    replace: bool,
     /// Index folder.
     #[arg(long, env = "TALASH_INDEX", default_value = DEFAULT_INDEX, value_name = "DIR")]
     index: PathBuf,
@@ -133,22 +145,26 @@ fn config(args: &Args) -> Result<Config> {
 }
 
 fn options(args: Args) -> IndexOptions {
-    let corpus = if args.corpus.is_empty() {
-        vec![PathBuf::from("corpus")]
+    let mode = if args.add {
+        CorpusMode::Add
+    } else if args.replace {
+        CorpusMode::Replace
     } else {
-        args.corpus
+        CorpusMode::Update
     };
     // Each indexing thread needs at least 15 MB of heap in tantivy.
     let threads = args.threads.map(|t| t as usize).unwrap_or_else(cores);
     let memory_bytes = (args.memory as usize) << 20;
     let threads = threads.min((memory_bytes / (16 << 20)).max(1));
     IndexOptions {
-        corpus,
+        corpus: args.corpus,
         dir: args.index,
         keep_going: args.keep_going,
         memory_bytes,
         threads,
         max_file_bytes: args.max_file_mb * crate::corpus::MB,
         full: args.full,
+        mode,
+        remember: Vec::new(),
     }
 }

@@ -222,7 +222,8 @@ fn build_into(
     let streamed = crate::index::ingest::stream(&ctx, corpus, None, &mut cache, &mut sink)?;
     let (manifest, passages) = (sink.manifest, sink.passages);
     progress.finish();
-    let meta = IndexMeta::new(config, streamed.outlets, &manifest);
+    let mut meta = IndexMeta::new(config, streamed.outlets, &manifest);
+    meta.corpus = opts.remember.clone();
     let names = commit(&mut writer, meta, &manifest, cache, dir)?;
     writer.wait_merging_threads()?;
     let summary = IndexSummary {

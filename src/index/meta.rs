@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::corpus::InputError;
 use crate::corpus::passage::JsonlUnit;
+use crate::index::folders::{CorpusMode, Resolved};
 use crate::index::manifest::Manifest;
 use crate::schema::{Config, ConfigSources};
 
@@ -40,6 +41,10 @@ pub struct IndexMeta {
     /// in indexes built before incremental indexing, which are then rebuilt in full.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manifest: Option<String>,
+    /// The article folders and files it was built from, absolute (see
+    /// [`crate::index::folders`]); empty in indexes built before they were remembered.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub corpus: Vec<String>,
 }
 
 fn paragraph_unit() -> JsonlUnit {
@@ -74,6 +79,7 @@ impl IndexMeta {
             articles,
             passages,
             manifest: None,
+            corpus: Vec::new(),
         }
     }
 }
@@ -103,6 +109,12 @@ pub struct IndexOptions {
     pub max_file_bytes: u64,
     /// Rebuild every article even when the index could be updated incrementally.
     pub full: bool,
+    /// Which paths to read: those given, the remembered ones too (`--add`), or only those
+    /// given, forgetting the rest (`--replace`); see [`crate::index::folders`].
+    pub mode: CorpusMode,
+    /// The paths the new index remembers: set by [`crate::index::build`] from `mode` (callers
+    /// leave it empty).
+    pub remember: Vec<String>,
 }
 
 /// How an indexing run went about it.
@@ -137,6 +149,10 @@ pub struct IndexSummary {
     /// files whose size or mtime changed; see [`crate::index::statcache`]).
     pub files: usize,
     pub files_read: usize,
+    /// The paths read and remembered, and what the previous index held.
+    pub corpus: Resolved,
+    /// The first few ids of the articles an update removed, sorted.
+    pub removed_ids: Vec<String>,
 }
 
 /// What an incremental run found and did, in articles (and passages written or deleted).

@@ -9,6 +9,7 @@ pub mod cachewriter;
 pub mod commit;
 pub mod damage;
 pub mod document;
+pub mod folders;
 pub mod fresh;
 pub mod full;
 pub mod ingest;

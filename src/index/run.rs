@@ -28,6 +28,13 @@ pub fn build(
     let wall_start = std::time::SystemTime::now();
     let _lock = crate::index::lock::IndexLock::acquire(&opts.dir)?;
     let recovered = crate::index::recover::before_writing(&opts.dir)?;
+    // Which paths to read: those given, or those the index remembers (see index::folders).
+    let folders = crate::index::folders::resolve(&opts.dir, &opts.corpus, opts.mode)?;
+    let opts = &IndexOptions {
+        corpus: folders.walk.clone(),
+        remember: folders.remember.clone(),
+        ..opts.clone()
+    };
     let (schema, fields) = config.spec.build();
     // The previous index, its manifest and stat cache are read while the corpus is walked
     // (at 1M passages each takes a good part of an update).
@@ -60,6 +67,14 @@ pub fn build(
         }
     };
     summary.warnings.splice(0..0, recovered);
+    for path in &folders.unremembered {
+        summary.warnings.push(format!(
+            "{} is indexed but cannot be remembered (its name is not UTF-8): give it again on \
+             the next run",
+            path.display()
+        ));
+    }
+    summary.corpus = folders;
     Ok(summary)
 }
 

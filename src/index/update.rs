@@ -274,7 +274,8 @@ pub(crate) fn update(
         sink.delete(id)?;
     }
     sink.counts.removed = removed.len();
-    if sink.writer.is_some() || outlets != old_meta.outlets {
+    // A new set of remembered paths is committed even when no article changed.
+    if sink.writer.is_some() || outlets != old_meta.outlets || opts.remember != old_meta.corpus {
         sink.writer()?;
     }
     let UpdateSink {
@@ -291,7 +292,8 @@ pub(crate) fn update(
         manifest.insert(&id, entry);
     }
     if let Some(mut writer) = writer {
-        let meta = IndexMeta::new(config, outlets, &manifest);
+        let mut meta = IndexMeta::new(config, outlets, &manifest);
+        meta.corpus = opts.remember.clone();
         let names = commit(&mut writer, meta, &manifest, cache, &opts.dir)?;
         crate::index::commit::remove_stale(&opts.dir, &names);
         compact(&index, &mut writer)?;
@@ -315,8 +317,13 @@ pub(crate) fn update(
         run: RunKind::Incremental(counts),
         files: files_found,
         files_read,
+        removed_ids: removed.into_iter().take(REMOVED_SHOWN).collect(),
+        ..Default::default()
     })
 }
+
+/// How many of the removed articles' ids an update's summary names.
+const REMOVED_SHOWN: usize = 5;
 
 /// Segments with fewer documents than this count as small (tantivy's LogMergePolicy treats
 /// segments under 10,000 documents as one level).
@@ -391,6 +398,8 @@ mod tests {
                 threads: 1,
                 max_file_bytes: crate::corpus::MAX_FILE_BYTES,
                 full: false,
+                mode: Default::default(),
+                remember: Vec::new(),
             };
             let s = Setup {
                 _tmp: tmp,

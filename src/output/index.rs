@@ -24,6 +24,7 @@ pub fn write_report(
         return Ok(());
     }
     write_summary(err, s, opts)?;
+    write_corpus(err, s, opts)?;
     if !s.per_group.is_empty() {
         let mut groups: Vec<(&String, &usize)> = s.per_group.iter().collect();
         groups.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
@@ -61,6 +62,80 @@ fn skipped_line(s: &IndexSummary) -> String {
         ));
     }
     parts.join("; ")
+}
+
+/// What the run removed and why, and the paths the index now remembers when they changed.
+fn write_corpus(err: &mut dyn Write, s: &IndexSummary, opts: &IndexOptions) -> Result<()> {
+    let paths = |list: &[String]| -> String {
+        let shown: Vec<String> = list
+            .iter()
+            .map(|p| crate::index::folders::display(p))
+            .collect();
+        shown.join(", ")
+    };
+    let read: Vec<String> = s
+        .corpus
+        .walk
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
+    let read = read.join(", ");
+    let forgot = if s.corpus.dropped.is_empty() {
+        String::new()
+    } else {
+        format!(" (--replace left out {})", paths(&s.corpus.dropped))
+    };
+    match &s.run {
+        RunKind::Incremental(c) if c.removed > 0 => {
+            let mut ids = s.removed_ids.join(", ");
+            if c.removed > s.removed_ids.len() {
+                ids.push_str(&format!(" and {} more", c.removed - s.removed_ids.len()));
+            }
+            writeln!(
+                err,
+                "Removed {} ({}) that {} no longer in {read}{forgot}: {ids}",
+                count(c.removed as u64, "article"),
+                count(c.passages_deleted as u64, "passage"),
+                if c.removed == 1 { "is" } else { "are" },
+            )?;
+        }
+        RunKind::Full { .. } => {
+            if let Some(before) = s.corpus.previous_articles
+                && before > s.articles
+            {
+                writeln!(
+                    err,
+                    "The previous index held {}; this build holds the {} found in {read}{forgot}",
+                    count(before as u64, "article"),
+                    s.articles,
+                )?;
+            }
+        }
+        RunKind::Incremental(_) => {}
+    }
+    if s.corpus.remember != s.corpus.before && !s.corpus.remember.is_empty() {
+        writeln!(
+            err,
+            "The index remembers {}: a plain `talash-index{}` re-reads {}",
+            paths(&s.corpus.remember),
+            index_flag(opts),
+            if s.corpus.remember.len() == 1 {
+                "it"
+            } else {
+                "them all"
+            },
+        )?;
+    }
+    Ok(())
+}
+
+/// ` --index DIR` unless the index is the default one.
+fn index_flag(opts: &IndexOptions) -> String {
+    if opts.dir == std::path::Path::new("index") {
+        String::new()
+    } else {
+        format!(" --index {}", opts.dir.display())
+    }
 }
 
 /// The one-line summary of a full build or an update.

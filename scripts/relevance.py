@@ -166,13 +166,13 @@ def convert(name, shared, bin_dir, out):
     if name == "cranfield":
         smart(bin_dir, out, f"{src}/cran.all.1400", f"{src}/cran.qry", f"{src}/cranqrel")
     elif name == "cacm":
-        # qrels.text pads query ids ("01"); the query file does not.
+        # qrels.text pads ids ("01", "0756"); the collection files do not.
         os.makedirs(out, exist_ok=True)
         fixed = os.path.join(out, "qrels.in")
         with open(f"{src}/qrels.text") as f, open(fixed, "w") as g:
             for line in f:
                 q, d, *_ = line.split()
-                g.write(f"{int(q)} {d}\n")
+                g.write(f"{int(q)} {int(d)}\n")
         smart(bin_dir, out, f"{src}/cacm.all", f"{src}/query.text", fixed,
               "--query-ids", "field", "--qrels-columns", "q d")
     elif name == "adi":

@@ -263,3 +263,21 @@ fn two_digit_years_are_refused_everywhere() {
     usage_error(&["TTP", "--facets", "--facet-year", "23"], &["4 digits"]);
     usage_error(&["TTP", "--aggregate", "sum"], &["--by-article"]);
 }
+
+/// Issue 19 item 3: `talash search --prf` ranks by the expanded query, on passages and on
+/// articles; a bad setting is a usage error saying what is valid.
+#[test]
+fn search_takes_feedback_on_passages_and_articles() {
+    for by in [&[][..], &["--by-article"][..]] {
+        let args = [&["search", "Landberg", "--json", "-n", "50"][..], by].concat();
+        let plain = json_lines(&talash(&args).stdout).len();
+        let fb = talash(&[&args[..], &["--prf", "rm3:3:5:0.5"]].concat());
+        assert_eq!(fb.code, 0, "{by:?}: {}", fb.stderr);
+        let hits = json_lines(&fb.stdout);
+        assert!(hits.len() >= plain, "{by:?}: feedback adds terms");
+        assert!(hits.len() > plain, "{by:?}: and finds more than the one word");
+    }
+    let r = talash(&["search", "x", "--prf", "rm3:1:2"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("rm3:DOCS:TERMS:WEIGHT"), "{}", r.stderr);
+}

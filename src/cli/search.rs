@@ -32,7 +32,8 @@ Examples:
   talash search counterterrorism --facets --facet-year 2023
   talash search TTP --per-article 2 --limit 4 --offset 4  # two per article at most, page 2
   talash search Landberg --fields id,title
-  talash search Taliban --by-article --aggregate maxplus";
+  talash search Taliban --by-article --aggregate maxplus
+  talash search 'Pakistani Taliban' --prf rm3               # with feedback terms";
 
 value_enum! {
     /// A part of a hit that plain output can print (`--fields`).
@@ -94,6 +95,10 @@ pub struct Args {
     #[arg(long, default_value = "score", value_name = "ORDER", allow_hyphen_values = true,
           value_parser = parse_sort, conflicts_with_all = ["by_article", "per_article"])]
     sort: Sort,
+    /// Pseudo-relevance feedback: rm3 (10 results, 10 terms, original weight 0.7) or
+    /// rm3:DOCS:TERMS:WEIGHT; the query is run again with terms of its top results.
+    #[arg(long, value_name = "rm3[:DOCS:TERMS:WEIGHT]")]
+    prf: Option<crate::search::feedback::Rm3>,
     /// After the hits, print how many passages match in how many articles.
     #[arg(long, visible_alias = "total")]
     count: bool,
@@ -131,7 +136,8 @@ pub fn run(engine: &Engine, args: Args, style: Style, out: &mut dyn Write) -> Re
     if args.by_article {
         // None: JSON lines; Some: terminal output in this style.
         let style = (!args.json).then_some(style);
-        return by_article(engine, &query, &filters, args.aggregate, paging, style, out);
+        let how = (args.aggregate, args.prf);
+        return by_article(engine, &query, &filters, how, paging, style, out);
     }
     let req = PageRequest {
         paging,
@@ -141,6 +147,7 @@ pub fn run(engine: &Engine, args: Args, style: Style, out: &mut dyn Write) -> Re
         }),
         sort: args.sort,
         count: args.count,
+        prf: args.prf,
     };
     let page = crate::search::page::search(engine, &query, &filters, req)?;
     if args.json {
@@ -175,12 +182,12 @@ fn by_article(
     engine: &Engine,
     query: &str,
     filters: &Filters,
-    agg: Aggregate,
+    (agg, prf): (Aggregate, Option<crate::search::feedback::Rm3>),
     paging: Paging,
     style: Option<Style>,
     out: &mut dyn Write,
 ) -> Result<ExitCode> {
-    let hits = engine.search_articles(query, filters, agg, paging)?;
+    let hits = engine.search_articles_with(query, filters, agg, paging, prf)?;
     match style {
         None => articles::write_json(out, &hits)?,
         Some(style) => articles::write_terminal(out, &hits, style)?,
@@ -189,7 +196,9 @@ fn by_article(
         // The article ranking is held whole, so the total past the end costs nothing more
         // than a second ranking; only computed for an empty page after the first.
         let past_end = (paging.offset > 0)
-            .then(|| engine.search_articles(query, filters, agg, Paging::first(paging.offset)))
+            .then(|| {
+                engine.search_articles_with(query, filters, agg, Paging::first(paging.offset), prf)
+            })
             .transpose()?
             .map(|all| all.len());
         return no_match(query, "articles", !filters.is_empty(), past_end);

@@ -360,12 +360,29 @@ impl Engine {
         agg: Aggregate,
         paging: Paging,
     ) -> Result<Vec<ArticleHit>> {
+        self.search_articles_with(text, filters, agg, paging, None)
+    }
+
+    /// [`Engine::search_articles`], with pseudo-relevance feedback from the top articles when
+    /// `prf` is set.
+    pub fn search_articles_with(
+        &self,
+        text: &str,
+        filters: &Filters,
+        agg: Aggregate,
+        paging: Paging,
+        prf: Option<crate::search::feedback::Rm3>,
+    ) -> Result<Vec<ArticleHit>> {
         // One parse, and one searcher for ranking and reading: the best passages' addresses
         // belong to the searcher that found them.
         let user = self.parse_query(text)?;
         let snippets = self.snippet_generator(&*user)?;
-        let query = self.filtered(user, filters);
         let searcher = self.searcher();
+        let user = match prf {
+            Some(rm3) => self.with_feedback(&searcher, user, filters, rm3, true)?,
+            None => user,
+        };
+        let query = self.filtered(user, filters);
         let ranked = self.rank_articles(&searcher, &*query, agg, paging)?;
         ranked
             .into_iter()

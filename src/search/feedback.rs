@@ -17,7 +17,9 @@ use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
-use crate::search::Engine;
+use crate::search::stored::IdReader;
+use crate::search::topk::{self, Depth, Ties, TopRequest};
+use crate::search::{Engine, Filters};
 
 /// RM3's settings: `rm3[:DOCS:TERMS:WEIGHT]`.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -185,6 +187,35 @@ impl Engine {
             }
         }
         Ok(Box::new(BooleanQuery::new(clauses)))
+    }
+}
+
+impl Engine {
+    /// `user` expanded by RM3 from its top `rm3.docs` results under `filters` (passages, or
+    /// the best passages of distinct articles when `articles`); the result is not filtered.
+    pub fn with_feedback(
+        &self,
+        searcher: &Searcher,
+        user: Box<dyn Query>,
+        filters: &Filters,
+        rm3: Rm3,
+        articles: bool,
+    ) -> Result<Box<dyn Query>> {
+        let first = self.filtered(user.box_clone(), filters);
+        let mut ids = IdReader::new(self, searcher);
+        let req = TopRequest {
+            want: rm3.docs,
+            ties: if articles {
+                Ties::Article
+            } else {
+                Ties::Passage
+            },
+            per_article: articles.then_some(std::num::NonZeroUsize::MIN),
+            depth: Depth::Doubling(rm3.docs.saturating_mul(if articles { 3 } else { 1 })),
+        };
+        let top = topk::top(searcher, &*first, &mut ids, req)?;
+        let top: Vec<(DocAddress, f32)> = top.ranked.iter().map(|s| (s.addr, s.score)).collect();
+        self.rm3_query(searcher, &*user, &top, rm3)
     }
 }
 

@@ -50,6 +50,9 @@ pub struct PageRequest {
     pub sort: Sort,
     /// Count the matches (`--count`); a second pass over them, so only when asked.
     pub count: bool,
+    /// Pseudo-relevance feedback (`--prf`): the page is ranked by the expanded query; facets
+    /// and counts still count the query as typed.
+    pub prf: Option<crate::search::feedback::Rm3>,
 }
 
 impl PageRequest {
@@ -61,6 +64,7 @@ impl PageRequest {
             facets: None,
             sort: Sort::Score,
             count: false,
+            prf: None,
         }
     }
 }
@@ -81,8 +85,12 @@ pub struct Page {
 pub fn search(engine: &Engine, text: &str, filters: &Filters, req: PageRequest) -> Result<Page> {
     let user = engine.parse_query(text)?;
     let snippets = engine.snippet_generator(&*user)?;
-    let query = engine.filtered(user, filters);
     let searcher = engine.searcher();
+    let user = match req.prf {
+        Some(rm3) => engine.with_feedback(&searcher, user, filters, rm3, false)?,
+        None => user,
+    };
+    let query = engine.filtered(user, filters);
     let mut ids = IdReader::new(engine, &searcher);
     let want = req.paging.end();
     let top = TopRequest {

@@ -50,7 +50,13 @@ impl Engine {
             .collect();
         let own_text: Vec<_> = defaults.iter().copied().filter(|&d| d != f.title).collect();
         let make = |defaults| {
-            let mut parser = QueryParser::for_index(&open.index, defaults);
+            // Queries are read by the query side of each analyzer (a compound becomes its
+            // closed form: analysis::compounds), not by the analyzers that indexed the text.
+            let mut parser = QueryParser::new(
+                open.index.schema(),
+                defaults,
+                open.config.spec.query_tokenizers(),
+            );
             for (field, boost, _) in f.text_fields.values() {
                 parser.set_field_boost(*field, *boost);
             }
@@ -107,7 +113,8 @@ impl Engine {
         .map_err(bad)?;
         let rewritten =
             query::rewrite(&with_prefixes, &fields, &self.open.config.gazetteer).map_err(bad)?;
-        let parsed = parser.parse_query(&rewritten.tantivy).map_err(|e| {
+        let tantivy = crate::search::compounds::join_spaced(&rewritten.tantivy);
+        let parsed = parser.parse_query(&tantivy).map_err(|e| {
             let why = match e {
                 // Words like "the" are not indexed: `the -police` leaves only an exclusion.
                 tantivy::query::QueryParserError::AllButQueryForbidden => {

@@ -24,10 +24,10 @@ pub const HELP: &str = "Query files (format from the extension, or --input-forma
 Blank lines and # comments are skipped. A bad line is reported as FILE:LINE and the others
 still run (exit status 1); --strict checks the whole file first and runs nothing if a line is bad.
 
-Examples:
-  talash batch topics.tsv --output run.txt --run-tag talash
-  talash batch monitor.jsonl --format jsonl --since 2024 --hits 20
-  talash eval qrels.txt run.txt";
+Examples (the files are in the repository's examples/, for the shipped corpus):
+  talash batch examples/topics.tsv --docid article --output run.txt --run-tag talash
+  talash batch examples/monitor.jsonl --format jsonl --since 2023 --hits 20
+  talash eval examples/qrels.txt run.txt";
 
 value_enum! {
     /// What a run writes.

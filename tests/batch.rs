@@ -249,8 +249,16 @@ fn bad_lines_are_reported_and_the_rest_runs() {
         .lines()
         .filter(|l| l.starts_with("talash: error:"))
         .collect();
-    assert_eq!(errors.len(), 1, "{}", strict.stderr);
+    // Issue 21 item 8: --strict lists every bad line (the same 5 as without it), not the first.
+    assert_eq!(errors.len(), 5, "{}", strict.stderr);
     assert!(errors[0].contains(&format!("{file}:2: invalid JSON")));
+    assert!(
+        strict
+            .stderr
+            .contains("--strict: 5 bad lines (listed above); nothing was run"),
+        "{}",
+        strict.stderr
+    );
 }
 
 #[test]
@@ -321,4 +329,13 @@ fn ties_at_the_cut_off_go_to_the_smallest_ids() {
             .collect();
         assert_eq!(docs, want, "{}", r.stdout);
     }
+}
+
+/// Issue 21 item 8: `batch --help` shows quotes, not the backslashes of the source.
+#[test]
+fn batch_help_has_no_literal_backslashes() {
+    let r = common::run(common::TALASH, &["batch", "--help"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("\"hits\""), "{}", r.stdout);
+    assert!(!r.stdout.contains('\\'), "{}", r.stdout);
 }

@@ -72,7 +72,6 @@ pub fn prepare(
     queries: Vec<BatchQuery>,
     cli: &FilterArgs,
     default_hits: usize,
-    strict: bool,
 ) -> (Vec<Prepared>, Vec<InputError>) {
     let mut ready = Vec::with_capacity(queries.len());
     let mut errors = Vec::new();
@@ -85,9 +84,6 @@ pub fn prepare(
                     line: Some(q.line),
                     message,
                 });
-                if strict {
-                    break;
-                }
             }
         }
     }
@@ -371,8 +367,8 @@ mod tests {
         let e = crate::testing::harbour_engine();
         let text = "1\tharbour\n2\tforecasts\n3\treopened\n4\tnothingmatches\n";
         let path = Path::new("q.tsv");
-        let file = crate::batch::parse_queries(text, path, crate::batch::InputFormat::Tsv, true);
-        let (ready, errors) = prepare(&e, path, file.queries, &FilterArgs::default(), 3, true);
+        let file = crate::batch::parse_queries(text, path, crate::batch::InputFormat::Tsv);
+        let (ready, errors) = prepare(&e, path, file.queries, &FilterArgs::default(), 3);
         assert!(errors.is_empty());
         let opts = BatchOptions {
             docid,

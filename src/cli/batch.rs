@@ -78,7 +78,7 @@ pub struct Args {
     /// The query file's format (default: from its extension).
     #[arg(long, value_enum, value_name = "FORMAT")]
     input_format: Option<InputFormat>,
-    /// Results per query (a JSONL query's \"hits\" overrides it).
+    /// Results per query (a JSONL query's "hits" overrides it).
     #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=MAX_HITS as u64))]
     hits: u64,
     /// What a TREC docid names: the passage, or the article scored from its passages.
@@ -94,7 +94,7 @@ pub struct Args {
     /// The run's name, the last column of a TREC run.
     #[arg(long, default_value = "talash", value_name = "TAG")]
     run_tag: String,
-    /// Stop at the first bad line, before running anything.
+    /// Check every line first, list every bad one, and run nothing if any is bad.
     #[arg(long)]
     strict: bool,
     #[command(flatten)]
@@ -113,17 +113,11 @@ pub fn run(engine: &Engine, args: Args, stdout: &mut dyn Write) -> Result<ExitCo
         Some(f) => f.into(),
         None => crate::batch::InputFormat::from_path(&args.queries).map_err(usage)?,
     };
-    let file = read_query_file(&args.queries, format, args.strict)?;
+    let file = read_query_file(&args.queries, format)?;
     let total = file.queries.len() + file.errors.len();
     let hits = args.hits as usize;
-    let (prepared, mut errors) = crate::batch::run::prepare(
-        engine,
-        &args.queries,
-        file.queries,
-        &cli_filters,
-        hits,
-        args.strict,
-    );
+    let (prepared, mut errors) =
+        crate::batch::run::prepare(engine, &args.queries, file.queries, &cli_filters, hits);
     errors.extend(file.errors);
     errors.sort_by_key(|e| e.line);
     if !report_bad_lines(&errors, args.strict) {
@@ -171,15 +165,18 @@ fn aggregate(docid: DocIdKind, agg: Option<Aggregate>) -> Result<Aggregate> {
     }
 }
 
-/// Lists the bad lines on stderr; returns whether the good queries may still run (not under
-/// `--strict`, which stops at the first bad line).
+/// Lists every bad line on stderr; returns whether the good queries may still run (not under
+/// `--strict`, which checks the whole file and runs nothing when a line is bad).
 fn report_bad_lines(errors: &[InputError], strict: bool) -> bool {
     for e in errors {
         eprintln!("talash: error: {e}");
-        if strict {
-            eprintln!("talash: --strict: stopped at the first bad line; nothing was run");
-            return false;
-        }
+    }
+    if strict && !errors.is_empty() {
+        eprintln!(
+            "talash: --strict: {} (listed above); nothing was run",
+            crate::output::count(errors.len() as u64, "bad line")
+        );
+        return false;
     }
     true
 }

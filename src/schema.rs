@@ -181,6 +181,16 @@ impl SchemaSpec {
         }
     }
 
+    /// A tokenizer manager holding the query side of every analyzer, under the names the
+    /// index's fields give (for the query parser; see [`crate::analysis::compounds`]).
+    pub fn query_tokenizers(&self) -> TokenizerManager {
+        let manager = TokenizerManager::default();
+        for (name, spec) in &self.analyzers {
+            manager.register(&Self::tokenizer_name(name), spec.build_query());
+        }
+        manager
+    }
+
     /// Builds the tantivy schema and the handles to its fields.
     pub fn build(&self) -> (Schema, Fields) {
         let mut b = Schema::builder();

@@ -250,7 +250,10 @@ fn bad_lines_are_reported_and_the_rest_runs() {
     );
     assert!(qids.iter().all(|q| *q == "ok1" || *q == "ok2"));
 
-    let strict = batch(corpus_index(), &[q.to_str().unwrap(), "--strict"]);
+    let strict = batch(
+        corpus_index(),
+        &[&[q.to_str().unwrap(), "--strict"][..], &talash].concat(),
+    );
     assert_eq!(strict.code, 1, "{}", strict.stderr);
     assert!(strict.stdout.is_empty(), "{}", strict.stdout);
     let errors: Vec<&str> = strict
@@ -258,8 +261,16 @@ fn bad_lines_are_reported_and_the_rest_runs() {
         .lines()
         .filter(|l| l.starts_with("talash: error:"))
         .collect();
-    assert_eq!(errors.len(), 1, "{}", strict.stderr);
+    // Issue 21 item 8: --strict lists every bad line (the same 5 as without it), not the first.
+    assert_eq!(errors.len(), 5, "{}", strict.stderr);
     assert!(errors[0].contains(&format!("{file}:2: invalid JSON")));
+    assert!(
+        strict
+            .stderr
+            .contains("--strict: 5 bad lines (listed above); nothing was run"),
+        "{}",
+        strict.stderr
+    );
 }
 
 /// Issue 19 item 1: read as words (the default), no line fails or is dropped, whatever it
@@ -421,4 +432,13 @@ fn ties_at_the_cut_off_go_to_the_smallest_ids() {
             .collect();
         assert_eq!(docs, want, "{}", r.stdout);
     }
+}
+
+/// Issue 21 item 8: `batch --help` shows quotes, not the backslashes of the source.
+#[test]
+fn batch_help_has_no_literal_backslashes() {
+    let r = common::run(common::TALASH, &["batch", "--help"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("\"hits\""), "{}", r.stdout);
+    assert!(!r.stdout.contains('\\'), "{}", r.stdout);
 }

@@ -39,6 +39,17 @@ fn export(target: &str, name: &str) -> PathBuf {
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("exported "), "{}", r.stdout);
+    // Issue 21 item 8: counts in the right number, sizes as people read them.
+    let first = r.stdout.lines().next().unwrap_or_default();
+    assert!(first.contains(" passages for "), "{first}");
+    assert!(
+        first.ends_with(" kB") || first.ends_with(" MB") || first.ends_with(" B"),
+        "{first}"
+    );
+    assert!(
+        !first.contains(" 1 files") && !first.contains("bytes"),
+        "{first}"
+    );
     dir
 }
 

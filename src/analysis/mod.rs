@@ -4,12 +4,16 @@
 //! "Da’ish" would not be the same word. [`WordTokenizer`] keeps an apostrophe that sits between
 //! two letters inside the word and drops it from the token, so all three become `daish`, and
 //! "Pakistan’s" stems like "Pakistans". Everything else (hyphens, dots) separates words, as in
-//! `SimpleTokenizer`, so `Tehreek-e-Taliban` is the phrase `tehreek e taliban`.
+//! `SimpleTokenizer`, so `Tehreek-e-Taliban` is the phrase `tehreek e taliban`. A compound of
+//! two words (`counter-terrorism`, `counter terrorism`) is indexed under its closed form too
+//! ([`compounds`]).
 
+pub mod compounds;
 mod english;
 mod memo;
 mod replay;
 
+use compounds::{Compounds, Mode};
 use english::English;
 use memo::{Outcome, StemMemo};
 use replay::{Analyzer, ReplayLast};
@@ -167,6 +171,10 @@ pub struct AnalyzerSpec {
     pub stop_words: String,
     #[serde(default = "default_max_token_len")]
     pub max_token_len: usize,
+    /// Index compounds under their closed form too, so "counter-terrorism", "counter
+    /// terrorism" and "counterterrorism" match each other (see [`compounds`]).
+    #[serde(default = "yes")]
+    pub compounds: bool,
 }
 
 fn yes() -> bool {
@@ -206,9 +214,19 @@ impl AnalyzerSpec {
         Ok(())
     }
 
-    /// Builds the tantivy analyzer. Order matters: fold and lowercase before stop words and
-    /// stemming, which expect lowercase ASCII.
+    /// Builds the analyzer that indexes text. Order matters: fold and lowercase before stop
+    /// words and stemming, which expect lowercase ASCII; compounds last, on the words.
     pub fn build(&self) -> TextAnalyzer {
+        self.build_for(Mode::Index)
+    }
+
+    /// Builds the analyzer that reads queries: the same, but a compound becomes its closed
+    /// form alone (see [`compounds`]).
+    pub fn build_query(&self) -> TextAnalyzer {
+        self.build_for(Mode::Query)
+    }
+
+    fn build_for(&self, mode: Mode) -> TextAnalyzer {
         let english_stop = self.stop_words == "english";
         let stemmer = CachedStemmer {
             stop_words: english_stop,
@@ -216,7 +234,10 @@ impl AnalyzerSpec {
         if self.lowercase && self.ascii_folding && self.stemmer == "english" {
             // The shipped analyzer in one pass: indexing calls it for every token.
             let english = English::new(english_stop, self.max_token_len);
-            return TextAnalyzer::from(ReplayLast::new(english));
+            if !self.compounds {
+                return TextAnalyzer::from(ReplayLast::new(english));
+            }
+            return TextAnalyzer::from(ReplayLast::new(Compounds::new(english, mode)));
         }
         let mut b = TextAnalyzer::builder(WordTokenizer::default())
             .filter(RemoveLongFilter::limit(self.max_token_len))
@@ -233,7 +254,11 @@ impl AnalyzerSpec {
         } else if english_stop && let Some(f) = StopWordFilter::new(Language::English) {
             b = b.filter_dynamic(f);
         }
-        TextAnalyzer::from(ReplayLast::new(Analyzer(b.build())))
+        let chain = Analyzer(b.build());
+        if !self.compounds {
+            return TextAnalyzer::from(ReplayLast::new(chain));
+        }
+        TextAnalyzer::from(ReplayLast::new(Compounds::new(chain, mode)))
     }
 }
 
@@ -420,6 +445,7 @@ mod tests {
     fn assert_same_terms_as_tantivy(stop_words: &str) {
         let mut cached = AnalyzerSpec {
             stop_words: stop_words.into(),
+            compounds: false,
             ..spec()
         }
         .build();
@@ -510,6 +536,7 @@ mod tests {
             let mut fused = AnalyzerSpec {
                 stop_words: stop_words.into(),
                 max_token_len: max_len,
+                compounds: false,
                 ..spec()
             }
             .build();

@@ -86,13 +86,9 @@ pub struct QueryFile {
     pub errors: Vec<InputError>,
 }
 
-/// Reads a query file. An unreadable file is the error; bad lines are in the result. With
-/// `strict`, reading stops at the first bad line.
-pub fn read_query_file(
-    path: &Path,
-    format: InputFormat,
-    strict: bool,
-) -> Result<QueryFile, InputError> {
+/// Reads a query file. An unreadable file is the error; bad lines are in the result, every one
+/// of them (`--strict` lists them all, then runs nothing).
+pub fn read_query_file(path: &Path, format: InputFormat) -> Result<QueryFile, InputError> {
     let fail = |line, message| InputError {
         path: path.to_path_buf(),
         line,
@@ -107,7 +103,7 @@ pub fn read_query_file(
             "invalid UTF-8; save the query file as UTF-8".into(),
         )
     })?;
-    let file = parse_queries(&text, path, format, strict);
+    let file = parse_queries(&text, path, format);
     if file.queries.is_empty() && file.errors.is_empty() {
         return Err(fail(
             None,
@@ -118,10 +114,9 @@ pub fn read_query_file(
 }
 
 /// Parses a query file's text; `path` names it in errors.
-pub fn parse_queries(text: &str, path: &Path, format: InputFormat, strict: bool) -> QueryFile {
+pub fn parse_queries(text: &str, path: &Path, format: InputFormat) -> QueryFile {
     let mut sink = Sink {
         path: path.to_path_buf(),
-        strict,
         file: QueryFile::default(),
         seen: HashMap::new(),
     };
@@ -139,9 +134,7 @@ pub fn parse_queries(text: &str, path: &Path, format: InputFormat, strict: bool)
                     InputFormat::Tsv => tsv(n, line),
                     _ => jsonl(n, t),
                 };
-                if !sink.push(n, parsed) {
-                    break;
-                }
+                sink.push(n, parsed);
             }
         }
     }
@@ -151,15 +144,14 @@ pub fn parse_queries(text: &str, path: &Path, format: InputFormat, strict: bool)
 /// Collects queries and errors, checking ids are unique.
 struct Sink {
     path: PathBuf,
-    strict: bool,
     file: QueryFile,
     /// qid → the line that used it first.
     seen: HashMap<String, usize>,
 }
 
 impl Sink {
-    /// Records one line's outcome; false when reading must stop (`--strict` and an error).
-    fn push(&mut self, line: usize, parsed: Result<BatchQuery, String>) -> bool {
+    /// Records one line's outcome.
+    fn push(&mut self, line: usize, parsed: Result<BatchQuery, String>) {
         let checked = parsed.and_then(|q| match self.seen.get(&q.qid) {
             Some(first) => Err(format!(
                 "query id {:?} is already used on line {first}; ids must be unique in a run",
@@ -171,7 +163,6 @@ impl Sink {
             Ok(q) => {
                 self.seen.insert(q.qid.clone(), line);
                 self.file.queries.push(q);
-                true
             }
             Err(message) => {
                 self.file.errors.push(InputError {
@@ -179,7 +170,6 @@ impl Sink {
                     line: Some(line),
                     message,
                 });
-                !self.strict
             }
         }
     }
@@ -381,16 +371,12 @@ fn parse_trec(text: &str, sink: &mut Sink) {
                 "expected <top> to start a topic, found {:?}; a TREC topic is <top> <num> ID <title> QUERY </top>",
                 clip(t)
             );
-            if !sink.push(n, Err(err)) {
-                return;
-            }
+            sink.push(n, Err(err));
             continue;
         };
         if t.starts_with("</top>") {
             let done = finish_topic(topic.take(), n);
-            if !sink.push(done.0, done.1) {
-                return;
-            }
+            sink.push(done.0, done.1);
             continue;
         }
         if let Some(rest) = t.strip_prefix('<').filter(|r| !r.starts_with('/')) {
@@ -477,7 +463,7 @@ mod tests {
     use super::*;
 
     fn parse(text: &str, format: InputFormat) -> QueryFile {
-        parse_queries(text, Path::new("q"), format, false)
+        parse_queries(text, Path::new("q"), format)
     }
 
     fn ids(f: &QueryFile) -> Vec<(&str, &str)> {
@@ -558,15 +544,11 @@ not json
     }
 
     #[test]
-    fn strict_stops_at_the_first_bad_line() {
-        let f = parse_queries(
-            "a\tx\nbad\nworse\nb\ty\n",
-            Path::new("q"),
-            InputFormat::Tsv,
-            true,
-        );
-        assert_eq!(ids(&f), vec![("a", "x")]);
-        assert_eq!(f.errors.len(), 1);
+    fn every_bad_line_is_reported_not_only_the_first() {
+        let f = parse_queries("a\tx\nbad\nworse\nb\ty\n", Path::new("q"), InputFormat::Tsv);
+        assert_eq!(ids(&f), vec![("a", "x"), ("b", "y")]);
+        let lines: Vec<Option<usize>> = f.errors.iter().map(|e| e.line).collect();
+        assert_eq!(lines, vec![Some(2), Some(3)]);
     }
 
     #[test]

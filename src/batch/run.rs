@@ -87,7 +87,6 @@ pub fn prepare(
     queries: Vec<BatchQuery>,
     cli: &FilterArgs,
     default_hits: usize,
-    strict: bool,
     options: QueryOptions,
 ) -> (Vec<Prepared>, Vec<InputError>) {
     let mut ready = Vec::with_capacity(queries.len());
@@ -101,9 +100,6 @@ pub fn prepare(
                     line: Some(q.line),
                     message,
                 });
-                if strict {
-                    break;
-                }
             }
         }
     }
@@ -408,14 +404,13 @@ mod tests {
         let e = crate::testing::harbour_engine();
         let text = "1\tharbour\n2\tforecasts\n3\treopened\n4\tnothingmatches\n";
         let path = Path::new("q.tsv");
-        let file = crate::batch::parse_queries(text, path, crate::batch::InputFormat::Tsv, true);
+        let file = crate::batch::parse_queries(text, path, crate::batch::InputFormat::Tsv);
         let (ready, errors) = prepare(
             &e,
             path,
             file.queries,
             &FilterArgs::default(),
             3,
-            true,
             QueryOptions::default(),
         );
         assert!(errors.is_empty());

@@ -27,10 +27,10 @@ scored empty. --query-syntax talash reads lines in the query language of `talash
 Blank lines and # comments are skipped. A bad line is reported as FILE:LINE and the others
 still run (exit status 1); --strict checks the whole file first and runs nothing if a line is bad.
 
-Examples:
-  talash batch topics.tsv --output run.txt --run-tag talash
-  talash batch monitor.jsonl --format jsonl --since 2024 --hits 20
-  talash eval qrels.txt run.txt";
+Examples (the files are in the repository's examples/, for the shipped corpus):
+  talash batch examples/topics.tsv --docid article --output run.txt --run-tag talash
+  talash batch examples/monitor.jsonl --format jsonl --since 2023 --hits 20
+  talash eval examples/qrels.txt run.txt";
 
 value_enum! {
     /// What a run writes.
@@ -98,7 +98,7 @@ pub struct Args {
     /// rm3:DOCS:TERMS:WEIGHT. Each query is run again with terms of its top results.
     #[arg(long, value_name = "rm3[:DOCS:TERMS:WEIGHT]")]
     prf: Option<crate::search::feedback::Rm3>,
-    /// Results per query (a JSONL query's \"hits\" overrides it).
+    /// Results per query (a JSONL query's "hits" overrides it).
     #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=MAX_HITS as u64))]
     hits: u64,
     /// What a TREC docid names: the passage, or the article scored from its passages.
@@ -114,7 +114,7 @@ pub struct Args {
     /// The run's name, the last column of a TREC run.
     #[arg(long, default_value = "talash", value_name = "TAG")]
     run_tag: String,
-    /// Stop at the first bad line, before running anything.
+    /// Check every line first, list every bad one, and run nothing if any is bad.
     #[arg(long)]
     strict: bool,
     #[command(flatten)]
@@ -133,7 +133,7 @@ pub fn run(engine: &Engine, args: Args, stdout: &mut dyn Write) -> Result<ExitCo
         Some(f) => f.into(),
         None => crate::batch::InputFormat::from_path(&args.queries).map_err(usage)?,
     };
-    let file = read_query_file(&args.queries, format, args.strict)?;
+    let file = read_query_file(&args.queries, format)?;
     let total = file.queries.len() + file.errors.len();
     let hits = args.hits as usize;
     let (prepared, mut errors) = crate::batch::run::prepare(
@@ -142,7 +142,6 @@ pub fn run(engine: &Engine, args: Args, stdout: &mut dyn Write) -> Result<ExitCo
         file.queries,
         &cli_filters,
         hits,
-        args.strict,
         crate::batch::run::QueryOptions {
             syntax: args.query_syntax.into(),
         },
@@ -204,15 +203,18 @@ fn aggregate(docid: DocIdKind, agg: Option<Aggregate>) -> Result<Aggregate> {
     }
 }
 
-/// Lists the bad lines on stderr; returns whether the good queries may still run (not under
-/// `--strict`, which stops at the first bad line).
+/// Lists every bad line on stderr; returns whether the good queries may still run (not under
+/// `--strict`, which checks the whole file and runs nothing when a line is bad).
 fn report_bad_lines(errors: &[InputError], strict: bool) -> bool {
     for e in errors {
         eprintln!("talash: error: {e}");
-        if strict {
-            eprintln!("talash: --strict: stopped at the first bad line; nothing was run");
-            return false;
-        }
+    }
+    if strict && !errors.is_empty() {
+        eprintln!(
+            "talash: --strict: {} (listed above); nothing was run",
+            crate::output::count(errors.len() as u64, "bad line")
+        );
+        return false;
     }
     true
 }

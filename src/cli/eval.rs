@@ -18,9 +18,10 @@ average, as trec_eval does without -c (with --complete they count as finding not
 
 Metrics: map, ndcg_cut_K, P_K, recall_K, recip_rank (K a cut-off, e.g. ndcg_cut_10).
 
-Examples:
-  talash eval qrels.txt run.txt
-  talash eval qrels.txt run.txt --metrics map,P_5 --per-query";
+Examples (examples/qrels.txt judges the shipped corpus's articles; make run.txt with
+`talash batch examples/topics.tsv --docid article --output run.txt`):
+  talash eval examples/qrels.txt run.txt
+  talash eval examples/qrels.txt run.txt --metrics map,P_5 --per-query";
 
 #[derive(clap::Args, Debug)]
 pub struct Args {

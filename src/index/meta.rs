@@ -20,7 +20,8 @@ use crate::schema::{Config, ConfigSources};
 /// Format 4: every article's passages lie in one segment (updates write an article as one
 /// batch too), which article ranking relies on.
 /// Format 5: passages store their groups' evidence (`group_evidence`).
-pub const FORMAT_VERSION: u32 = 5;
+/// Format 6: compounds are indexed under their closed form too (`analysis::compounds`).
+pub const FORMAT_VERSION: u32 = 6;
 
 /// Talash's record in the commit payload.
 #[derive(Debug, Clone, Serialize, Deserialize)]

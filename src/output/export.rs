@@ -94,14 +94,19 @@ pub fn write_summary(out: &mut dyn Write, target: Target, s: &ExportSummary) -> 
     let bytes: u64 = s.files.iter().map(|(_, b)| b).sum();
     writeln!(
         out,
-        "exported {} passages for {}: {} files, {:.1} MB",
-        s.passages,
+        "exported {} for {}: {}, {}",
+        crate::output::count(s.passages, "passage"),
         target.label(),
-        s.files.len(),
-        bytes as f64 / 1e6
+        crate::output::count(s.files.len() as u64, "file"),
+        crate::output::human_bytes(bytes)
     )?;
     for (path, size) in &s.files {
-        writeln!(out, "  {} ({size} bytes)", path.display())?;
+        writeln!(
+            out,
+            "  {} ({})",
+            path.display(),
+            crate::output::human_bytes(*size)
+        )?;
     }
     Ok(())
 }

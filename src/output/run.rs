@@ -90,15 +90,13 @@ mod tests {
     fn query() -> Prepared {
         let e = crate::fuzzing::tiny_engine().unwrap();
         let path = std::path::Path::new("q.txt");
-        let file =
-            crate::batch::parse_queries("Quetta\n", path, crate::batch::InputFormat::Text, true);
+        let file = crate::batch::parse_queries("Quetta\n", path, crate::batch::InputFormat::Text);
         let (mut ready, _) = prepare(
             &e,
             path,
             file.queries,
             &FilterArgs::default(),
             5,
-            true,
             crate::batch::run::QueryOptions::default(),
         );
         ready.remove(0)

@@ -52,7 +52,13 @@ impl Engine {
             .collect();
         let own_text: Vec<_> = defaults.iter().copied().filter(|&d| d != f.title).collect();
         let make = |defaults| {
-            let mut parser = QueryParser::for_index(&open.index, defaults);
+            // Queries are read by the query side of each analyzer (a compound becomes its
+            // closed form: analysis::compounds), not by the analyzers that indexed the text.
+            let mut parser = QueryParser::new(
+                open.index.schema(),
+                defaults,
+                open.config.spec.query_tokenizers(),
+            );
             for (field, boost, _) in f.text_fields.values() {
                 parser.set_field_boost(*field, *boost);
             }
@@ -126,7 +132,8 @@ impl Engine {
         if let Some(clauses) = &rewritten.flat {
             return self.weighed(parser, clauses, syntax).map_err(bad);
         }
-        let parsed = parser.parse_query(&rewritten.tantivy).map_err(|e| {
+        let tantivy = crate::search::compounds::join_spaced(&rewritten.tantivy);
+        let parsed = parser.parse_query(&tantivy).map_err(|e| {
             let why = match e {
                 // Words like "the" are not indexed: `the -police` leaves only an exclusion.
                 tantivy::query::QueryParserError::AllButQueryForbidden => {
@@ -171,13 +178,23 @@ impl Engine {
                     merged.push((occur, q, 1));
                 }
             };
-        for c in clauses {
+        let mut i = 0;
+        while i < clauses.len() {
+            let c = &clauses[i];
+            i += 1;
             let occur = match c.occur {
                 Some('+') => Occur::Must,
                 Some('-') => Occur::MustNot,
                 _ if conjunction => Occur::Must,
                 _ => Occur::Should,
             };
+            // `counter terrorism` also searches the compound (see `compounds`), as one clause.
+            if let Some(joined) = clauses.get(i).and_then(|next| spaced_compound(c, next)) {
+                i += 1;
+                let q = parse(&joined)?;
+                add(occur, terms_key(&*q), q);
+                continue;
+            }
             match &c.part {
                 Part::Text { tantivy, word } => {
                     let pieces = match (syntax, word) {
@@ -270,6 +287,20 @@ impl Engine {
         g.set_max_num_chars(self.open.config.spec.search.snippet_chars);
         Ok(g)
     }
+}
+
+/// Two bare words without operators that start with a compound prefix (`counter terrorism`),
+/// as text for tantivy's parser that also searches their compound.
+fn spaced_compound(a: &Clause, b: &Clause) -> Option<String> {
+    fn bare(c: &Clause) -> Option<&str> {
+        match (&c.occur, &c.part) {
+            (None, Part::Text { word: Some(w), .. }) => Some(w.as_str()),
+            _ => None,
+        }
+    }
+    let (a, b) = (bare(a)?, bare(b)?);
+    let joined = crate::search::compounds::join_spaced(&format!("\"{a}\" \"{b}\""));
+    joined.starts_with("((").then_some(joined)
 }
 
 /// What a query searches, as a key: its terms with their fields, in order.

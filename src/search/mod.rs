@@ -5,6 +5,7 @@
 //! of it writes. See docs/ARCHITECTURE.md for the path of a search, file by file.
 
 pub mod articles;
+pub mod compounds;
 pub mod engine;
 pub mod facets;
 pub mod feedback;

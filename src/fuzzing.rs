@@ -124,6 +124,8 @@ fn passage_doc(fields: &Fields, passage: &Passage) -> Result<TantivyDocument> {
         author: None,
         kind: None,
         source_note: None,
+        url: None,
+        lang: None,
         body: text.to_string(),
         body_line: 1,
         path: PathBuf::from(format!("{article_id}.md")),

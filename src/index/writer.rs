@@ -79,6 +79,7 @@ mod tests {
             threads: 2,
             max_file_bytes: corpus::MAX_FILE_BYTES,
             full: false,
+            defaults: Default::default(),
         };
         assert_eq!(writer_heap(&opts(256), 0, 2), 192 * mb);
         let at_1m = writer_heap(&opts(256), 180_256, 2);

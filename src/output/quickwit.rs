@@ -39,6 +39,8 @@ pub fn index_config(index_id: &str) -> String {
                 day("date_to"),
                 { "name": "author", "type": "text", "tokenizer": "raw", "indexed": false },
                 raw("kind"),
+                { "name": "url", "type": "text", "tokenizer": "raw", "indexed": false },
+                raw("lang"),
             ],
             "timestamp_field": "date_from",
         },

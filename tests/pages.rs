@@ -476,3 +476,72 @@ fn the_jsonl_export_reads_back_to_the_same_results() {
     );
     assert_ne!(r.code, 0);
 }
+
+/// A synthetic news page of about 120 words naming `place`.
+fn synthetic_page(title: &str, place: &str) -> String {
+    let para = format!(
+        "Officials in {place} said on Monday that the talks would go on for a second week, and that both delegations had agreed on an agenda for the meetings ahead. "
+    );
+    format!(
+        "<html lang=\"en\"><head><title>{title}</title><meta property=\"og:site_name\" content=\"The Daily\"><meta property=\"article:published_time\" content=\"2024-05-13\"></head><body><article><h1>{title}</h1><p>{}</p><p>{}</p><p>{}</p></article></body></html>",
+        para.repeat(2),
+        para.repeat(2),
+        para
+    )
+}
+
+/// Updates read the new kinds as they read Markdown: unchanged pages, text files and archive
+/// records are not re-indexed (the content hash decides), a changed page is.
+#[test]
+fn updates_reindex_only_changed_pages_text_and_records() {
+    let tmp = temp("pages-update");
+    let corpus = tmp.path().join("c");
+    std::fs::create_dir_all(&corpus).unwrap();
+    std::fs::write(
+        corpus.join("a.html"),
+        synthetic_page("Talks in Quetta", "Quetta"),
+    )
+    .unwrap();
+    std::fs::write(
+        corpus.join("b.txt"),
+        "Notes from Gwadar\n\nThe port in Gwadar reopened.\n",
+    )
+    .unwrap();
+    let page = synthetic_page("Talks in Zhob", "Zhob");
+    let mut http = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {}\r\n\r\n",
+        page.len()
+    )
+    .into_bytes();
+    http.extend_from_slice(page.as_bytes());
+    std::fs::write(
+        corpus.join("c.warc"),
+        warc_record(
+            "response",
+            "https://d.example/zhob",
+            "application/http; msgtype=response",
+            &http,
+        ),
+    )
+    .unwrap();
+    let idx = tmp.path().join("idx");
+    let first = index_ok(&corpus, &idx, &[]);
+    assert!(first.contains("Indexed 3 articles"), "{first}");
+    let again = index_ok(&corpus, &idx, &[]);
+    assert!(
+        again.contains("0 added, 0 changed, 0 removed, 3 unchanged articles"),
+        "{again}"
+    );
+    std::fs::write(
+        corpus.join("a.html"),
+        synthetic_page("Talks in Quetta", "Turbat"),
+    )
+    .unwrap();
+    let changed = index_ok(&corpus, &idx, &[]);
+    assert!(
+        changed.contains("0 added, 1 changed, 0 removed, 2 unchanged articles"),
+        "{changed}"
+    );
+    assert_eq!(search_in(&idx, &["Turbat"]).len(), 3);
+    assert!(!search_in(&idx, &["Zhob", "--outlet", "daily"]).is_empty());
+}

@@ -124,6 +124,8 @@ fn passage_doc(fields: &Fields, passage: &Passage) -> Result<TantivyDocument> {
         author: None,
         kind: None,
         source_note: None,
+        url: None,
+        lang: None,
         body: text.to_string(),
         body_line: 1,
         path: PathBuf::from(format!("{article_id}.md")),
@@ -154,6 +156,52 @@ fn passage_doc(fields: &Fields, passage: &Passage) -> Result<TantivyDocument> {
         .collect::<Result<Vec<_>>>()?;
     let shared = article_doc(fields, &article);
     Ok(document::passage_doc(fields, &shared, passage, &tags))
+}
+
+/// The fuzz target `page`'s invariant, on any bytes: as a saved page they are an article or a
+/// page skipped with a reason, never a panic; an article has a valid id, at least
+/// [`corpus::html::MIN_WORDS`] words of body, and passages within the word limit. The same
+/// bytes as a web archive stream give articles with valid ids or errors, never a panic.
+pub fn check_page(data: &[u8]) {
+    use corpus::html::{self, Page, Record};
+    use corpus::plain::Defaults;
+    let config = Config::shipped().expect("the shipped configuration is valid");
+    let path = std::path::Path::new("fuzz.html");
+    let defaults = Defaults::default();
+    let max = 12;
+    match html::read_page(data, path, "fuzz".into(), &Record::default(), &defaults) {
+        Ok(Page::Article(a)) => {
+            assert!(
+                corpus::article::validate_id(&a.id).is_ok(),
+                "bad id {:?}",
+                a.id
+            );
+            // Counted as the reader counts: Unicode words (a CJK character is one).
+            let words =
+                unicode_segmentation::UnicodeSegmentation::unicode_words(a.body.as_str()).count();
+            assert!(words >= html::MIN_WORDS, "an article of {words} words");
+            for p in corpus::passages(&a, &config.boilerplate, max) {
+                let n = corpus::passage::word_count(&p.text);
+                assert!(n <= max, "passage over the limit: {:?}", p.text);
+            }
+        }
+        Ok(Page::NotArticle(why)) => assert!(!why.trim().is_empty(), "skipped without a reason"),
+        Err(e) => assert!(!e.message.is_empty(), "an error without a message"),
+    }
+    let reader = Box::new(std::io::Cursor::new(data.to_vec()));
+    let warc = corpus::warc::WarcArticles::from_reader(
+        std::path::Path::new("fuzz.warc"),
+        reader,
+        &defaults,
+        corpus::MB,
+    );
+    for a in warc.take(64).flatten() {
+        assert!(
+            corpus::article::validate_id(&a.id).is_ok(),
+            "bad id {:?}",
+            a.id
+        );
+    }
 }
 
 #[cfg(test)]
@@ -240,6 +288,30 @@ mod tests {
                     p.is_some_and(|p| p.0.contains("phrase_scorer.rs")),
                     "{err:#}"
                 );
+            }
+        }
+    }
+
+    /// The fuzz target `page`'s invariant on the seeds and on pages cut short anywhere.
+    #[test]
+    fn pages_and_archives_keep_the_page_invariant() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds/page");
+        let mut seeds: Vec<Vec<u8>> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| std::fs::read(e.unwrap().path()).unwrap())
+            .collect();
+        assert!(seeds.len() >= 3, "the page seeds are in {}", dir.display());
+        seeds.push(Vec::new());
+        for seed in &seeds {
+            check_page(seed);
+            for cut in [
+                1,
+                7,
+                seed.len() / 3,
+                seed.len() / 2,
+                seed.len().saturating_sub(5),
+            ] {
+                check_page(&seed[..cut.min(seed.len())]);
             }
         }
     }

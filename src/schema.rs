@@ -87,6 +87,8 @@ const REQUIRED: &[(&str, FieldType)] = &[
     ("date", FieldType::Date),
     ("author", FieldType::Text),
     ("kind", FieldType::Stored),
+    ("url", FieldType::Stored),
+    ("lang", FieldType::Stored),
 ];
 
 impl SchemaSpec {
@@ -265,6 +267,8 @@ pub struct Fields {
     pub date_facet: Field,
     pub author: Field,
     pub kind: Field,
+    pub url: Field,
+    pub lang: Field,
     /// Text fields by name, with their boost and whether bare words search them.
     pub text_fields: BTreeMap<String, (Field, f32, bool)>,
 }
@@ -293,6 +297,8 @@ impl Fields {
             date_facet: get("date_facet"),
             author: get("author"),
             kind: get("kind"),
+            url: get("url"),
+            lang: get("lang"),
             text_fields: text
                 .into_iter()
                 .map(|(name, (boost, search))| {

@@ -180,6 +180,8 @@ fn article(id: String, title: String, body: String) -> Article {
         author: None,
         kind: None,
         source_note: None,
+        url: None,
+        lang: None,
         body,
         body_line: 1,
         warnings: Vec::new(),

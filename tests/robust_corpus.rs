@@ -93,14 +93,26 @@ fn check_bad_path(s: &Setup, bad: &Path, extra_args: &[&str], wants: &[&str]) {
     assert_eq!(hits(&s.idx, "Quetta"), 0);
 }
 
+/// Markdown without front matter is read (issue 22): the title is its first line, and the
+/// guess is reported.
 #[test]
-fn missing_front_matter() {
-    check_bad_file(
-        "nofm",
-        "bad.md",
-        b"Just a body, no front matter.\n",
-        &["bad.md:1: missing front matter", "starts with a line `+++`"],
+fn missing_front_matter_is_read_with_the_title_from_the_first_line() {
+    let s = setup("nofm");
+    std::fs::write(
+        s.corpus.join("bare.md"),
+        "# Port of Gwadar reopens\n\nShips docked in Gwadar again.\n",
+    )
+    .unwrap();
+    let r = index_into(&s.corpus, &s.idx, &["--date", "2024-05"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("bare.md: no front matter, so guessed: title \"Port of Gwadar reopens\" from line 1, date 2024-05 from --date, no outlet (give --outlet)"),
+        "{}",
+        r.stderr
     );
+    let found = search_in(&s.idx, &["Ships", "--since", "2024-05-01"]);
+    assert_eq!(found.len(), 1);
+    assert_eq!(field(&found[0], "title"), "Port of Gwadar reopens");
 }
 
 #[test]
@@ -268,15 +280,16 @@ fn unreadable_file() {
 fn when_every_file_is_bad_keep_going_keeps_the_old_index() {
     let s = setup("allbad");
     for f in ["a.md", "b.md"] {
-        std::fs::write(s.corpus.join(f), "no front matter\n").unwrap();
+        std::fs::write(s.corpus.join(f), "+++\ntitle = \"T\"\n").unwrap();
     }
     let r = index_into(&s.corpus, &s.idx, &["--keep-going"]);
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(
         r.stderr
             .contains("no article could be read, so the index was left as it was")
-            && r.stderr.contains("a.md:1: missing front matter")
-            && r.stderr.contains("b.md:1: missing front matter"),
+            && r.stderr
+                .contains("a.md:1: front matter opened with `+++` on line 1 is never closed")
+            && r.stderr.contains("b.md:1: front matter opened"),
         "{}",
         r.stderr
     );

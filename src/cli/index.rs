@@ -23,7 +23,9 @@ value_enum! {
 
 /// Build a Talash index over article passages.
 ///
-/// Reads Markdown articles with TOML front matter (see corpus/README.md), removes page
+/// Reads Markdown articles with TOML front matter (see corpus/README.md), plain text and bare
+/// Markdown (the title from the first line), JSONL collections, saved web pages (*.html,
+/// *.htm, *.html.gz) and web archives (*.warc, *.warc.gz): docs/CORPUS.md. Removes page
 /// furniture, cuts paragraphs into passages, tags each with the groups it names, and writes a
 /// tantivy index. Re-running updates the index: only articles added or changed since the last
 /// run are indexed, and removed ones are deleted (a changed schema, gazetteer, boilerplate or
@@ -38,9 +40,10 @@ value_enum! {
     after_help = "Examples:\n  talash-index                      # index ./corpus into ./index (later: re-read the folders it remembers)\n  talash-index --add ~/my-articles  # add a folder to ./index; keep the other articles\n  talash-index my-articles/ --index /tmp/idx\n  talash-index corpus/ extra.md --max-words 80\n  talash-index --completions bash > ~/.local/share/bash-completion/completions/talash-index\n  talash-index --man ~/.local/share/man/man1"
 )]
 pub struct Args {
-    /// Article files or folders (walked for *.md and *.jsonl). Default: the paths the index
-    /// remembers (those it was built from), else ./corpus. Paths that leave out a remembered
-    /// one are refused (exit 2) unless --add or --replace says what to do with it.
+    /// Article files or folders (walked for *.md, *.txt, *.jsonl, *.html, *.htm, *.html.gz,
+    /// *.warc, *.warc.gz). Default: the paths the index remembers (those it was built from),
+    /// else ./corpus. Paths that leave out a remembered one are refused (exit 2) unless --add
+    /// or --replace says what to do with it.
     #[arg(value_name = "CORPUS_PATH")]
     corpus: Vec<PathBuf>,
     /// Add the paths given to the index: read them and every remembered path, keep all their
@@ -84,6 +87,13 @@ pub struct Args {
     /// --keep-going) as probably not one article.
     #[arg(long, default_value_t = 16, value_name = "MB", value_parser = clap::value_parser!(u64).range(1..=65536))]
     max_file_mb: u64,
+    /// The date of articles that give none: text files, Markdown without front matter, and
+    /// web pages whose metadata has no date (YYYY-MM-DD, YYYY-MM or YYYY).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    date: Option<crate::date::DateSpan>,
+    /// The outlet of articles that give none (as --date).
+    #[arg(long, value_name = "NAME")]
+    outlet: Option<String>,
     /// Rebuild every article, reading every file, instead of updating the index with what
     /// changed.
     #[arg(long)]
@@ -144,6 +154,10 @@ fn config(args: &Args) -> Result<Config> {
     Ok(config)
 }
 
+fn parse_date(s: &str) -> Result<crate::date::DateSpan, String> {
+    crate::date::DateSpan::parse(s.trim())
+}
+
 fn options(args: Args) -> IndexOptions {
     let mode = if args.add {
         CorpusMode::Add
@@ -166,5 +180,12 @@ fn options(args: Args) -> IndexOptions {
         full: args.full,
         mode,
         remember: Vec::new(),
+        defaults: crate::corpus::Defaults {
+            date: args.date,
+            outlet: args
+                .outlet
+                .map(|o| o.trim().to_string())
+                .filter(|o| !o.is_empty()),
+        },
     }
 }

@@ -30,6 +30,10 @@ pub struct Article {
     pub author: Option<String>,
     pub kind: Option<String>,
     pub source_note: Option<String>,
+    /// The page's address (saved web pages and web archives; `None` for other articles).
+    pub url: Option<String>,
+    /// The language the page declares (`en`, `fr-FR`), as written.
+    pub lang: Option<String>,
     pub body: String,
     /// 1-based line of the file where the body starts, so errors can point into it.
     pub body_line: usize,
@@ -273,6 +277,8 @@ impl Article {
             author: get_str("author")?,
             kind,
             source_note: get_str("source_note")?,
+            url: None,
+            lang: None,
             body: fm.body.to_string(),
             body_line: fm.body_line,
             path: path.to_path_buf(),

@@ -1,5 +1,7 @@
 //! JSON-lines collections: one article a line, `{"id", "title", "text", "date"?, "outlet"?,
-//! "author"?, "kind"?}`, as public test collections are distributed.
+//! "author"?, "kind"?, "url"?, "lang"?}`, as public test collections are distributed and as
+//! `talash export --to jsonl` writes them (its `groups` key is read and ignored: groups are
+//! tagged again from the text).
 //!
 //! Such files can hold millions of documents, so they are read line by line (never whole), and
 //! each line becomes the same [`Article`] a Markdown file does: the text is the body, cut into
@@ -14,7 +16,9 @@ use super::article::{Article, InputError, KINDS, validate_id};
 use crate::date::DateSpan;
 
 /// The keys a collection line may have.
-pub const KEYS: &[&str] = &["id", "title", "text", "date", "outlet", "author", "kind"];
+pub const KEYS: &[&str] = &[
+    "id", "title", "text", "date", "outlet", "author", "kind", "url", "lang", "groups",
+];
 
 /// Whether a corpus file is a JSON-lines collection (by extension).
 pub fn is_jsonl_file(path: &Path) -> bool {
@@ -137,6 +141,8 @@ impl JsonlArticles {
             author: non_empty(get("author")?),
             kind,
             source_note: None,
+            url: non_empty(get("url")?),
+            lang: non_empty(get("lang")?),
             body: text,
             body_line: self.line,
             path: self.path.clone(),

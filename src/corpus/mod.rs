@@ -2,16 +2,20 @@
 
 pub mod article;
 pub mod clean;
+pub mod html;
 pub mod jsonl;
 pub mod passage;
+pub mod plain;
 pub mod sentence;
 pub mod walk;
+pub mod warc;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 pub use article::{Article, InputError};
 pub use passage::PassageId;
+pub use plain::Defaults;
 
 use clean::Boilerplate;
 
@@ -127,17 +131,56 @@ pub fn passages(article: &Article, boilerplate: &Boilerplate, max_words: usize) 
 /// user who knows better (the file is then indexed like any other).
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
-/// Whether a file in a corpus folder is an article. READMEs and hidden files are not.
-pub fn is_article_file(path: &Path) -> bool {
+/// The kinds of corpus file, by name (docs/CORPUS.md describes each).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    /// `*.md`, `*.markdown`: front matter and a Markdown body, or bare Markdown.
+    Markdown,
+    /// `*.txt`: plain text, the title on its first line (or front matter, as Markdown).
+    Text,
+    /// `*.jsonl`: one article a line.
+    Jsonl,
+    /// `*.html`, `*.htm`, `*.xhtml`, and each of them gzipped (`*.html.gz`): a saved web page.
+    Html,
+    /// `*.warc`, `*.warc.gz`: a web archive, one article per HTML response.
+    Warc,
+}
+
+/// What kind of corpus file `path` is, if any. READMEs and hidden files are none.
+pub fn file_kind(path: &Path) -> Option<FileKind> {
     let name = path
         .file_name()
-        .map(|n| n.to_string_lossy())
+        .map(|n| n.to_string_lossy().to_lowercase())
         .unwrap_or_default();
-    let ext = path.extension().map(|e| e.to_string_lossy().to_lowercase());
-    !name.starts_with('.')
-        && !name.starts_with('_')
-        && !name.eq_ignore_ascii_case("README.md")
-        && matches!(ext.as_deref(), Some("md" | "markdown" | "jsonl"))
+    if name.starts_with('.') || name.starts_with('_') || name.starts_with("readme.") {
+        return None;
+    }
+    let (inner, gz) = match name.strip_suffix(".gz") {
+        Some(inner) => (inner, true),
+        None => (name.as_str(), false),
+    };
+    let ext = inner.rsplit_once('.').map(|(_, e)| e)?;
+    match (ext, gz) {
+        ("md" | "markdown", false) => Some(FileKind::Markdown),
+        ("txt", false) => Some(FileKind::Text),
+        ("jsonl", false) => Some(FileKind::Jsonl),
+        ("html" | "htm" | "xhtml", _) => Some(FileKind::Html),
+        ("warc", _) => Some(FileKind::Warc),
+        _ => None,
+    }
+}
+
+/// Whether a file in a corpus folder is an article file (of any [`FileKind`]).
+pub fn is_article_file(path: &Path) -> bool {
+    file_kind(path).is_some()
+}
+
+/// "1 record", "2 records".
+pub(crate) fn count_of(n: usize, what: &str) -> String {
+    match n {
+        1 => format!("1 {what}"),
+        _ => format!("{n} {what}s"),
+    }
 }
 
 /// The article files under `paths` (files are taken as given; folders are walked), sorted,
@@ -294,35 +337,7 @@ pub fn read_text_with_stat(
         line,
         message,
     };
-    let cannot = |e: std::io::Error| fail(None, format!("cannot read: {}", io_reason(&e)));
-    let file = open_without_blocking(path).map_err(cannot)?;
-    let meta = file.metadata().map_err(cannot)?;
-    if !meta.is_file() {
-        return Err(fail(
-            None,
-            "not a regular file (a device, pipe or socket); an article is a text file".into(),
-        ));
-    }
-    let too_big = |size: u64| {
-        fail(
-            None,
-            format!(
-                "file is {:.1} MB; an article file may be at most {} MB. Is this really one \
-                 article? Split it into one file per article, or raise the limit with \
-                 `talash-index --max-file-mb N`",
-                size as f64 / MB as f64,
-                max_bytes / MB
-            ),
-        )
-    };
-    if meta.len() > max_bytes {
-        return Err(too_big(meta.len()));
-    }
-    let stat = walk::FileStat::from_metadata(&meta);
-    let bytes = read_all(file, meta.len(), max_bytes).map_err(cannot)?;
-    if bytes.len() as u64 > max_bytes {
-        return Err(too_big(bytes.len() as u64));
-    }
+    let (bytes, stat) = read_bytes_with_stat(path, max_bytes)?;
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(fail(
             None,
@@ -349,6 +364,76 @@ pub fn read_text_with_stat(
     Ok((text, stat))
 }
 
+/// The bytes of a file of at most `max_bytes` (after decompression, for a `*.gz` file), with
+/// the stat it had when it was opened; see [`read_text_with_stat`].
+pub fn read_bytes_with_stat(
+    path: &Path,
+    max_bytes: u64,
+) -> Result<(Vec<u8>, Option<walk::FileStat>), InputError> {
+    let fail = |line: Option<usize>, message: String| InputError {
+        path: path.to_path_buf(),
+        line,
+        message,
+    };
+    let cannot = |e: std::io::Error| fail(None, format!("cannot read: {}", io_reason(&e)));
+    let file = open_without_blocking(path).map_err(cannot)?;
+    let meta = file.metadata().map_err(cannot)?;
+    if !meta.is_file() {
+        return Err(fail(
+            None,
+            "not a regular file (a device, pipe or socket); an article is a text file".into(),
+        ));
+    }
+    let too_big = |size: u64| {
+        fail(
+            None,
+            format!(
+                "file is {:.1} MB; an article file may be at most {} MB. Is this really one \
+                 article? Split it into one file per article, or raise the limit with \
+                 `talash-index --max-file-mb N`",
+                size as f64 / MB as f64,
+                max_bytes / MB
+            ),
+        )
+    };
+    if meta.len() > max_bytes {
+        return Err(too_big(meta.len()));
+    }
+    let stat = walk::FileStat::from_metadata(&meta);
+    let mut bytes = read_all(file, meta.len(), max_bytes).map_err(cannot)?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(too_big(bytes.len() as u64));
+    }
+    let gz = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("gz"));
+    if gz {
+        use std::io::Read;
+        let mut out = Vec::new();
+        flate2::read::MultiGzDecoder::new(&bytes[..])
+            .take(max_bytes.saturating_add(1))
+            .read_to_end(&mut out)
+            .map_err(|e| fail(None, format!("cannot decompress this gzip file: {e}")))?;
+        if out.len() as u64 > max_bytes {
+            return Err(too_big(out.len() as u64));
+        }
+        bytes = out;
+    }
+    Ok((bytes, stat))
+}
+
+/// A saved web page read from `path`: an article, or why it is none (see [`html`]).
+pub fn read_page_file(
+    path: &Path,
+    max_bytes: u64,
+    defaults: &Defaults,
+) -> Result<(html::Page, Option<walk::FileStat>), InputError> {
+    let (bytes, stat) = read_bytes_with_stat(path, max_bytes)?;
+    let id = html::id_from_path(path);
+    let page = html::read_page(&bytes, path, id, &html::Record::default(), defaults)?;
+    Ok((page, stat))
+}
+
 /// Reads and parses one Markdown article file of at most `max_bytes`.
 pub fn read_article_limited(path: &Path, max_bytes: u64) -> Result<Article, InputError> {
     Article::parse(&read_text_limited(path, max_bytes)?, path)
@@ -360,6 +445,10 @@ pub const MB: u64 = 1024 * 1024;
 /// The line of the `id = ...` key in an article file's front matter, if it has one (the id
 /// may come from the file name instead). Read again only to point an error at it.
 pub(crate) fn id_line(path: &Path) -> Option<usize> {
+    // Only front matter has an `id =` line (and a web archive may be gigabytes).
+    if !matches!(file_kind(path), Some(FileKind::Markdown | FileKind::Text)) {
+        return None;
+    }
     let text = std::fs::read_to_string(path).ok()?;
     let front = text.lines().skip(1).take_while(|l| l.trim_end() != "+++");
     front
@@ -523,7 +612,17 @@ mod tests {
         assert!(is_article_file(Path::new("c/x.md")));
         assert!(!is_article_file(Path::new("c/README.md")));
         assert!(!is_article_file(Path::new("c/.x.md")));
-        assert!(!is_article_file(Path::new("c/x.txt")));
+        assert!(is_article_file(Path::new("c/x.txt")));
+        assert!(!is_article_file(Path::new("c/README.txt")));
         assert!(is_article_file(Path::new("c/collection.jsonl")));
+        assert_eq!(file_kind(Path::new("c/Page.HTML.gz")), Some(FileKind::Html));
+        assert_eq!(file_kind(Path::new("c/x.htm")), Some(FileKind::Html));
+        assert_eq!(
+            file_kind(Path::new("c/crawl.warc.gz")),
+            Some(FileKind::Warc)
+        );
+        assert_eq!(file_kind(Path::new("c/x.md.gz")), None);
+        assert_eq!(file_kind(Path::new("c/x.css")), None);
+        assert_eq!(file_kind(Path::new("c/gz")), None);
     }
 }

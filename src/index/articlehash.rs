@@ -25,6 +25,8 @@ impl ArticleHash {
             author,
             kind,
             source_note: _, // kept for people, not indexed
+            url,
+            lang,
             body,
             body_line: _, // only for error messages
             path: _,      // the same article may move or come from a JSONL line
@@ -40,6 +42,8 @@ impl ArticleHash {
             author.as_deref(),
             kind.as_deref(),
             Some(body.as_str()),
+            url.as_deref(),
+            lang.as_deref(),
         ] {
             // Length-prefixed, with absent distinct from empty, so fields cannot run together.
             match part {

@@ -48,6 +48,12 @@ pub(crate) fn article_doc(fields: &Fields, article: &Article) -> TantivyDocument
     if let Some(k) = &article.kind {
         d.add_text(fields.kind, k);
     }
+    if let Some(u) = &article.url {
+        d.add_text(fields.url, u);
+    }
+    if let Some(l) = &article.lang {
+        d.add_text(fields.lang, l);
+    }
     d
 }
 

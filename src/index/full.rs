@@ -208,6 +208,7 @@ fn build_into(
         fields,
         old: None,
         max_file_bytes: opts.max_file_bytes,
+        defaults: &opts.defaults,
         keep_going: opts.keep_going,
         workers: workers(opts),
         started: wall_start,
@@ -218,7 +219,7 @@ fn build_into(
         passages: 0,
         progress,
     };
-    let mut cache = CacheWriter::create(dir, opts.max_file_bytes);
+    let mut cache = CacheWriter::create(dir, opts.cache_settings());
     let streamed = crate::index::ingest::stream(&ctx, corpus, None, &mut cache, &mut sink)?;
     let (manifest, passages) = (sink.manifest, sink.passages);
     progress.finish();

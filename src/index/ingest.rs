@@ -203,6 +203,25 @@ impl Acceptor<'_, '_> {
                 self.take(file, r.map(|a| *a), &mut tally, sink)?;
                 stat.or(read_stat)
             }
+            FileRead::Skipped(why, read_stat) => {
+                // Said again on every run (a skipped page is not cached), as a warning.
+                tally.clean = false;
+                self.out.warnings.push(why);
+                stat.or(read_stat)
+            }
+            FileRead::Jsonl if corpus::warc::is_warc_file(path) => {
+                let stat = stat.or_else(|| FileStat::of(path));
+                // A web archive: one article per HTML record, read as a stream, here.
+                let ctx = self.ctx;
+                let mut records =
+                    corpus::warc::WarcArticles::open(path, ctx.defaults, ctx.max_file_bytes)?;
+                for read in records.by_ref() {
+                    let prepared = read.map(|a| Prepared::of(a, ctx));
+                    self.take(file, prepared, &mut tally, sink)?;
+                }
+                self.out.warnings.push(records.report());
+                stat
+            }
             FileRead::Jsonl => {
                 let stat = stat.or_else(|| FileStat::of(path));
                 // A collection file: one article a line, read as a stream, here.

@@ -21,7 +21,8 @@ use crate::schema::{Config, ConfigSources};
 /// batch too), which article ranking relies on.
 /// Format 5: passages store their groups' evidence (`group_evidence`).
 /// Format 6: compounds are indexed under their closed form too (`analysis::compounds`).
-pub const FORMAT_VERSION: u32 = 6;
+/// Format 7: passages store their article's `url` and `lang` (saved web pages, web archives).
+pub const FORMAT_VERSION: u32 = 7;
 
 /// Talash's record in the commit payload.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -116,6 +117,21 @@ pub struct IndexOptions {
     /// The paths the new index remembers: set by [`crate::index::build`] from `mode` (callers
     /// leave it empty).
     pub remember: Vec<String>,
+    /// The date and outlet of articles that do not give theirs (`--date`, `--outlet`).
+    pub defaults: crate::corpus::Defaults,
+}
+
+impl IndexOptions {
+    /// The settings the stat cache is valid under: the file size limit, with `--date` and
+    /// `--outlet` mixed in when given (a file read under other defaults must be read again).
+    pub fn cache_settings(&self) -> u64 {
+        let d = &self.defaults;
+        if d.date.is_none() && d.outlet.is_none() {
+            return self.max_file_bytes;
+        }
+        let key = format!("{:?}\t{:?}", d.date.map(|d| d.to_string()), d.outlet);
+        self.max_file_bytes ^ (xxhash_rust::xxh3::xxh3_64(key.as_bytes()) | 1 << 63)
+    }
 }
 
 /// How an indexing run went about it.

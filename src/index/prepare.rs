@@ -24,6 +24,8 @@ pub(crate) struct Context<'a> {
     /// The previous run's manifest: articles whose hash it holds need no documents.
     pub old: Option<&'a Manifest>,
     pub max_file_bytes: u64,
+    /// `--date` and `--outlet`, for articles that do not give theirs.
+    pub defaults: &'a corpus::Defaults,
     pub keep_going: bool,
     pub workers: usize,
     /// When the run started (files modified shortly before are not cached).
@@ -122,9 +124,12 @@ fn article_docs(
 
 /// One file's articles, as a worker leaves them.
 pub(crate) enum FileRead {
-    /// With the file's stat when it was opened.
+    /// One article (Markdown, text, a saved page), with the file's stat when it was opened.
     Markdown(Result<Box<Prepared>, InputError>, Option<FileStat>),
-    /// Collections are streamed by the accepting thread (they may be large).
+    /// A saved page that is not an article: the warning saying why it was skipped.
+    Skipped(String, Option<FileStat>),
+    /// Collections (JSONL, web archives) are streamed by the accepting thread (they may be
+    /// large).
     Jsonl,
 }
 
@@ -136,14 +141,21 @@ pub(crate) fn read_file(path: &Path, ctx: &Context) -> FileRead {
 /// the loading threads also prepare).
 pub(crate) enum Loaded {
     Text(Result<(String, Option<FileStat>), InputError>),
+    /// A saved page, read and extracted already (its text is no more needed).
+    Page(Result<(corpus::html::Page, Option<FileStat>), InputError>),
     Read(FileRead),
 }
 
 pub(crate) fn load_file(path: &Path, ctx: &Context) -> Loaded {
-    if corpus::jsonl::is_jsonl_file(path) {
-        return Loaded::Read(FileRead::Jsonl);
+    match corpus::file_kind(path) {
+        Some(corpus::FileKind::Jsonl | corpus::FileKind::Warc) => Loaded::Read(FileRead::Jsonl),
+        Some(corpus::FileKind::Html) => Loaded::Page(corpus::read_page_file(
+            path,
+            ctx.max_file_bytes,
+            ctx.defaults,
+        )),
+        _ => Loaded::Text(corpus::read_text_with_stat(path, ctx.max_file_bytes)),
     }
-    Loaded::Text(corpus::read_text_with_stat(path, ctx.max_file_bytes))
 }
 
 impl Loaded {
@@ -151,7 +163,8 @@ impl Loaded {
     fn bytes(&self) -> usize {
         match self {
             Loaded::Text(Ok((text, _))) => text.len(),
-            Loaded::Text(Err(_)) | Loaded::Read(_) => 0,
+            Loaded::Page(Ok((corpus::html::Page::Article(a), _))) => a.body.len(),
+            Loaded::Text(Err(_)) | Loaded::Page(_) | Loaded::Read(_) => 0,
         }
     }
 
@@ -160,7 +173,16 @@ impl Loaded {
             Loaded::Read(read) => read,
             Loaded::Text(Err(e)) => FileRead::Markdown(Err(e), None),
             Loaded::Text(Ok((text, stat))) => FileRead::Markdown(
-                corpus::Article::parse(&text, path).map(|a| Box::new(Prepared::of(a, ctx))),
+                corpus::plain::parse(&text, path, ctx.defaults)
+                    .map(|a| Box::new(Prepared::of(a, ctx))),
+                stat,
+            ),
+            Loaded::Page(Err(e)) => FileRead::Markdown(Err(e), None),
+            Loaded::Page(Ok((corpus::html::Page::Article(a), stat))) => {
+                FileRead::Markdown(Ok(Box::new(Prepared::of(*a, ctx))), stat)
+            }
+            Loaded::Page(Ok((corpus::html::Page::NotArticle(why), stat))) => FileRead::Skipped(
+                format!("{}: skipped, not an article: {why}", path.display()),
                 stat,
             ),
         }

@@ -92,7 +92,7 @@ impl Base {
             .path_in(dir, name)
             .ok_or_else(|| format!("the index names an invalid manifest {name:?}"))?;
         let manifest = Manifest::read(&path).map_err(|e| format!("{e:#}"))?;
-        let cache = OldCache::open(dir, name, opts.max_file_bytes);
+        let cache = OldCache::open(dir, name, opts.cache_settings());
         let alive: u64 = metas.segments.iter().map(|s| u64::from(s.num_docs())).sum();
         if manifest.articles() != meta.articles
             || manifest.passages() != meta.passages
@@ -241,6 +241,7 @@ pub(crate) fn update(
         fields,
         old: Some(&old),
         max_file_bytes: opts.max_file_bytes,
+        defaults: &opts.defaults,
         keep_going: opts.keep_going,
         workers: crate::index::writer::workers(opts),
         started: wall_start,
@@ -255,7 +256,7 @@ pub(crate) fn update(
         written: Vec::new(),
         counts: ChangeCounts::default(),
     };
-    let mut cache = CacheWriter::deferred(&opts.dir, opts.max_file_bytes, old_cache.as_ref());
+    let mut cache = CacheWriter::deferred(&opts.dir, opts.cache_settings(), old_cache.as_ref());
     let streamed =
         crate::index::ingest::stream(&ctx, corpus, old_cache.as_ref(), &mut cache, &mut sink)?;
     let mut removed: Vec<String> = streamed.seen.unseen().map(str::to_string).collect();
@@ -400,6 +401,7 @@ mod tests {
                 full: false,
                 mode: Default::default(),
                 remember: Vec::new(),
+                defaults: Default::default(),
             };
             let s = Setup {
                 _tmp: tmp,

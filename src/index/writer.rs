@@ -81,6 +81,7 @@ mod tests {
             full: false,
             mode: Default::default(),
             remember: Vec::new(),
+            defaults: Default::default(),
         };
         assert_eq!(writer_heap(&opts(256), 0, 2), 192 * mb);
         let at_1m = writer_heap(&opts(256), 180_256, 2);

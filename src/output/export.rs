@@ -1,5 +1,6 @@
-//! `talash export --to opensearch|quickwit`: every passage of an index, written for another
-//! engine, streaming (one passage in memory at a time) into parts of bounded size.
+//! `talash export --to opensearch|quickwit|jsonl`: every passage of an index, written for
+//! another engine (or, as JSONL, every article for any program), streaming (one passage or
+//! article in memory at a time) into parts of bounded size.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -7,7 +8,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 
 use crate::output::parts::{Parts, prepare_dir};
-use crate::output::{opensearch, quickwit};
+use crate::output::{jsonl, opensearch, quickwit};
 use crate::search::Engine;
 
 /// The engine an export is for.
@@ -18,6 +19,9 @@ pub enum Target {
     /// An index config (`index-config.yaml`) and NDJSON parts (`docs-NNNNN.ndjson`) for
     /// `quickwit tool local-ingest`.
     Quickwit,
+    /// One article a line (`articles-NNNNN.jsonl`, or standard output), readable by
+    /// `talash-index` as a JSONL collection.
+    Jsonl,
 }
 
 impl Target {
@@ -25,6 +29,7 @@ impl Target {
         match self {
             Target::Opensearch => "OpenSearch",
             Target::Quickwit => "Quickwit",
+            Target::Jsonl => "JSONL",
         }
     }
 }
@@ -43,12 +48,48 @@ pub struct ExportOptions {
 /// passage takes about 1 KB there with its `_source`.
 const PASSAGES_PER_SHARD: u64 = 20_000_000;
 
+/// Writes every article of `engine`'s index as a JSONL line to `out` (standard output).
+pub fn export_jsonl_to(engine: &Engine, out: &mut dyn Write) -> Result<ExportSummary> {
+    let mut lines = jsonl::ArticleLines::default();
+    let passages = engine.for_each_passage(&mut |p| {
+        if let Some(line) = lines.push(p)? {
+            out.write_all(line.as_bytes())?;
+        }
+        Ok(())
+    })?;
+    if let Some(line) = lines.finish() {
+        out.write_all(line.as_bytes())?;
+    }
+    out.flush()?;
+    Ok(ExportSummary {
+        passages,
+        articles: Some(lines.articles),
+        files: Vec::new(),
+    })
+}
+
 /// Writes the export of `engine`'s index into `opts.dir` (new or empty).
 pub fn export(engine: &Engine, target: Target, opts: &ExportOptions) -> Result<ExportSummary> {
     prepare_dir(&opts.dir)?;
+    if target == Target::Jsonl {
+        let mut parts = Parts::new(&opts.dir, "articles", "jsonl", opts.part_bytes);
+        let mut lines = jsonl::ArticleLines::default();
+        let passages = engine.for_each_passage(&mut |p| match lines.push(p)? {
+            Some(line) => parts.write(&line),
+            None => Ok(()),
+        })?;
+        if let Some(line) = lines.finish() {
+            parts.write(&line)?;
+        }
+        return Ok(ExportSummary {
+            passages,
+            articles: Some(lines.articles),
+            files: parts.finish()?,
+        });
+    }
     let prefix = match target {
         Target::Opensearch => "bulk",
-        Target::Quickwit => "docs",
+        Target::Quickwit | Target::Jsonl => "docs",
     };
     let mut parts = Parts::new(&opts.dir, prefix, "ndjson", opts.part_bytes);
     let mut undated = 0u64;
@@ -58,7 +99,7 @@ pub fn export(engine: &Engine, target: Target, opts: &ExportOptions) -> Result<E
         }
         let record = match target {
             Target::Opensearch => opensearch::bulk_lines(&opts.name, &p),
-            Target::Quickwit => quickwit::document_line(&p),
+            Target::Quickwit | Target::Jsonl => quickwit::document_line(&p),
         };
         parts.write(&record)
     })?;
@@ -71,7 +112,7 @@ pub fn export(engine: &Engine, target: Target, opts: &ExportOptions) -> Result<E
             let text = serde_json::to_string_pretty(&body)? + "\n";
             (opts.dir.join("index.json"), text)
         }
-        Target::Quickwit => (
+        Target::Quickwit | Target::Jsonl => (
             opts.dir.join("index-config.yaml"),
             quickwit::index_config(&opts.name, undated == 0),
         ),
@@ -80,22 +121,31 @@ pub fn export(engine: &Engine, target: Target, opts: &ExportOptions) -> Result<E
         .with_context(|| format!("cannot write {}", config_path.display()))?;
     let mut files = vec![(config_path, config.len() as u64)];
     files.extend(parts.finish()?);
-    Ok(ExportSummary { passages, files })
+    Ok(ExportSummary {
+        passages,
+        articles: None,
+        files,
+    })
 }
 
 /// What an export wrote, for the summary line.
 pub struct ExportSummary {
     pub passages: u64,
+    /// Articles written (the JSONL export).
+    pub articles: Option<u64>,
     pub files: Vec<(PathBuf, u64)>,
 }
 
 /// One summary line: passages, parts, bytes.
 pub fn write_summary(out: &mut dyn Write, target: Target, s: &ExportSummary) -> Result<()> {
     let bytes: u64 = s.files.iter().map(|(_, b)| b).sum();
+    let what = match s.articles {
+        Some(a) => format!("{a} articles ({} passages)", s.passages),
+        None => format!("{} passages", s.passages),
+    };
     writeln!(
         out,
-        "exported {} for {}: {}, {}",
-        crate::output::count(s.passages, "passage"),
+        "exported {what} for {}: {}, {}",
         target.label(),
         crate::output::count(s.files.len() as u64, "file"),
         crate::output::human_bytes(bytes)

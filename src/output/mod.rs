@@ -8,6 +8,7 @@ pub mod facets;
 pub mod groups;
 pub mod index;
 pub mod json;
+pub mod jsonl;
 pub mod opensearch;
 pub mod parts;
 pub mod quickwit;

@@ -80,7 +80,9 @@ pub fn index_body(gazetteer: &Gazetteer, shards: u32) -> Value {
                 "date_from": { "type": "date", "format": "strict_date" },
                 "date_to": { "type": "date", "format": "strict_date" },
                 "author": { "type": "text", "analyzer": "talash_english" },
-                "kind": { "type": "keyword" }
+                "kind": { "type": "keyword" },
+                "url": { "type": "keyword", "index": false },
+                "lang": { "type": "keyword" }
             }
         }
     })
@@ -139,6 +141,8 @@ pub fn passage_fields(p: &StoredPassage) -> Map<String, Value> {
     put("date", p.date.clone().into());
     put("author", p.author.clone().into());
     put("kind", p.kind.clone().into());
+    put("url", p.url.clone().into());
+    put("lang", p.lang.clone().into());
     if let Some((from, to)) = date_span(p.date.as_deref()) {
         put("date_from", from.into());
         put("date_to", to.into());
@@ -176,6 +180,8 @@ mod tests {
             date: date.map(String::from),
             author: None,
             kind: Some("news".into()),
+            url: None,
+            lang: Some("en".into()),
         }
     }
 

@@ -44,6 +44,8 @@ pub fn index_config(index_id: &str, all_dated: bool) -> String {
                 day("date_to"),
                 { "name": "author", "type": "text", "tokenizer": "en_stem" },
                 raw("kind"),
+                { "name": "url", "type": "text", "tokenizer": "raw", "indexed": false },
+                raw("lang"),
             ],
         },
         "search_settings": { "default_search_fields": ["title", "text"] },

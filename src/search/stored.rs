@@ -235,6 +235,8 @@ pub struct StoredPassage {
     pub date: Option<String>,
     pub author: Option<String>,
     pub kind: Option<String>,
+    pub url: Option<String>,
+    pub lang: Option<String>,
 }
 
 impl Engine {
@@ -284,6 +286,8 @@ impl Engine {
             date: stored.text(f.date),
             author: stored.text(f.author),
             kind: stored.text(f.kind),
+            url: stored.text(f.url),
+            lang: stored.text(f.lang),
         })
     }
 }

@@ -49,6 +49,24 @@ pub fn required() -> bool {
     std::env::var("TALASH_REQUIRE_SHARED").is_ok_and(|v| v == "1")
 }
 
+/// The shared data set `name` (`$TALASH_SHARED/data/NAME`, else `<repo>/../shared/data/NAME`),
+/// or `None` with a SKIPPED line when it is absent; a failure under `TALASH_REQUIRE_SHARED=1`.
+pub fn shared_data(name: &str) -> Option<PathBuf> {
+    let shared = std::env::var_os("TALASH_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join("../shared"));
+    let dir = shared.join("data").join(name);
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    let why = format!("no {name} at {}; set TALASH_SHARED", dir.display());
+    if required() {
+        panic!("{why} (TALASH_REQUIRE_SHARED=1, so this is a failure)");
+    }
+    eprintln!("SKIPPED: {why}");
+    None
+}
+
 /// A fresh folder named after `name` under the target's temp dir, removed when dropped: test
 /// files stay out of /tmp, and a crashed test's leftovers go with `cargo clean`.
 pub fn temp(name: &str) -> tempfile::TempDir {

@@ -275,7 +275,10 @@ fn search_takes_feedback_on_passages_and_articles() {
         assert_eq!(fb.code, 0, "{by:?}: {}", fb.stderr);
         let hits = json_lines(&fb.stdout);
         assert!(hits.len() >= plain, "{by:?}: feedback adds terms");
-        assert!(hits.len() > plain, "{by:?}: and finds more than the one word");
+        assert!(
+            hits.len() > plain,
+            "{by:?}: and finds more than the one word"
+        );
     }
     let r = talash(&["search", "x", "--prf", "rm3:1:2"]);
     assert_eq!(r.code, 2, "{}", r.stderr);

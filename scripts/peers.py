@@ -119,7 +119,8 @@ def tantivy_run(docs, queries, hits, out_dir):
         if not words:
             results.append((qid, []))
             continue
-        q = index.parse_query(" ".join(words), ["text"])
+        # Lower case: upper-case AND/OR/NOT would be operators (LISA, NPL write in capitals).
+        q = index.parse_query(" ".join(w.lower() for w in words), ["text"])
         found = searcher.search(q, hits).hits
         results.append((qid, [(searcher.doc(a)["id"][0], s) for s, a in found]))
     write_run(os.path.join(out_dir, "run-tantivy.txt"), results, "tantivy")

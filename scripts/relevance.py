@@ -115,7 +115,9 @@ def smart(bin_dir, out, docs, queries, qrels, *extra):
 
 def convert_lisa(src, out):
     parts = sorted(p for p in os.listdir(src) if re.fullmatch(r"LISA\d\.\d{3}", p))
+    # Some parts have CRLF line ends and a blank line of spaces between title and abstract.
     text = "".join(open(os.path.join(src, p), encoding="latin-1").read() for p in parts)
+    text = text.replace("\r\n", "\n")
     docs, seen = [], set()
     for rec in re.split(r"\n\*{10,}\s*\n", text):
         m = re.match(r"\s*Document\s+(\d+)\s*\n(.*)", rec, re.S)
@@ -125,7 +127,8 @@ def convert_lisa(src, out):
         if docid in seen:  # ids 1998-2001 occur twice (PROVENANCE.md): keep both, renamed
             docid = f"{docid}b"
         seen.add(docid)
-        title, _, abstract = body.strip().partition("\n\n")
+        pieces = re.split(r"\n[ \t]*\n", body.strip(), maxsplit=1)
+        title, abstract = pieces[0], pieces[1] if len(pieces) > 1 else ""
         docs.append((docid, " ".join(title.split()), " ".join(abstract.split())))
     queries = []
     qtext = open(os.path.join(src, "LISA.QUE"), encoding="latin-1").read()

@@ -34,6 +34,13 @@ pub enum Metric {
     Recall(usize),
     /// Reciprocal rank of the first relevant document.
     RecipRank,
+    /// nDCG over the whole ranking (trec_eval's `ndcg`).
+    Ndcg,
+    /// Precision after R documents, R the number of relevant documents (`Rprec`).
+    Rprec,
+    /// Buckley and Voorhees' bpref: ranks relevant documents against judged non-relevant ones
+    /// only, so unjudged documents cost nothing (`bpref`, robust to incomplete judgments).
+    Bpref,
 }
 
 impl FromStr for Metric {
@@ -48,6 +55,9 @@ impl FromStr for Metric {
         match s.trim() {
             "map" => return Ok(Metric::Map),
             "recip_rank" => return Ok(Metric::RecipRank),
+            "ndcg" => return Ok(Metric::Ndcg),
+            "Rprec" => return Ok(Metric::Rprec),
+            "bpref" => return Ok(Metric::Bpref),
             _ => {}
         }
         if let Some(k) = cut("ndcg_cut_") {
@@ -60,7 +70,7 @@ impl FromStr for Metric {
             return Ok(Metric::Recall(k));
         }
         Err(format!(
-            "unknown metric {s:?}; the metrics are map, ndcg_cut_K, P_K, recall_K, recip_rank (K a cut-off such as 10)"
+            "unknown metric {s:?}; the metrics are map, ndcg, ndcg_cut_K, P_K, recall_K, recip_rank, Rprec, bpref (K a cut-off such as 10)"
         ))
     }
 }
@@ -73,6 +83,9 @@ impl std::fmt::Display for Metric {
             Metric::P(k) => write!(f, "P_{k}"),
             Metric::Recall(k) => write!(f, "recall_{k}"),
             Metric::RecipRank => write!(f, "recip_rank"),
+            Metric::Ndcg => write!(f, "ndcg"),
+            Metric::Rprec => write!(f, "Rprec"),
+            Metric::Bpref => write!(f, "bpref"),
         }
     }
 }
@@ -244,6 +257,19 @@ pub fn measure(metric: Metric, ranked: &[Option<i64>], judged: &HashMap<String, 
             .iter()
             .position(|r| is_relevant(*r))
             .map_or(0.0, |i| 1.0 / (i + 1) as f64),
+        Metric::Ndcg => measure(
+            Metric::NdcgCut(ranked.len().max(num_rel).max(1)),
+            ranked,
+            judged,
+        ),
+        Metric::Rprec => {
+            if num_rel == 0 {
+                0.0
+            } else {
+                rel_in(num_rel) as f64 / num_rel as f64
+            }
+        }
+        Metric::Bpref => bpref(ranked, num_rel, judged),
         Metric::NdcgCut(k) => {
             let got = dcg(ranked
                 .iter()
@@ -255,6 +281,34 @@ pub fn measure(metric: Metric, ranked: &[Option<i64>], judged: &HashMap<String, 
             if best > 0.0 { got / best } else { got }
         }
     }
+}
+
+/// bpref as trec_eval computes it: each relevant document retrieved scores 1 less the share of
+/// judged non-relevant documents ranked above it (at most R of them, over min(R, N)); unjudged
+/// documents and negative judgments are skipped; the sum is divided by R.
+fn bpref(ranked: &[Option<i64>], num_rel: usize, judged: &HashMap<String, i64>) -> f64 {
+    if num_rel == 0 {
+        return 0.0;
+    }
+    // trec_eval counts a negative judgment as outside the pool: neither relevant nor judged.
+    let num_nonrel = judged.values().filter(|&&r| r == 0).count();
+    let mut nonrel_above = 0usize;
+    let mut sum = 0.0;
+    for r in ranked.iter().flatten() {
+        if *r < 0 {
+            continue;
+        }
+        if *r > 0 {
+            sum += if nonrel_above > 0 {
+                1.0 - nonrel_above.min(num_rel) as f64 / num_rel.min(num_nonrel) as f64
+            } else {
+                1.0
+            };
+        } else {
+            nonrel_above += 1;
+        }
+    }
+    sum / num_rel as f64
 }
 
 /// The values per query and their means.
@@ -349,6 +403,24 @@ mod tests {
     }
 
     #[test]
+    fn rprec_and_bpref_by_hand() {
+        // R = 2 relevant (a, d), N = 2 judged non-relevant (b, c), e outside the pool.
+        let q = qrels("1 0 a 1\n1 0 b 0\n1 0 c 0\n1 0 d 1\n1 0 e -1\n");
+        // Ranks: b (non-rel), x (unjudged), a (rel), e (negative), c (non-rel), d (rel).
+        let r = run(
+            "1 Q0 b 1 6 t\n1 Q0 x 2 5 t\n1 Q0 a 3 4 t\n1 Q0 e 4 3 t\n1 Q0 c 5 2 t\n1 Q0 d 6 1 t\n",
+        );
+        // Rprec: 0 relevant in the first R = 2 (b, x).
+        assert!(value(&q, &r, "Rprec").abs() < 1e-12);
+        // bpref: a has 1 judged non-relevant above (1 - 1/2), d has 2 (1 - 2/2); over R = 2.
+        assert!((value(&q, &r, "bpref") - 0.25).abs() < 1e-12);
+        // ndcg over the whole ranking: gains at ranks 3 and 6 against the ideal 1 and 2.
+        let got = 1.0 / 4f64.log2() + 1.0 / 7f64.log2();
+        let ideal = 1.0 / 2f64.log2() + 1.0 / 3f64.log2();
+        assert!((value(&q, &r, "ndcg") - got / ideal).abs() < 1e-12);
+    }
+
+    #[test]
     fn ties_sort_by_docid_descending_whatever_the_rank_column() {
         let q = qrels("1 0 a 1\n");
         // Equal scores: trec_eval puts "b" before "a", so the relevant doc is second.
@@ -388,6 +460,11 @@ mod tests {
         assert!(e.to_string().starts_with("r:1: score"), "{e}");
         let e = parse_run("1 Q0 a 1 1 t\n1 Q0 a 2 1 t\n", Path::new("r")).unwrap_err();
         assert!(e.to_string().contains("listed twice"), "{e}");
-        assert!("ndcg".parse::<Metric>().unwrap_err().contains("ndcg_cut_K"));
+        assert!(
+            "ndcg_cut_x"
+                .parse::<Metric>()
+                .unwrap_err()
+                .contains("ndcg_cut_K")
+        );
     }
 }

@@ -13,7 +13,7 @@ use std::process::Command;
 
 use common::{TALASH, required, run};
 
-const METRICS: &str = "map,ndcg_cut_10,P_10,recall_100,recip_rank";
+const METRICS: &str = "map,ndcg_cut_10,P_10,recall_100,recip_rank,ndcg,Rprec,bpref";
 
 /// Skips (returns None) with a message, or fails in CI.
 fn skip<T>(why: String) -> Option<T> {

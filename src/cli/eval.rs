@@ -16,7 +16,7 @@ the relevance values as gains; unjudged documents are not relevant. Queries in t
 in the judgments are ignored, and judged queries missing from the run are left out of the
 average, as trec_eval does without -c (with --complete they count as finding nothing).
 
-Metrics: map, ndcg_cut_K, P_K, recall_K, recip_rank (K a cut-off, e.g. ndcg_cut_10).
+Metrics: map, ndcg, ndcg_cut_K, P_K, recall_K, recip_rank, Rprec, bpref (K a cut-off, e.g. ndcg_cut_10).
 
 Examples (examples/qrels.txt judges the shipped corpus's articles; make run.txt with
 `talash batch examples/topics.tsv --docid article --output run.txt`):

@@ -148,7 +148,7 @@ fn eval_reports_bad_input() {
         "{}",
         r.stderr
     );
-    let r = run(TALASH, &["eval", q, rf, "--metrics", "ndcg"]);
+    let r = run(TALASH, &["eval", q, rf, "--metrics", "ndcg_cut_x"]);
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("ndcg_cut_K"), "{}", r.stderr);
     std::fs::write(&run_file, "1 Q0 a 1 1.5 t\n").unwrap();

@@ -7,10 +7,14 @@ use clap::{CommandFactory, Parser};
 use talash::cli::app::{Cli, Command};
 use talash::cli::common::on_index;
 use talash::cli::{
-    batch, completions, eval, export, facets, groups, man, run, search, show, timeline,
+    batch, complete, completions, eval, export, facets, groups, man, run, search, show, timeline,
 };
 
 fn main() -> ExitCode {
+    let argv: Vec<_> = std::env::args_os().collect();
+    if complete::is_called(&argv) {
+        return complete::main(argv);
+    }
     run("talash", || {
         let Cli { global, command } = Cli::parse();
         let style = global.style();

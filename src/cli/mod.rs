@@ -43,6 +43,7 @@ macro_rules! value_enum {
 pub mod app;
 pub mod batch;
 pub mod common;
+pub mod complete;
 pub mod completions;
 pub mod docs;
 pub mod eval;

@@ -17,6 +17,7 @@ pub mod safe;
 pub mod show;
 pub mod terminal;
 pub mod timeline;
+pub mod values;
 
 use std::io::IsTerminal;
 

@@ -8,13 +8,14 @@ function __talash_values
     set -l n (count $tokens)
     set -l index
     for i in (seq 2 $n)
-        switch $tokens[$i]
-            case --index
-                if test $i -lt $n
-                    set index --index (string replace -r '^~/' "$HOME/" -- $tokens[(math $i + 1)])
-                end
-            case '--index=*'
-                set index --index (string replace -r '^~/' "$HOME/" -- (string replace -- --index= '' $tokens[$i]))
+        set -l dir
+        if test "$tokens[$i]" = --index; and test $i -lt $n
+            set dir $tokens[(math $i + 1)]
+        else if string match -q -- '--index=*' $tokens[$i]
+            set dir (string replace -- --index= '' $tokens[$i])
+        end
+        if test -n "$dir"
+            set index --index (string replace -r '^~/' "$HOME/" -- $dir)
         end
     end
     set -l cmd (string replace -r '^~/' "$HOME/" -- $tokens[1])

@@ -442,3 +442,160 @@ fn batch_help_has_no_literal_backslashes() {
     assert!(r.stdout.contains("\"hits\""), "{}", r.stdout);
     assert!(!r.stdout.contains('\\'), "{}", r.stdout);
 }
+
+/// The qids of a TREC run, each once, in run order.
+fn run_qids(run: &str) -> Vec<String> {
+    let mut qids: Vec<String> = Vec::new();
+    for l in run.lines() {
+        let q = l.split(' ').next().unwrap().to_string();
+        if qids.last() != Some(&q) {
+            qids.push(q);
+        }
+    }
+    qids
+}
+
+/// Issue 21 item 9: `--topic-field` chooses the TREC parts that make the query, as
+/// Pyserini's; examples/topics.trec holds the topics of examples/topics.tsv with <desc> and
+/// <narr> written for them.
+#[test]
+fn topic_field_chooses_title_desc_narr_or_a_join() {
+    let trec = common::repo().join("examples/topics.trec");
+    let tsv = common::repo().join("examples/topics.tsv");
+    let run_of = |file: &Path, extra: &[&str]| {
+        let mut args = vec![file.to_str().unwrap(), "--docid", "article", "--hits", "10"];
+        args.extend_from_slice(extra);
+        let r = batch(corpus_index(), &args);
+        assert_eq!(r.code, 0, "{extra:?}: {}", r.stderr);
+        assert!(r.stderr.is_empty(), "{extra:?}: {}", r.stderr);
+        r.stdout
+    };
+    // The titles are the TSV's queries: "Topic:" and "Number:" are labels, not query words.
+    let title = run_of(&trec, &[]);
+    assert_eq!(title, run_of(&tsv, &[]));
+    assert_eq!(title, run_of(&trec, &["--topic-field", "title"]));
+    let qids = run_qids(&title);
+    assert_eq!(qids.len(), 6, "{title}");
+    // Each other field is a different query for every topic, and no topic is lost.
+    let mut runs = vec![title.clone()];
+    for field in ["desc", "narr", "title+desc", "title+desc+narr"] {
+        let run = run_of(&trec, &["--topic-field", field]);
+        check_trec_shape(&run, "talash");
+        assert_eq!(run_qids(&run), qids, "{field}");
+        assert!(
+            !runs.contains(&run),
+            "{field} gives the run of another field"
+        );
+        runs.push(run);
+    }
+    // Anserini's names for the same parts, and Pyserini's --topics-format for the format.
+    let copy = temp_kept("topic-field").join("topics.txt");
+    std::fs::copy(&trec, &copy).unwrap();
+    assert_eq!(
+        run_of(
+            &copy,
+            &[
+                "--topics-format",
+                "trec",
+                "--topic-field",
+                "title+description"
+            ]
+        ),
+        runs[3]
+    );
+}
+
+#[test]
+fn a_topic_without_the_field_is_reported_by_number_and_scored_empty() {
+    let dir = temp_kept("topic-missing");
+    let q = dir.join("classic.trec");
+    // Classic TREC: labels, no closing tags, parts over several lines; 052 has no <desc>.
+    std::fs::write(
+        &q,
+        "<top>\n<num> Number: 051\n<title> Topic: Landberg\n\n<desc> Description:\nWho led the\n\
+         US delegation at the counterterrorism dialogue?\n\n<narr> Narrative:\nA relevant \
+         article names the coordinator.\n</top>\n\n<top>\n<num> Number: 052\n<title> Topic: \
+         Peshawar mosque\n</top>\n",
+    )
+    .unwrap();
+    let file = q.to_str().unwrap();
+    let r = batch(corpus_index(), &[file, "--topic-field", "desc"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(run_qids(&r.stdout), ["051"]);
+    assert_eq!(
+        r.stderr.trim(),
+        format!(
+            "talash: warning: {file}:13: query \"052\" is scored empty: the topic has no <desc> \
+             (--topic-field desc)"
+        )
+    );
+    // With the title, 052 runs on its title alone, and says so.
+    let r = batch(corpus_index(), &[file, "--topic-field", "desc+title"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(run_qids(&r.stdout), ["051", "052"]);
+    assert_eq!(
+        r.stderr.trim(),
+        format!(
+            "talash: warning: {file}:13: topic \"052\" has no <desc>: its query is its <title> \
+             only"
+        )
+    );
+    // An empty topic still counts as a query that found nothing, for trec_eval's -c.
+    let qrels = dir.join("qrels.txt");
+    std::fs::write(
+        &qrels,
+        "051 0 et-2023-03-06-counter-terror-dialogue 1\n\
+         052 0 eurasia-2023-03-pakistan-us-cooperation 1\n",
+    )
+    .unwrap();
+    let run_file = dir.join("run.txt");
+    let r = batch(
+        corpus_index(),
+        &[
+            file,
+            "--topic-field",
+            "desc",
+            "--docid",
+            "article",
+            "-o",
+            run_file.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = common::run(
+        common::TALASH,
+        &[
+            "eval",
+            qrels.to_str().unwrap(),
+            run_file.to_str().unwrap(),
+            "--complete",
+            "--metrics",
+            "map",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("num_q                 \tall\t2"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn bad_topic_fields_are_usage_errors() {
+    let trec = common::repo().join("examples/topics.trec");
+    let r = batch(
+        corpus_index(),
+        &[trec.to_str().unwrap(), "--topic-field", "summary"],
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("title, desc and narr"), "{}", r.stderr);
+    // On a file that is not read as TREC topics, the flag would do nothing: refused.
+    let tsv = common::repo().join("examples/topics.tsv");
+    let r = batch(
+        corpus_index(),
+        &[tsv.to_str().unwrap(), "--topic-field", "desc"],
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("--input-format trec"), "{}", r.stderr);
+}

@@ -41,7 +41,7 @@ fn batch_and_eval_help_examples_run_as_written_on_the_shipped_corpus() {
     // A copy of the repository's examples/ in a fresh working folder, so run.txt lands there.
     let ex = t.path().join("examples");
     std::fs::create_dir_all(&ex).unwrap();
-    for name in ["topics.tsv", "qrels.txt", "monitor.jsonl"] {
+    for name in ["topics.tsv", "topics.trec", "qrels.txt", "monitor.jsonl"] {
         std::fs::copy(repo().join("examples").join(name), ex.join(name)).unwrap();
     }
     let idx = build_index(&repo().join("corpus"), "helpex-index");
@@ -88,4 +88,38 @@ fn batch_and_eval_help_examples_run_as_written_on_the_shipped_corpus() {
     // The article run names articles, which the judgments judge.
     let run_txt = std::fs::read_to_string(t.path().join("run.txt")).unwrap();
     assert!(run_txt.contains("landberg Q0 et-2023-03-06-counter-terror-dialogue 1 "));
+    // The TREC topics example (--topic-field title+desc) ran every topic, into a run the same
+    // judgments score.
+    assert!(
+        batch
+            .iter()
+            .any(|a| a.contains(&"--topic-field".to_string()))
+    );
+    let desc = std::fs::read_to_string(t.path().join("run-desc.txt")).unwrap();
+    for qid in [
+        "landberg",
+        "ttp-threat",
+        "peshawar",
+        "khorasan",
+        "financing",
+        "intelligence",
+    ] {
+        assert!(desc.contains(&format!("{qid} Q0 ")), "{qid}: {desc}");
+    }
+    let eval = [
+        "eval",
+        "examples/qrels.txt",
+        "run-desc.txt",
+        "--metrics",
+        "map",
+    ];
+    let r = talash_at(t.path(), &idx, &eval.map(String::from));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let map: f64 = r
+        .stdout
+        .split_whitespace()
+        .last()
+        .and_then(|m| m.parse().ok())
+        .unwrap_or_else(|| panic!("no map: {}", r.stdout));
+    assert!(map > 0.5, "title+desc map {map}: {}", r.stdout);
 }

@@ -8,12 +8,16 @@
 //! - TSV (`.tsv`): `qid<TAB>query`;
 //! - JSON lines (`.jsonl`): `{"id", "query", "group", "outlet", "since", "until", "hits"}`, the
 //!   filters overriding the command line's for that query;
-//! - TREC topics (`.trec`, `.topics`): `<top>` … `<num>` … `<title>` … `</top>`.
+//! - TREC topics (`.trec`, `.topics`): `<top>` … `<num>` … `<title>` … `<desc>` … `<narr>` …
+//!   `</top>`, the query made of the parts a [`TopicField`] names (`--topic-field`).
 //!
 //! Blank lines and lines starting with `#` are skipped. A bad line is an [`InputError`] naming the
 //! file and line, and the other lines still run; running them is [`run`]'s job.
 
 pub mod run;
+pub mod trec;
+
+pub use trec::{TopicField, TopicPart};
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -34,7 +38,7 @@ pub enum InputFormat {
     Tsv,
     /// One JSON object a line, with per-query filters.
     Jsonl,
-    /// TREC topics: `<top>`, `<num>`, `<title>`.
+    /// TREC topics: `<top>`, `<num>`, `<title>`, `<desc>`, `<narr>`.
     Trec,
 }
 
@@ -77,6 +81,9 @@ pub struct BatchQuery {
     pub text: String,
     pub filters: QueryFilters,
     pub hits: Option<usize>,
+    /// Why the query is scored empty without being searched, when the file says so: a TREC
+    /// topic without any part `--topic-field` names.
+    pub empty: Option<String>,
 }
 
 /// A query file read: the good queries in file order and the bad lines.
@@ -84,11 +91,19 @@ pub struct BatchQuery {
 pub struct QueryFile {
     pub queries: Vec<BatchQuery>,
     pub errors: Vec<InputError>,
+    /// What the file lacks that does not stop a query (a topic without one of the parts
+    /// `--topic-field` names, run with the others).
+    pub warnings: Vec<InputError>,
 }
 
-/// Reads a query file. An unreadable file is the error; bad lines are in the result, every one
-/// of them (`--strict` lists them all, then runs nothing).
-pub fn read_query_file(path: &Path, format: InputFormat) -> Result<QueryFile, InputError> {
+/// Reads a query file; `field` says which parts of a TREC topic make its query. An unreadable
+/// file is the error; bad lines are in the result, every one of them (`--strict` lists them
+/// all, then runs nothing).
+pub fn read_query_file(
+    path: &Path,
+    format: InputFormat,
+    field: &TopicField,
+) -> Result<QueryFile, InputError> {
     let fail = |line, message| InputError {
         path: path.to_path_buf(),
         line,
@@ -103,7 +118,7 @@ pub fn read_query_file(path: &Path, format: InputFormat) -> Result<QueryFile, In
             "invalid UTF-8; save the query file as UTF-8".into(),
         )
     })?;
-    let file = parse_queries(&text, path, format);
+    let file = parse_queries(&text, path, format, field);
     if file.queries.is_empty() && file.errors.is_empty() {
         return Err(fail(
             None,
@@ -114,14 +129,23 @@ pub fn read_query_file(path: &Path, format: InputFormat) -> Result<QueryFile, In
 }
 
 /// Parses a query file's text; `path` names it in errors.
-pub fn parse_queries(text: &str, path: &Path, format: InputFormat) -> QueryFile {
+pub fn parse_queries(
+    text: &str,
+    path: &Path,
+    format: InputFormat,
+    field: &TopicField,
+) -> QueryFile {
     let mut sink = Sink {
         path: path.to_path_buf(),
         file: QueryFile::default(),
         seen: HashMap::new(),
     };
     match format {
-        InputFormat::Trec => parse_trec(text, &mut sink),
+        InputFormat::Trec => {
+            for item in trec::parse(text, field) {
+                sink.take(item);
+            }
+        }
         _ => {
             for (i, line) in text.lines().enumerate() {
                 let n = i + 1;
@@ -150,6 +174,39 @@ struct Sink {
 }
 
 impl Sink {
+    /// Records what the TREC reader found: a topic becomes a query (scored empty when it has
+    /// none of the parts asked for), with its warning if it lacks some.
+    fn take(&mut self, item: trec::Item) {
+        match item {
+            trec::Item::Error(line, message) => self.push(line, Err(message)),
+            trec::Item::Topic(t) => {
+                let parsed = match t.empty {
+                    Some(why) => validate_qid(&t.num).map(|()| BatchQuery {
+                        qid: t.num,
+                        line: t.line,
+                        text: String::new(),
+                        filters: QueryFilters::default(),
+                        hits: None,
+                        empty: Some(why),
+                    }),
+                    None => query(t.line, t.num, &t.text),
+                };
+                self.push(t.line, parsed);
+                if let Some((line, why)) = t.warning {
+                    self.warn(line, why);
+                }
+            }
+        }
+    }
+
+    fn warn(&mut self, line: usize, message: String) {
+        self.file.warnings.push(InputError {
+            path: self.path.clone(),
+            line: Some(line),
+            message,
+        });
+    }
+
     /// Records one line's outcome.
     fn push(&mut self, line: usize, parsed: Result<BatchQuery, String>) {
         let checked = parsed.and_then(|q| match self.seen.get(&q.qid) {
@@ -202,6 +259,7 @@ fn query(line: usize, qid: String, text: &str) -> Result<BatchQuery, String> {
         text: text.to_string(),
         filters: QueryFilters::default(),
         hits: None,
+        empty: None,
     })
 }
 
@@ -212,6 +270,7 @@ fn plain(line: usize, text: &str) -> BatchQuery {
         text: text.to_string(),
         filters: QueryFilters::default(),
         hits: None,
+        empty: None,
     }
 }
 
@@ -336,134 +395,21 @@ fn string_list(
     }
 }
 
-/// A TREC topic being read.
-struct Topic {
-    start: usize,
-    num: Option<String>,
-    title: Option<(usize, String)>,
-    /// The tag whose text continues on the following lines.
-    open: Option<String>,
-}
-
-/// Reads TREC topic files: `<num>` and `<title>` inside `<top>` … `</top>`; a tag's text may
-/// go on over the next lines, and closing tags (`</title>`) are allowed.
-fn parse_trec(text: &str, sink: &mut Sink) {
-    let mut topic: Option<Topic> = None;
-    let mut last = 0;
-    for (i, line) in text.lines().enumerate() {
-        let n = i + 1;
-        last = n;
-        let t = line.trim();
-        let Some(top) = topic.as_mut() else {
-            if t.is_empty() || t.starts_with('#') {
-                continue;
-            }
-            if t.starts_with("<top>") {
-                topic = Some(Topic {
-                    start: n,
-                    num: None,
-                    title: None,
-                    open: None,
-                });
-                continue;
-            }
-            let err = format!(
-                "expected <top> to start a topic, found {:?}; a TREC topic is <top> <num> ID <title> QUERY </top>",
-                clip(t)
-            );
-            sink.push(n, Err(err));
-            continue;
-        };
-        if t.starts_with("</top>") {
-            let done = finish_topic(topic.take(), n);
-            sink.push(done.0, done.1);
-            continue;
-        }
-        if let Some(rest) = t.strip_prefix('<').filter(|r| !r.starts_with('/')) {
-            let (tag, value) = rest.split_once('>').unwrap_or((rest, ""));
-            let tag = tag.trim().to_lowercase();
-            let value = strip_closing(value, &tag);
-            match tag.as_str() {
-                "num" => top.num = Some(strip_label(value, "Number:").to_string()),
-                "title" => top.title = Some((n, strip_label(value, "Topic:").to_string())),
-                _ => {}
-            }
-            top.open = Some(tag);
-        } else if !t.starts_with("</") && !t.is_empty() {
-            // A continuation line of the open tag.
-            match top.open.as_deref() {
-                Some("title") => {
-                    if let Some((_, title)) = top.title.as_mut() {
-                        if !title.is_empty() {
-                            title.push(' ');
-                        }
-                        title.push_str(strip_closing(t, "title"));
-                    }
-                }
-                Some("num") if top.num.as_deref().is_some_and(str::is_empty) => {
-                    top.num = Some(strip_label(strip_closing(t, "num"), "Number:").to_string());
-                }
-                _ => {}
-            }
-        }
-    }
-    if let Some(top) = topic {
-        let err = format!("the <top> on line {} is never closed by </top>", top.start);
-        sink.push(last.max(top.start), Err(err));
-    }
-}
-
-fn finish_topic(topic: Option<Topic>, end: usize) -> (usize, Result<BatchQuery, String>) {
-    let Some(top) = topic else {
-        return (end, Err("</top> without <top>".into()));
-    };
-    let Some(num) = top.num.filter(|n| !n.is_empty()) else {
-        return (
-            top.start,
-            Err("topic has no <num>; write <num> Number: ID after <top>".into()),
-        );
-    };
-    match top.title {
-        Some((line, title)) => (line, query(line, num, &title)),
-        None => (
-            top.start,
-            Err(format!(
-                "topic {num:?} has no <title>; the title is the query that runs"
-            )),
-        ),
-    }
-}
-
-fn strip_closing<'a>(value: &'a str, tag: &str) -> &'a str {
-    let value = value.trim();
-    value
-        .strip_suffix(&format!("</{tag}>"))
-        .unwrap_or(value)
-        .trim()
-}
-
-fn strip_label<'a>(value: &'a str, label: &str) -> &'a str {
-    let v = value.trim();
-    match v.get(..label.len()) {
-        Some(head) if head.eq_ignore_ascii_case(label) => v[label.len()..].trim(),
-        _ => v,
-    }
-}
-
-fn clip(text: &str) -> String {
-    let mut s: String = text.chars().take(40).collect();
-    if s.len() < text.len() {
-        s.push('…');
-    }
-    s
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn parse(text: &str, format: InputFormat) -> QueryFile {
-        parse_queries(text, Path::new("q"), format)
+        parse_queries(text, Path::new("q"), format, &TopicField::default())
+    }
+
+    fn trec(text: &str, field: &str) -> QueryFile {
+        parse_queries(
+            text,
+            Path::new("q"),
+            InputFormat::Trec,
+            &field.parse().unwrap(),
+        )
     }
 
     fn ids(f: &QueryFile) -> Vec<(&str, &str)> {
@@ -524,16 +470,146 @@ not json
             ids(&f),
             vec![
                 ("301", "International Organized Crime"),
-                ("302", "Poliomyelitis")
+                ("302", "Poliomyelitis"),
+                ("303", ""),
             ]
         );
         assert_eq!(f.queries[0].line, 3);
-        assert_eq!(f.errors.len(), 1);
-        assert!(
-            f.errors[0]
-                .to_string()
-                .starts_with("q:13: topic \"303\" has no <title>")
+        // A topic without the part asked for is kept, to be scored empty, and says why.
+        assert!(f.errors.is_empty(), "{:?}", f.errors);
+        assert_eq!(f.queries[2].line, 13);
+        assert_eq!(
+            f.queries[2].empty.as_deref(),
+            Some("the topic has no <title> (--topic-field title)")
         );
+        assert!(f.queries[..2].iter().all(|q| q.empty.is_none()));
+    }
+
+    /// TREC-1's topic 51 as the classic files write it: labels after the tags, no closing tag
+    /// but </top>, text over several lines, and tags the query never uses between the parts.
+    const CLASSIC: &str = "<top>
+<head> Tipster Topic Description
+<num> Number:  051
+<dom> Domain:  International Economics
+<title> Topic:  Airbus Subsidies
+
+<desc> Description:
+Document will discuss government assistance to Airbus Industrie, or mention a trade
+dispute between Airbus and a U.S. aircraft producer over the issue of subsidies.
+
+<smry> Summary:
+Document will discuss government assistance to Airbus Industrie.
+
+<narr> Narrative:
+A relevant document will cite or discuss assistance to Airbus Industrie by the French,
+German, British or Spanish government(s).
+
+<con> Concept(s):
+1.  Airbus Industrie
+<fac> Factor(s):
+<def> Definition(s):
+</top>
+
+<top>
+<num> Number: 052
+<title> Topic: South African Sanctions
+<narr> Narrative:
+A relevant document will discuss any aspect of South African sanctions.
+</top>
+";
+
+    #[test]
+    fn trec_labels_are_stripped_and_parts_run_to_the_next_tag() {
+        let f = trec(CLASSIC, "title");
+        assert_eq!(
+            ids(&f),
+            vec![
+                ("051", "Airbus Subsidies"),
+                ("052", "South African Sanctions")
+            ]
+        );
+        assert_eq!(f.queries[0].line, 5);
+        let f = trec(CLASSIC, "desc");
+        assert_eq!(
+            f.queries[0].text,
+            "Document will discuss government assistance to Airbus Industrie, or mention a trade \
+             dispute between Airbus and a U.S. aircraft producer over the issue of subsidies."
+        );
+        assert_eq!(f.queries[0].line, 7);
+        let f = trec(CLASSIC, "narr");
+        assert_eq!(
+            f.queries[0].text,
+            "A relevant document will cite or discuss assistance to Airbus Industrie by the \
+             French, German, British or Spanish government(s)."
+        );
+        assert_eq!(
+            f.queries[1].text,
+            "A relevant document will discuss any aspect of South African sanctions."
+        );
+        let f = trec(CLASSIC, "title+desc");
+        assert!(
+            f.queries[0]
+                .text
+                .starts_with("Airbus Subsidies Document will discuss")
+        );
+        assert!(f.queries[0].text.ends_with("issue of subsidies."));
+        assert!(f.errors.is_empty(), "{:?}", f.errors);
+    }
+
+    #[test]
+    fn a_topic_without_a_part_asked_for_is_reported_by_number_never_dropped() {
+        // 052 has no <desc>: alone, it is scored empty and says why.
+        let f = trec(CLASSIC, "desc");
+        assert_eq!(f.queries.len(), 2);
+        assert!(f.errors.is_empty() && f.warnings.is_empty());
+        let q = &f.queries[1];
+        assert_eq!((q.qid.as_str(), q.text.as_str(), q.line), ("052", "", 24));
+        assert_eq!(
+            q.empty.as_deref(),
+            Some("the topic has no <desc> (--topic-field desc)")
+        );
+        // With the title, it runs on its title, and a warning names the topic.
+        let f = trec(CLASSIC, "title+desc");
+        assert_eq!(f.queries[1].text, "South African Sanctions");
+        assert!(f.queries[1].empty.is_none());
+        let warnings: Vec<String> = f.warnings.iter().map(|w| w.to_string()).collect();
+        assert_eq!(
+            warnings,
+            ["q:24: topic \"052\" has no <desc>: its query is its <title> only"]
+        );
+        let f = trec(CLASSIC, "desc+narr+title");
+        assert!(
+            f.queries[1]
+                .text
+                .starts_with("A relevant document will discuss")
+        );
+        assert!(
+            f.warnings[0]
+                .message
+                .contains("its <narr> and <title> only")
+        );
+    }
+
+    #[test]
+    fn trec_closing_tags_and_text_that_looks_like_a_tag() {
+        let text = "<top>\n<num>7</num>\n<title>bombing</title>\n<desc>Attacks with\n<5 dead.</desc>\nstray text after a closed tag\n</top>\n";
+        let f = trec(text, "title+desc");
+        assert_eq!(ids(&f), vec![("7", "bombing Attacks with <5 dead.")]);
+        // A <top> before the last one's </top>: the error says so, and both topics are read.
+        let f = parse(
+            "<top>\n<num> 1\n<title> first\n<top>\n<num> 2\n<title> second\n</top>\n",
+            InputFormat::Trec,
+        );
+        assert_eq!(ids(&f), vec![("1", "first"), ("2", "second")]);
+        assert_eq!(f.errors.len(), 1);
+        assert_eq!(f.errors[0].line, Some(4));
+        assert!(f.errors[0].message.contains("not closed by </top>"));
+        // A label is stripped only with its colon.
+        let f = trec(
+            "<top>\n<num> 8\n<desc> Description of attacks\n</top>\n",
+            "desc",
+        );
+        assert_eq!(ids(&f), vec![("8", "Description of attacks")]);
     }
 
     #[test]
@@ -545,7 +621,7 @@ not json
 
     #[test]
     fn every_bad_line_is_reported_not_only_the_first() {
-        let f = parse_queries("a\tx\nbad\nworse\nb\ty\n", Path::new("q"), InputFormat::Tsv);
+        let f = parse("a\tx\nbad\nworse\nb\ty\n", InputFormat::Tsv);
         assert_eq!(ids(&f), vec![("a", "x"), ("b", "y")]);
         let lines: Vec<Option<usize>> = f.errors.iter().map(|e| e.line).collect();
         assert_eq!(lines, vec![Some(2), Some(3)]);

@@ -130,13 +130,17 @@ fn prepare_one(
             }
             msg
         })?;
-    let (user, empty): (Box<dyn Query>, _) = match engine.parse_query_as(&q.text, options.syntax) {
-        Ok(user) => (user, None),
-        // Read as words, a line can only lack a searchable word: never dropped, scored empty.
-        Err(e) if options.syntax == Syntax::Words => {
-            (Box::new(tantivy::query::EmptyQuery), Some(format!("{e:#}")))
-        }
-        Err(e) => return Err(format!("query {:?}: {e:#}", q.qid)),
+    let (user, empty): (Box<dyn Query>, _) = match &q.empty {
+        // The file says there is nothing to search (a TREC topic without the parts asked for).
+        Some(why) => (Box::new(tantivy::query::EmptyQuery), Some(why.clone())),
+        None => match engine.parse_query_as(&q.text, options.syntax) {
+            Ok(user) => (user, None),
+            // Read as words, a line can only lack a searchable word: never dropped, scored empty.
+            Err(e) if options.syntax == Syntax::Words => {
+                (Box::new(tantivy::query::EmptyQuery), Some(format!("{e:#}")))
+            }
+            Err(e) => return Err(format!("query {:?}: {e:#}", q.qid)),
+        },
     };
     let filtered = engine.filtered(user.box_clone(), &filters);
     Ok(Prepared {
@@ -404,7 +408,12 @@ mod tests {
         let e = crate::testing::harbour_engine();
         let text = "1\tharbour\n2\tforecasts\n3\treopened\n4\tnothingmatches\n";
         let path = Path::new("q.tsv");
-        let file = crate::batch::parse_queries(text, path, crate::batch::InputFormat::Tsv);
+        let file = crate::batch::parse_queries(
+            text,
+            path,
+            crate::batch::InputFormat::Tsv,
+            &Default::default(),
+        );
         let (ready, errors) = prepare(
             &e,
             path,

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 
 use crate::batch::run::{BatchOptions, Failure, Prepared};
-use crate::batch::{MAX_HITS, read_query_file};
+use crate::batch::{MAX_HITS, TopicField, read_query_file};
 use crate::cli::common::FilterFlags;
 use crate::cli::cores;
 use crate::corpus::InputError;
@@ -20,7 +20,11 @@ pub const HELP: &str = "Query files (format from the extension, or --input-forma
   *.tsv     qid<TAB>query
   *.jsonl   {\"id\": \"q1\", \"query\": \"...\", \"group\": \"TTP\", \"outlet\": ..., \"since\": ..., \"until\": ..., \"hits\": 50}
             (a query's own filters replace the command line's)
-  *.trec    TREC topics: <top> <num> ID <title> QUERY </top>
+  *.trec    TREC topics: <top> <num> ID <title> ... <desc> ... <narr> ... </top>; the query is
+            the <title>, or what --topic-field names (desc, narr, title+desc, ...); labels
+            such as \"Number:\" and \"Description:\" are dropped, closing tags optional. A topic
+            without a part asked for is reported by number and run on the others it has, or
+            scored empty if it has none (never dropped)
 Each line is read as words (--query-syntax words, the default): no character is syntax, so no
 line can fail; a line with no searchable word (stop words or punctuation only) is reported and
 scored empty. --query-syntax talash reads lines in the query language of `talash search`.
@@ -30,6 +34,7 @@ still run (exit status 1); --strict checks the whole file first and runs nothing
 Examples (the files are in the repository's examples/, for the shipped corpus):
   talash batch examples/topics.tsv --docid article --output run.txt --run-tag talash
   talash batch examples/monitor.jsonl --format jsonl --since 2023 --hits 20
+  talash batch examples/topics.trec --topic-field title+desc --docid article -o run-desc.txt
   talash eval examples/qrels.txt run.txt";
 
 value_enum! {
@@ -62,7 +67,7 @@ value_enum! {
         Tsv,
         /// One JSON object a line, with per-query filters.
         Jsonl,
-        /// TREC topics: `<top>`, `<num>`, `<title>`.
+        /// TREC topics: `<top>`, `<num>`, `<title>`, `<desc>`, `<narr>` (see --topic-field).
         Trec,
     }
 }
@@ -89,8 +94,17 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = OutputFormat::Trec)]
     format: OutputFormat,
     /// The query file's format (default: from its extension).
-    #[arg(long, value_enum, value_name = "FORMAT")]
+    #[arg(
+        long,
+        visible_alias = "topics-format",
+        value_enum,
+        value_name = "FORMAT"
+    )]
     input_format: Option<InputFormat>,
+    /// Which parts of a TREC topic make its query: title, desc, narr, or several joined by +
+    /// (title+desc), as Pyserini's --topic-field.
+    #[arg(long, default_value = "title", value_name = "FIELD")]
+    topic_field: TopicField,
     /// How each line is read: as words (natural-language topics) or in the query language.
     #[arg(long, value_enum, default_value_t = QuerySyntax::Words, value_name = "SYNTAX")]
     query_syntax: QuerySyntax,
@@ -133,7 +147,18 @@ pub fn run(engine: &Engine, args: Args, stdout: &mut dyn Write) -> Result<ExitCo
         Some(f) => f.into(),
         None => crate::batch::InputFormat::from_path(&args.queries).map_err(usage)?,
     };
-    let file = read_query_file(&args.queries, format)?;
+    if args.topic_field != TopicField::default() && format != crate::batch::InputFormat::Trec {
+        return Err(usage(format!(
+            "--topic-field {} chooses parts of TREC topics; {} is not read as TREC topics \
+             (name it *.trec, or give --input-format trec)",
+            args.topic_field,
+            args.queries.display()
+        )));
+    }
+    let file = read_query_file(&args.queries, format, &args.topic_field)?;
+    for w in &file.warnings {
+        eprintln!("talash: warning: {w}");
+    }
     let total = file.queries.len() + file.errors.len();
     let hits = args.hits as usize;
     let (prepared, mut errors) = crate::batch::run::prepare(

@@ -90,7 +90,12 @@ mod tests {
     fn query() -> Prepared {
         let e = crate::fuzzing::tiny_engine().unwrap();
         let path = std::path::Path::new("q.txt");
-        let file = crate::batch::parse_queries("Quetta\n", path, crate::batch::InputFormat::Text);
+        let file = crate::batch::parse_queries(
+            "Quetta\n",
+            path,
+            crate::batch::InputFormat::Text,
+            &Default::default(),
+        );
         let (mut ready, _) = prepare(
             &e,
             path,

@@ -284,3 +284,86 @@ fn bash_offers_the_index_outlets_and_groups_quoted() {
     assert!(only(&["sea"]).contains(&"search".to_string()));
     assert!(only(&["search", "--per-a"]).contains(&"--per-article".to_string()));
 }
+
+/// Types `line` and Tab into an interactive bash on a pseudo-terminal (Python's pty module),
+/// with the script sourced, and returns what the terminal shows after the Tab: readline's
+/// own insertion of the completion, quoting included. Waits on the prompt and the expected
+/// text, not on a clock (20 s at most).
+const TYPE_IN_BASH: &str = r#"
+import os, pty, select, sys, time
+script, line, expect = sys.argv[1], sys.argv[2], sys.argv[3]
+pid, fd = pty.fork()
+if pid == 0:
+    os.environ["PS1"] = "READY> "
+    os.execvp("bash", ["bash", "--norc", "--noprofile", "-i"])
+seen = b""
+def until(text):
+    global seen
+    end = time.time() + 20
+    while text.encode() not in seen and time.time() < end:
+        r, _, _ = select.select([fd], [], [], 0.2)
+        if r:
+            try:
+                seen += os.read(fd, 4096)
+            except OSError:
+                return
+until("READY> ")
+seen = b""
+os.write(fd, ("source '%s'\n" % script).encode())
+until("READY> ")
+seen = b""
+os.write(fd, line.encode() + b"\t")
+until(expect)
+sys.stdout.write(seen.decode(errors="replace"))
+os.write(fd, b"\x15exit\n")
+"#;
+
+fn typed_in_bash(line: &str, expect: &str) -> Option<String> {
+    let python = std::env::var("TALASH_PYTHON").unwrap_or_else(|_| "python3".into());
+    if !have("bash")
+        || !Command::new(&python)
+            .arg("-c")
+            .arg("import pty")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    {
+        eprintln!("SKIPPED: no bash or no Python with pty here, so readline is not driven");
+        return None;
+    }
+    let t = temp("complete-pty");
+    let file = t.path().join("talash.bash");
+    std::fs::write(&file, script("bash")).unwrap();
+    let out = Command::new(&python)
+        .args(["-c", TYPE_IN_BASH, file.to_str().unwrap(), line, expect])
+        .env("TALASH_INDEX", corpus_index())
+        .output()
+        .expect("python runs");
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[test]
+fn bash_inserts_outlets_quoted_as_typed_at_a_terminal() {
+    // The full path finds the `talash` completion (bash tries the last part of a path too),
+    // and the script calls back the binary typed.
+    let cases = [
+        (
+            format!("{TALASH} search x --outlet exp"),
+            "The\\ Express\\ Tribune ",
+        ),
+        (
+            format!("{TALASH} search x --outlet 'the ex"),
+            "The Express Tribune' ",
+        ),
+        (
+            format!("{TALASH} search x --outlet=unk"),
+            "Unknown\\ \\(Agencies\\ wire\\ copy\\) ",
+        ),
+        (format!("{TALASH} timeline x -g afgh"), "Afghan\\ Taliban "),
+    ];
+    for (line, expect) in cases {
+        let Some(shown) = typed_in_bash(&line, expect) else {
+            return;
+        };
+        assert!(shown.contains(expect), "{line:?} + Tab showed {shown:?}");
+    }
+}

@@ -1,10 +1,13 @@
 # Added by Talash to clap_complete's script: the values of --group, -g and --outlet come
 # from `talash complete groups|outlets`, run while Tab is pressed, on the index the command
 # line names (--index DIR or --index=DIR), else TALASH_INDEX, else ./index. compadd quotes
-# what it inserts (spaces, parentheses), inside an open quote too.
+# what it inserts (spaces, parentheses), inside an open quote too. _arguments calls an action
+# with compadd options (-J, -X, ...) before its own words: the kind is the last word, and the
+# options go on to compadd.
 (( $+functions[_talash_values] )) ||
 _talash_values() {
-    local -a typed index values expl
+    local kind=${@[-1]}
+    local -a typed index values
     local i dir cmd
     typed=(${(z)LBUFFER})
     for (( i = 2; i < ${#typed}; i++ )); do
@@ -17,6 +20,6 @@ _talash_values() {
         index=(--index "${dir/#\~/$HOME}")
     fi
     cmd=${(Q)typed[1]}
-    values=(${(f)"$("${cmd/#\~/$HOME}" complete $1 $index 2>/dev/null)"})
-    _wanted talash-$1 expl $1 compadd -M 'm:{a-zA-Z}={A-Za-z}' -a values
+    values=(${(f)"$("${cmd/#\~/$HOME}" complete $kind $index 2>/dev/null)"})
+    compadd "${(@)argv[1,-2]}" -M 'm:{a-zA-Z}={A-Za-z}' -a values
 }

@@ -1,7 +1,7 @@
 //! TREC topic files: `<top>` … `<num>` … `<title>` … `<desc>` … `<narr>` … `</top>`, as the
 //! classic files write them (labels such as `Number:` and `Description:`, no closing tags, parts
 //! over several lines) and as later ones do (closing tags). [`TopicField`] (`--topic-field`)
-//! says which parts make a topic's query, as Pyserini's and Anserini's topic field.
+//! says which parts make a topic's query, as Anserini's `-topicfield` (`title+description`).
 
 use std::collections::HashMap;
 
@@ -61,8 +61,9 @@ impl TopicPart {
 
 /// Which parts of a TREC topic make its query, in order (`--topic-field`): `title` (the
 /// default), `desc` or `narr`, or several joined by `+` (`title+desc`), their texts joined by a
-/// space, as Pyserini's and Anserini's topic field reads them. `description` and `narrative`
-/// (Anserini's names) are accepted too.
+/// space, as Anserini's `-topicfield` joins them. Anserini's names (`description`,
+/// `narrative`) are accepted too. Where Anserini puts the word "null" for a part a topic
+/// lacks, the topic here runs on the parts it has, or is scored empty (see [`parse`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TopicField(Vec<TopicPart>);
 

@@ -102,7 +102,7 @@ pub struct Args {
     )]
     input_format: Option<InputFormat>,
     /// Which parts of a TREC topic make its query: title, desc, narr, or several joined by +
-    /// (title+desc), as Pyserini's --topic-field.
+    /// (title+desc, texts joined by a space, as Anserini's -topicfield joins them).
     #[arg(long, default_value = "title", value_name = "FIELD")]
     topic_field: TopicField,
     /// How each line is read: as words (natural-language topics) or in the query language.

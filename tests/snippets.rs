@@ -77,5 +77,172 @@ fn an_ellipsis_marks_only_text_that_was_cut() {
             }
         }
     }
-    assert!(cut > 5 && whole > 5, "both kinds seen: {cut} cut, {whole} whole");
+    assert!(
+        cut > 5 && whole > 5,
+        "both kinds seen: {cut} cut, {whole} whole"
+    );
+}
+
+/// `talash --index <shipped> ARGS` with `env` set (and COLUMNS only if `env` sets it); stdout.
+fn talash_env(args: &[&str], env: &[(&str, &str)]) -> String {
+    let mut c = std::process::Command::new(TALASH);
+    c.arg("--index")
+        .arg(corpus_index())
+        .args(args)
+        .env_remove("TALASH_INDEX")
+        .env_remove("NO_COLOR")
+        .env_remove("COLUMNS");
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    let out = c.output().unwrap();
+    assert!(out.status.success(), "talash {args:?}: {out:?}");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The line without colour sequences.
+fn visible(line: &str) -> String {
+    let mut out = String::new();
+    let mut rest = line;
+    while let Some(at) = rest.find("\x1b[") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 2..];
+        let end = after.find('m').expect("a colour sequence ends with m");
+        assert!(
+            after[..end]
+                .bytes()
+                .all(|b| b.is_ascii_digit() || b == b';'),
+            "a colour sequence was cut: {line:?}"
+        );
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Columns of a line of the shipped corpus's text: one a character (it has no wide or
+/// combining characters; the unit tests of `output::wrap` cover those).
+fn columns(line: &str) -> usize {
+    visible(line).chars().count()
+}
+
+/// The snippets of plain `search` output (the fields id and snippet), each joined back into one
+/// line: a continuation line is one indented deeper than the hit's first line.
+fn snippets(out: &str) -> Vec<String> {
+    let mut all: Vec<String> = Vec::new();
+    for line in out.lines() {
+        if let Some(text) = line.strip_prefix("    ") {
+            match all.last_mut() {
+                Some(s) if !s.is_empty() => {
+                    s.push(' ');
+                    s.push_str(text);
+                }
+                _ => all.push(text.to_string()),
+            }
+        } else {
+            all.push(String::new());
+        }
+    }
+    all.retain(|s| !s.is_empty());
+    all
+}
+
+#[test]
+fn snippets_wrap_to_columns_with_continuations_under_their_first_word() {
+    let args = [
+        "search",
+        "counterterrorism",
+        "-n",
+        "8",
+        "--fields",
+        "id,snippet",
+    ];
+    let one_line = talash_env(&args, &[]);
+    let wrapped = talash_env(&args, &[("COLUMNS", "60")]);
+    // Piped without COLUMNS: one line a snippet, as grep and cut expect.
+    assert!(
+        one_line.lines().any(|l| columns(l) > 100),
+        "long snippets exist: {one_line}"
+    );
+    assert!(wrapped.lines().count() > one_line.lines().count() + 8);
+    // The text under each rank line is wrapped (the rank line, id and score, is not).
+    for line in wrapped.lines().filter(|l| l.starts_with("    ")) {
+        assert!(columns(line) <= 60, "over 60 columns: {line:?}");
+    }
+    // Nothing lost or split: each snippet, its lines joined, is the one-line snippet.
+    assert_eq!(snippets(&wrapped), snippets(&one_line));
+    // The same with the flag, whatever COLUMNS says; and --width 0 never wraps.
+    let flag = [&args[..], &["--width", "60"]].concat();
+    assert_eq!(talash_env(&flag, &[("COLUMNS", "200")]), wrapped);
+    let never = [&args[..], &["--width", "0"]].concat();
+    assert_eq!(talash_env(&never, &[("COLUMNS", "60")]), one_line);
+}
+
+#[test]
+fn highlights_survive_wrapping_line_by_line() {
+    let out = talash_env(
+        &[
+            "search",
+            "joint statement",
+            "--color",
+            "always",
+            "--width",
+            "50",
+        ],
+        &[],
+    );
+    let mut marked = 0;
+    for line in out.lines().filter(|l| visible(l).starts_with("    ")) {
+        assert!(columns(line) <= 50, "{line:?}");
+        // A highlight is closed on its own line: no colour runs into the next line's indent.
+        if let Some(at) = line.rfind("\x1b[1;31m") {
+            assert!(line[at..].contains("\x1b[0m"), "{line:?}");
+        }
+        marked += line.matches("\x1b[1;31m").count();
+    }
+    assert!(marked >= 4, "highlights printed: {out}");
+}
+
+#[test]
+fn show_and_by_article_wrap_under_their_text() {
+    let out = talash_env(
+        &[
+            "show",
+            "et-2023-03-06-counter-terror-dialogue#3",
+            "--width",
+            "60",
+        ],
+        &[],
+    );
+    let text: Vec<&str> = out
+        .lines()
+        .skip_while(|l| !l.starts_with("▶"))
+        .skip(1)
+        .take_while(|l| !l.is_empty())
+        .collect();
+    assert_eq!(
+        text,
+        [
+            "  Syed Haider Shah, Additional Secretary (UN&ED) will lead",
+            "  Pakistan delegation at the two-day talks with the US",
+            "  delegation headed by Acting Coordinator for",
+            "  Counterterrorism Christopher Landberg.",
+        ]
+    );
+    let out = talash_env(
+        &["search", "Landberg", "--by-article", "--width", "60"],
+        &[],
+    );
+    let best: Vec<&str> = out.lines().skip_while(|l| !l.contains("best #3")).collect();
+    assert_eq!(
+        best[0],
+        "    best #3 Syed Haider Shah, Additional Secretary (UN&ED)"
+    );
+    assert!(best.len() > 2, "{out}");
+    for line in &best[1..] {
+        assert!(
+            line.starts_with("            ") && !line.starts_with("             "),
+            "continued under the snippet's first word: {line:?}"
+        );
+    }
 }

@@ -128,3 +128,32 @@ fn a_terminal_gets_colours_and_a_progress_bar_a_pipe_does_not() {
     .unwrap();
     assert!(tty.contains("\x1b[36m█"), "{tty:?}");
 }
+
+#[test]
+fn a_terminal_wraps_passage_text_at_its_own_width() {
+    if !script_available() {
+        return;
+    }
+    // The terminal is 64 columns and COLUMNS is unset: the width comes from the terminal.
+    let search = format!(
+        "stty rows 24 cols 64 && env -u COLUMNS {} --index {} search counterterrorism --color never",
+        TALASH,
+        quoted(corpus_index())
+    );
+    let tty = in_pty(&search, &[]).unwrap().replace('\r', "");
+    let text: Vec<&str> = tty.lines().filter(|l| l.starts_with("    ")).collect();
+    assert!(
+        text.len() > 10 * 3,
+        "text is wrapped onto more lines: {tty}"
+    );
+    for line in &text {
+        assert!(line.chars().count() <= 64, "over 64 columns: {line:?}");
+    }
+    // Piped from that terminal (stderr and stdin still on it), the same search is not
+    // wrapped: one line a snippet.
+    let piped = in_pty(&format!("{search} | cat"), &[])
+        .unwrap()
+        .replace('\r', "");
+    assert!(piped.lines().any(|l| l.chars().count() > 64), "{piped}");
+    assert_eq!(piped.lines().count(), 10 * 5 - 1, "{piped}");
+}

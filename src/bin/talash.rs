@@ -18,6 +18,7 @@ fn main() -> ExitCode {
     run("talash", || {
         let Cli { global, command } = Cli::parse();
         let style = global.style();
+        let chart = (style, global.chart_width());
         let index = &global.index;
         match command {
             Command::Search(a) => on_index(index, |e, out| search::run(e, a, style, out)),
@@ -27,7 +28,7 @@ fn main() -> ExitCode {
             Command::Facets(a) => on_index(index, |e, out| facets::run(e, a, style, out)),
             Command::Export(a) => on_index(index, |e, out| export::run(e, a, out)),
             Command::Show(a) => on_index(index, |e, out| show::run(e, a, style, out)),
-            Command::Timeline(a) => on_index(index, |e, out| timeline::run(e, a, style, out)),
+            Command::Timeline(a) => on_index(index, |e, out| timeline::run(e, a, chart, out)),
             Command::Completions(a) => completions::run(a, Cli::command()),
             Command::Man(a) => man::run(a, Cli::command()),
         }

@@ -33,15 +33,45 @@ pub struct GlobalFlags {
     /// When to colour output; NO_COLOR in the environment also turns it off.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
+    /// Wrap passage text at N columns, continuation lines indented (0: never wrap); timeline
+    /// bars fit N. Default: COLUMNS, else the terminal's width; piped without COLUMNS, no
+    /// wrapping (one line per passage, for grep and cut).
+    #[arg(long, global = true, value_name = "N")]
+    pub width: Option<usize>,
 }
 
 impl GlobalFlags {
-    /// The terminal style `--color` (and `NO_COLOR`, and whether stdout is a terminal) asks for.
+    /// The terminal style `--color` (and `NO_COLOR`, and whether stdout is a terminal) and
+    /// `--width` (and `COLUMNS`, and the terminal's size) ask for.
     pub fn style(&self) -> Style {
         Style {
             color: crate::output::ColorChoice::from(self.color).enabled(),
+            width: match self.width {
+                Some(0) => None,
+                Some(n) => Some(n),
+                None => columns(),
+            },
         }
     }
+
+    /// The width a chart is drawn to: `--width`, else `COLUMNS` or the terminal's, else 80.
+    pub fn chart_width(&self) -> usize {
+        self.width.filter(|&n| n > 0).or_else(columns).unwrap_or(80)
+    }
+}
+
+/// The width output is drawn for when no flag says: `COLUMNS` when set (as `ls` and `less`
+/// read it), else the width of the terminal stdout is, else `None` (a pipe or a file).
+pub fn columns() -> Option<usize> {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|&n| n > 0)
+        // Stdout's own terminal only: `terminal_size()` falls back to stderr's, which would
+        // wrap `talash search x | grep y` to the width of the terminal it is typed in.
+        .or_else(|| {
+            terminal_size::terminal_size_of(std::io::stdout()).map(|(w, _)| usize::from(w.0))
+        })
 }
 
 /// The filters of `search`, `timeline` and `batch`, as typed; the engine resolves them.

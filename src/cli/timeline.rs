@@ -11,7 +11,7 @@ use crate::output::terminal::Style;
 use crate::search::Engine;
 
 pub const HELP: &str = "Every period from the first match to the last is listed, zero where
-nothing matched. Bars are scaled to the terminal width (COLUMNS, else the terminal, else 80).
+nothing matched. Bars are scaled to the width (--width, else COLUMNS, else the terminal, else 80).
 Passages are counted when their own text matches (not because their article's title does).
 Articles dated only to a year or month are not guessed into a finer period: under --by month or
 --by day they are counted apart, by their own date, below the chart.
@@ -46,7 +46,12 @@ pub struct Args {
     json: bool,
 }
 
-pub fn run(engine: &Engine, args: Args, style: Style, out: &mut dyn Write) -> Result<ExitCode> {
+pub fn run(
+    engine: &Engine,
+    args: Args,
+    (style, width): (Style, usize),
+    out: &mut dyn Write,
+) -> Result<ExitCode> {
     let query = args.query.join(" ");
     let filters = engine.resolve_filters(&args.filters.into())?;
     let q = crate::search::page::counting_query(engine, &query, &filters)?;
@@ -54,7 +59,6 @@ pub fn run(engine: &Engine, args: Args, style: Style, out: &mut dyn Write) -> Re
     if args.json {
         json::write_line(out, &t)?;
     } else if t.total.passages > 0 {
-        let width = crate::output::width();
         crate::output::timeline::write_timeline(out, &query, &t, width, style)?;
     }
     if t.total.passages == 0 {

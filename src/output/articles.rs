@@ -5,7 +5,9 @@ use std::io::Write;
 
 use anyhow::Result;
 
-use crate::output::terminal::{BOLD, DIM, ID, Style, highlight, meta_with_groups};
+use crate::output::terminal::{
+    BOLD, DIM, ID, Style, meta_with_groups, wrap_highlighted, wrap_painted,
+};
 use crate::search::articles::ArticleHit;
 
 pub fn write_terminal(out: &mut dyn Write, hits: &[ArticleHit], style: Style) -> Result<()> {
@@ -29,13 +31,16 @@ pub fn write_terminal(out: &mut dyn Write, hits: &[ArticleHit], style: Style) ->
                 &format!("score {:.3} ({}) · {passages}", a.score, a.aggregate)
             )
         )?;
-        writeln!(out, "    {}", style.paint(BOLD, &p.title))?;
-        writeln!(out, "    {}", meta_with_groups(p, style))?;
+        writeln!(out, "    {}", wrap_painted(&p.title, BOLD, style, 4))?;
+        writeln!(out, "    {}", meta_with_groups(p, style, 4))?;
+        // The snippet's lines start under its first word, after "    best #N ".
+        let best = format!("#{}", p.passage_no);
+        let indent = "    best ".len() + best.len() + 1;
         writeln!(
             out,
             "    best {} {}",
-            style.paint(ID, &format!("#{}", p.passage_no)),
-            highlight(&p.snippet, &p.highlights, style)
+            style.paint(ID, &best),
+            wrap_highlighted(&p.snippet, &p.highlights, style, indent)
         )?;
     }
     Ok(())

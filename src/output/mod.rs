@@ -18,6 +18,7 @@ pub mod show;
 pub mod terminal;
 pub mod timeline;
 pub mod values;
+pub mod wrap;
 
 use std::io::IsTerminal;
 
@@ -43,20 +44,6 @@ impl ColorChoice {
             }
         }
     }
-}
-
-/// The width to draw for: `COLUMNS` when set, else the terminal's width, else 80.
-pub fn width() -> usize {
-    if let Some(n) = std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.trim().parse::<usize>().ok())
-        .filter(|&n| n > 0)
-    {
-        return n;
-    }
-    terminal_size::terminal_size()
-        .map(|(w, _)| usize::from(w.0))
-        .unwrap_or(80)
 }
 
 /// `n` and the noun, in the singular for one: "1 article", "2 articles", "0 passages".

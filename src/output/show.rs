@@ -5,7 +5,7 @@ use std::io::Write;
 use anyhow::Result;
 
 use crate::groups::{Evidence, Place};
-use crate::output::terminal::{BOLD, DIM, GROUP, ID, Style};
+use crate::output::terminal::{BOLD, DIM, GROUP, ID, Style, wrap_painted, wrap_plain};
 use crate::search::show::Shown;
 
 /// The marker before the passage that was asked for.
@@ -47,12 +47,12 @@ pub fn write_shown(out: &mut dyn Write, s: &Shown, style: Style) -> Result<()> {
         }
         writeln!(out, "{head}")?;
         for e in &p.group_evidence {
-            writeln!(out, "  {}", style.paint(DIM, &describe(e)))?;
+            writeln!(out, "  {}", wrap_painted(&describe(e), DIM, style, 2))?;
         }
         let text = if p.target {
-            style.paint(BOLD, &p.text)
+            wrap_painted(&p.text, BOLD, style, 2)
         } else {
-            p.text.clone()
+            wrap_plain(&p.text, style, 2)
         };
         writeln!(out, "  {text}")?;
     }

@@ -1,10 +1,15 @@
 //! Human output: ranked passages with their metadata and a highlighted snippet.
 
 use std::io::Write;
+use std::ops::Range;
 
 use anyhow::Result;
 
+use crate::output::wrap;
 use crate::search::Hit;
+
+/// The column a hit's title, meta line and text start at, under its rank.
+const INDENT: usize = 4;
 
 pub const BOLD: &str = "\x1b[1m";
 pub const DIM: &str = "\x1b[2m";
@@ -13,13 +18,22 @@ pub const ID: &str = "\x1b[35m";
 pub const GROUP: &str = "\x1b[36m";
 pub const RESET: &str = "\x1b[0m";
 
-/// Styles text when colour is on, leaves it alone otherwise.
+/// How human output looks: colour or not, and the width passage text is wrapped to.
 #[derive(Debug, Clone, Copy)]
 pub struct Style {
     pub color: bool,
+    /// The columns to wrap passage text at (`output::wrap`); `None`: one line per passage.
+    pub width: Option<usize>,
 }
 
 impl Style {
+    /// No colour, no wrapping: what a pipe gets unless asked otherwise.
+    pub const PLAIN: Style = Style {
+        color: false,
+        width: None,
+    };
+
+    /// Styles text when colour is on, leaves it alone otherwise.
     pub fn paint(&self, code: &str, text: &str) -> String {
         if self.color {
             format!("{code}{text}{RESET}")
@@ -31,6 +45,13 @@ impl Style {
 
 /// The snippet with its matches highlighted (bold red), or plain without colour.
 pub fn highlight(snippet: &str, ranges: &[(usize, usize)], style: Style) -> String {
+    paint_ranges(snippet, ranges, MATCH, style)
+}
+
+/// `text` with the byte `ranges` painted in `code` (ranges off a character boundary, out of
+/// order or out of the text are left unpainted).
+pub fn paint_ranges(text: &str, ranges: &[(usize, usize)], code: &str, style: Style) -> String {
+    let snippet = text;
     let mut out = String::new();
     let mut at = 0;
     for &(s, e) in ranges {
@@ -42,20 +63,87 @@ pub fn highlight(snippet: &str, ranges: &[(usize, usize)], style: Style) -> Stri
             continue;
         }
         out.push_str(&snippet[at..s]);
-        out.push_str(&style.paint(MATCH, &snippet[s..e]));
+        out.push_str(&style.paint(code, &snippet[s..e]));
         at = e;
     }
     out.push_str(&snippet[at..]);
     out
 }
 
-/// The meta line followed by the passage's groups, when it names any.
-pub(crate) fn meta_with_groups(h: &Hit, style: Style) -> String {
+// Passage text wrapped to `Style::width`: the lines `wrap::lines` finds, each painted on its own,
+// so a colour never runs across a line break into the indent and no escape sequence is cut.
+
+/// `text` with its highlights (byte ranges into it) painted, wrapped for a first line that
+/// starts at column `indent` (after a prefix the caller prints) and continuation lines that
+/// start with `indent` spaces.
+pub fn wrap_highlighted(
+    text: &str,
+    ranges: &[(usize, usize)],
+    style: Style,
+    indent: usize,
+) -> String {
+    wrap_spans(text, ranges, MATCH, style, indent)
+}
+
+/// `text` with the byte `ranges` painted in `code`, wrapped as [`wrap_highlighted`] wraps it.
+pub fn wrap_spans(
+    text: &str,
+    ranges: &[(usize, usize)],
+    code: &str,
+    style: Style,
+    indent: usize,
+) -> String {
+    paint_lines(text, style, indent, |line, at| {
+        let inside: Vec<(usize, usize)> = ranges
+            .iter()
+            .filter(|&&(s, e)| s < at.end && e > at.start)
+            .map(|&(s, e)| (s.max(at.start) - at.start, e.min(at.end) - at.start))
+            .collect();
+        paint_ranges(line, &inside, code, style)
+    })
+}
+
+/// `text` painted whole in `code` (bold, dim, ...), wrapped as [`wrap_highlighted`] wraps it.
+pub fn wrap_painted(text: &str, code: &str, style: Style, indent: usize) -> String {
+    paint_lines(text, style, indent, |line, _| style.paint(code, line))
+}
+
+/// `text` wrapped, with no style of its own.
+pub fn wrap_plain(text: &str, style: Style, indent: usize) -> String {
+    paint_lines(text, style, indent, |line, _| line.to_string())
+}
+
+fn paint_lines(
+    text: &str,
+    style: Style,
+    indent: usize,
+    paint: impl Fn(&str, &Range<usize>) -> String,
+) -> String {
+    let lines = wrap::lines(text, wrap::columns(style.width, indent));
+    if let [whole] = lines.as_slice()
+        && whole.start == 0
+        && whole.end == text.len()
+    {
+        return paint(text, whole);
+    }
+    let between = format!("\n{}", " ".repeat(indent));
+    lines
+        .iter()
+        .map(|at| paint(&text[at.clone()], at))
+        .collect::<Vec<_>>()
+        .join(&between)
+}
+
+/// The meta line followed by the passage's groups, when it names any; wrapped as passage
+/// text is, from column `indent`.
+pub(crate) fn meta_with_groups(h: &Hit, style: Style, indent: usize) -> String {
+    let meta = meta_line(h);
     if h.groups.is_empty() {
-        meta_line(h)
+        wrap_plain(&meta, style, indent)
     } else {
-        let groups = style.paint(GROUP, &h.groups.join(", "));
-        format!("{} · groups: {groups}", meta_line(h))
+        let line = format!("{meta} · groups: {}", h.groups.join(", "));
+        let groups = (line.len() - h.groups.join(", ").len(), line.len());
+        wrap_spans(&line, &[groups], GROUP, style, indent)
     }
 }
 
@@ -129,16 +217,17 @@ pub fn write_hits_with(
         }
         writeln!(out, "{first}")?;
         if has(HitField::Title) {
-            writeln!(out, "    {}", style.paint(BOLD, &h.title))?;
+            writeln!(out, "    {}", wrap_painted(&h.title, BOLD, style, INDENT))?;
         }
         if has(HitField::Meta) {
-            writeln!(out, "    {}", meta_with_groups(h, style))?;
+            writeln!(out, "    {}", meta_with_groups(h, style, INDENT))?;
         }
         if has(HitField::Snippet) {
-            writeln!(out, "    {}", highlight(&h.snippet, &h.highlights, style))?;
+            let snippet = wrap_highlighted(&h.snippet, &h.highlights, style, INDENT);
+            writeln!(out, "    {snippet}")?;
         }
         if has(HitField::Text) {
-            writeln!(out, "    {}", h.text)?;
+            writeln!(out, "    {}", wrap_plain(&h.text, style, INDENT))?;
         }
     }
     Ok(())
@@ -185,14 +274,55 @@ mod tests {
 
     #[test]
     fn highlights_only_with_colour() {
-        let plain = highlight("the TTP threat", &[(4, 7)], Style { color: false });
+        let plain = highlight("the TTP threat", &[(4, 7)], Style::PLAIN);
         assert_eq!(plain, "the TTP threat");
-        let col = highlight("the TTP threat", &[(4, 7)], Style { color: true });
+        let col = highlight(
+            "the TTP threat",
+            &[(4, 7)],
+            Style {
+                color: true,
+                width: None,
+            },
+        );
         assert_eq!(col, "the \x1b[1;31mTTP\x1b[0m threat");
         // Bad ranges are skipped, never a panic.
+        assert_eq!(highlight("ab", &[(1, 9), (0, 1)], Style::PLAIN), "ab");
+    }
+
+    #[test]
+    fn highlights_are_painted_on_each_line_and_continuations_indented() {
+        let style = |color, width| Style { color, width };
+        // 20 columns from column 2: "joint statement", one highlight, crosses the break.
+        let text = "a text with a joint statement";
         assert_eq!(
-            highlight("ab", &[(1, 9), (0, 1)], Style { color: false }),
-            "ab"
+            wrap_highlighted(text, &[(14, 29)], style(true, Some(22)), 2),
+            "a text with a \x1b[1;31mjoint\x1b[0m\n  \x1b[1;31mstatement\x1b[0m"
+        );
+        assert_eq!(
+            wrap_highlighted(text, &[(14, 29)], style(false, Some(22)), 2),
+            "a text with a joint\n  statement"
+        );
+        assert_eq!(
+            wrap_painted(text, "\x1b[1m", style(true, Some(22)), 2),
+            "\x1b[1ma text with a joint\x1b[0m\n  \x1b[1mstatement\x1b[0m"
+        );
+        // Without a width the text is untouched, highlights and all.
+        assert_eq!(
+            wrap_highlighted(text, &[(14, 19)], style(true, None), 4),
+            "a text with a \x1b[1;31mjoint\x1b[0m statement"
+        );
+    }
+
+    #[test]
+    fn a_narrow_width_still_leaves_room_for_words() {
+        let style = Style {
+            color: false,
+            width: Some(10),
+        };
+        let text = "one two three four five six seven";
+        assert_eq!(
+            wrap_plain(text, style, 8),
+            "one two three four\n        five six seven"
         );
     }
 }

@@ -200,19 +200,61 @@ impl Engine {
                 Vec::new(),
             );
         }
-        // Mark a fragment cut out of a longer passage, as search engines do.
+        // The fragment runs from its first token to its last, so the punctuation around it is
+        // left out: a sentence's full stop, a quotation's marks. Take back what closes or
+        // opens it (never a comma or a word), then mark with … only text actually cut.
         let range = snippet.fragment_range();
-        let prefix = if range.start > 0 { "… " } else { "" };
-        let rest_has_words = text[range.end..].chars().any(char::is_alphanumeric);
-        let suffix = if rest_has_words { " …" } else { "" };
-        let shift = prefix.len();
+        let start = opening_before(text, range.start);
+        let end = closing_after(text, range.end);
+        let prefix = if text[..start].chars().any(char::is_alphanumeric) {
+            "… "
+        } else {
+            ""
+        };
+        let suffix = if text[end..].chars().any(char::is_alphanumeric) {
+            " …"
+        } else {
+            ""
+        };
+        let shift = prefix.len() + (range.start - start);
         let ranges = snippet
             .highlighted()
             .iter()
             .map(|r| (r.start + shift, r.end + shift))
             .collect();
-        (format!("{prefix}{}{suffix}", snippet.fragment()), ranges)
+        (format!("{prefix}{}{suffix}", &text[start..end]), ranges)
     }
+}
+
+/// What may close a fragment: the end of a sentence and the marks that close a quotation or an
+/// aside after it (`.`, `?`, `!`, `…`, quotes, brackets).
+fn closes(c: char) -> bool {
+    matches!(
+        c,
+        '.' | '?' | '!' | '…' | '"' | '\'' | '”' | '’' | '»' | ')' | ']'
+    )
+}
+
+/// What may open a fragment: quotes and brackets before its first word.
+fn opens(c: char) -> bool {
+    matches!(c, '"' | '\'' | '“' | '‘' | '«' | '(' | '[')
+}
+
+/// `end` moved past the closing marks that follow it at once (no space between).
+fn closing_after(text: &str, end: usize) -> usize {
+    let rest = &text[end..];
+    end + rest.find(|c: char| !closes(c)).unwrap_or(rest.len())
+}
+
+/// `start` moved back over the opening marks that precede it at once.
+fn opening_before(text: &str, start: usize) -> usize {
+    let before = &text[..start];
+    before
+        .char_indices()
+        .rev()
+        .take_while(|&(_, c)| opens(c))
+        .last()
+        .map_or(start, |(i, _)| i)
 }
 
 /// One passage as stored, every field of the schema: what an export writes.
@@ -292,16 +334,18 @@ impl Engine {
     }
 }
 
-/// The first `max_chars` characters of `text`, cut at a word boundary.
+/// The first `max_chars` characters of `text`, cut at a word boundary, with " …" where it was
+/// cut.
 fn lead(text: &str, max_chars: usize) -> String {
     if text.chars().count() <= max_chars {
         return text.to_string();
     }
     let cut: String = text.chars().take(max_chars).collect();
-    match cut.rfind(char::is_whitespace) {
-        Some(i) => cut[..i].to_string(),
-        None => cut,
-    }
+    let kept = match cut.rfind(char::is_whitespace) {
+        Some(i) => cut[..i].trim_end(),
+        None => &cut,
+    };
+    format!("{kept} …")
 }
 
 #[cfg(test)]
@@ -398,10 +442,40 @@ mod tests {
     }
 
     #[test]
+    fn snippets_keep_the_marks_that_end_or_open_a_sentence() {
+        let e = crate::fuzzing::tiny_engine().unwrap();
+        let q = e.parse_query("Kabul").unwrap();
+        let snippets = e.snippet_generator(&*q).unwrap();
+        let cases = [
+            ("They went to Kabul.", "They went to Kabul."),
+            ("Was it Kabul?", "Was it Kabul?"),
+            ("\"Kabul!\" he said", "\"Kabul!\" he said"),
+            ("He said: “to Kabul.”", "He said: “to Kabul.”"),
+            ("(Kabul) is far", "(Kabul) is far"),
+        ];
+        for (text, want) in cases {
+            let (s, marks) = e.snippet(&snippets, text);
+            assert_eq!(s, want, "nothing was cut, so nothing is marked or lost");
+            assert_eq!(&s[marks[0].0..marks[0].1], "Kabul", "{s}");
+        }
+        // Cut after a sentence's end: its full stop stays, the cut is marked.
+        let text = format!("Kabul is far. {}", "more ".repeat(100));
+        let (s, _) = e.snippet(&snippets, &text);
+        assert!(s.contains("Kabul is far.") && s.ends_with(" …"), "{s}");
+        // A comma is not a sentence's end: left out, and no word was cut after it.
+        let (s, _) = e.snippet(&snippets, "They went to Kabul, ");
+        assert_eq!(s, "They went to Kabul");
+        // Text that only opens or closes a quotation is not "cut": no ellipsis for it.
+        let (s, marks) = e.snippet(&snippets, "“Kabul”");
+        assert_eq!(s, "“Kabul”");
+        assert_eq!(&s[marks[0].0..marks[0].1], "Kabul");
+    }
+
+    #[test]
     fn the_lead_is_cut_at_a_word() {
         assert_eq!(lead("short text", 50), "short text");
-        assert_eq!(lead("one two three", 9), "one two");
-        assert_eq!(lead("abcdefghij", 4), "abcd");
-        assert_eq!(lead("ééééé ü", 6), "ééééé", "characters, not bytes");
+        assert_eq!(lead("one two three", 9), "one two …");
+        assert_eq!(lead("abcdefghij", 4), "abcd …");
+        assert_eq!(lead("ééééé ü", 6), "ééééé …", "characters, not bytes");
     }
 }

@@ -38,6 +38,9 @@ pub fn run(bin: &str, args: &[&str]) -> Run {
         .args(args)
         .env_remove("TALASH_INDEX")
         .env_remove("NO_COLOR")
+        // COLUMNS wraps passage text even when piped: a test's output must not depend on
+        // whether the shell that ran `cargo test` exported it.
+        .env_remove("COLUMNS")
         .output()
         .expect("binary runs")
         .into()

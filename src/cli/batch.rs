@@ -26,8 +26,8 @@ pub const HELP: &str = "Query files (format from the extension, or --input-forma
             without a part asked for is reported by number and run on the others it has, or
             scored empty if it has none (never dropped)
 Each line is read as words (--query-syntax words, the default): no character is syntax, so no
-line can fail; a line with no searchable word (stop words or punctuation only) is reported and
-scored empty. --query-syntax talash reads lines in the query language of `talash search`.
+line can fail; words of one character (\"I\", initials) are left out like stop words; a line with
+no searchable word (stop words or punctuation only) is reported and scored empty. --query-syntax talash reads lines in the query language of `talash search`.
 Blank lines and # comments are skipped. A bad line is reported as FILE:LINE and the others
 still run (exit status 1); --strict checks the whole file first and runs nothing if a line is bad.
 

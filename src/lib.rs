@@ -18,6 +18,7 @@ pub mod groups;
 pub mod index;
 pub mod output;
 pub mod parallel;
+pub mod plural;
 pub mod schema;
 pub mod search;
 pub mod smart;

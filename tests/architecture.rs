@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 /// The rooms, lowest first. A room is the first segment of a module path.
 const ROOMS: &[&[&str]] = &[
-    &["error", "date", "parallel"],
+    &["error", "date", "parallel", "plural"],
     &["analysis"],
     &["groups"],
     &["corpus"],

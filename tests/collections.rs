@@ -57,6 +57,38 @@ fn bad_jsonl_lines_name_file_and_line() {
     );
     assert!(r.stderr.contains(&dup), "{}", r.stderr);
     assert!(r.stderr.contains("Indexed 2 articles"), "{}", r.stderr);
+    // The summary says what happened: lines were skipped, the file itself was indexed.
+    let said = format!(
+        "2 bad lines skipped in {} (listed above); the file's other lines were indexed",
+        docs.display()
+    );
+    assert!(r.stderr.contains(&said), "{}", r.stderr);
+    assert!(!r.stderr.contains("file skipped"), "{}", r.stderr);
+
+    // One bad line in one file, one bad line in another, and a bad Markdown file.
+    let one = dir.join("one");
+    std::fs::create_dir_all(&one).unwrap();
+    std::fs::write(one.join("a.jsonl"), format!("{GOOD}{{\"id\": \"d9\"\n")).unwrap();
+    std::fs::write(
+        one.join("b.jsonl"),
+        "{\"id\": \"e1\", \"title\": \"E\", \"text\": \"Gust loads.\"}\n[]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        one.join("c.md"),
+        "+++\ntitle = \"x\"\ndate = \"2022-13\"\n+++\nbody\n",
+    )
+    .unwrap();
+    let r = index_into(&one, &dir.join("index-one"), &["--keep-going"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let said = format!(
+        "1 file skipped because of errors (listed above); 2 bad lines skipped in 2 JSONL files \
+         ({}: 1, {}: 1; listed above); the files' other lines were indexed",
+        one.join("a.jsonl").display(),
+        one.join("b.jsonl").display()
+    );
+    assert!(r.stderr.contains(&said), "{}", r.stderr);
+    assert!(r.stderr.contains("Indexed 3 articles"), "{}", r.stderr);
 }
 
 #[test]

@@ -82,6 +82,18 @@ fn a_terminal_gets_colours_and_a_progress_bar_a_pipe_does_not() {
     )
     .unwrap();
     assert!(!quiet.contains("articles"), "{quiet:?}");
+    // One article: the bar counts in the singular.
+    let one = in_pty(
+        &format!(
+            "{} {} --index {}",
+            TALASH_INDEX,
+            quoted(&corpus.join("et-2023-03-06-counter-terror-dialogue.md")),
+            quoted(&dir.path().join("one"))
+        ),
+        &[],
+    )
+    .unwrap();
+    assert!(one.contains("1/1 article · 9 passages"), "{one:?}");
     // Piped: the summary only. (--full: a re-run would otherwise be an update, which draws no
     // bar anywhere.)
     let piped = index_into(&corpus, &idx, &["--full"]);

@@ -201,7 +201,13 @@ pub fn run(engine: &Engine, args: Args, stdout: &mut dyn Write) -> Result<ExitCo
     report_failures(&args.queries, &failures);
     let failed = errors.len() + failures.len();
     if failed > 0 {
-        eprintln!("talash: {failed} of {total} queries failed (listed above); the others ran");
+        let queries = crate::output::plural(total, "query");
+        let others = match total.saturating_sub(failed) {
+            0 => "",
+            1 => "; the other ran",
+            _ => "; the others ran",
+        };
+        eprintln!("talash: {failed} of {total} {queries} failed (listed above){others}");
         return Ok(ExitCode::FAILURE);
     }
     Ok(ExitCode::SUCCESS)

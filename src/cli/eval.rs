@@ -9,6 +9,7 @@ use anyhow::Result;
 
 use crate::error::usage;
 use crate::eval::{Evaluation, Metric, shorten};
+use crate::output::count;
 
 pub const HELP: &str = "QRELS lines: `qid iter docid relevance` (trec_eval's format); RUN lines:
 `qid Q0 docid rank score tag`. A document is relevant when its relevance is above 0; nDCG uses
@@ -65,16 +66,24 @@ pub fn run(args: Args) -> Result<ExitCode> {
 /// Says on stderr which queries the averages leave out, as trec_eval users would expect.
 fn notes(result: &Evaluation, complete: bool) {
     if !result.unjudged_queries.is_empty() {
+        let n = result.unjudged_queries.len();
+        let (have, are) = if n == 1 {
+            ("has", "is")
+        } else {
+            ("have", "are")
+        };
         eprintln!(
-            "talash: note: {} run queries have no judgments and are ignored: {}",
-            result.unjudged_queries.len(),
+            "talash: note: {} {have} no judgments and {are} ignored: {}",
+            count(n, "run query"),
             shorten(&result.unjudged_queries)
         );
     }
     if !result.missing_queries.is_empty() && !complete {
+        let n = result.missing_queries.len();
+        let are = if n == 1 { "is" } else { "are" };
         eprintln!(
-            "talash: note: {} judged queries are not in the run and are left out of the averages (as trec_eval without -c): {}",
-            result.missing_queries.len(),
+            "talash: note: {} {are} not in the run and {are} left out of the averages (as trec_eval without -c): {}",
+            count(n, "judged query"),
             shorten(&result.missing_queries)
         );
     }

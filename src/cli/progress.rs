@@ -15,8 +15,7 @@ pub struct Bar {
     passages: AtomicU64,
 }
 
-const TEMPLATE: &str =
-    "{bar:20.cyan/blue} {pos}/{len} articles · {msg} passages · {rate}/s · ETA {eta}";
+const TEMPLATE: &str = "{bar:20.cyan/blue} {pos}/{len} {prefix} · {msg} · {rate}/s · ETA {eta}";
 
 impl Bar {
     fn new() -> Bar {
@@ -31,6 +30,8 @@ impl Bar {
             .progress_chars("█▉▊▋▌▍▎▏ ");
         let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
         bar.set_style(style);
+        bar.set_prefix("articles");
+        bar.set_message(crate::output::count(0usize, "passage"));
         Bar {
             bar,
             passages: AtomicU64::new(0),
@@ -40,7 +41,11 @@ impl Bar {
 
 impl Progress for Bar {
     fn start(&self, articles: usize) {
-        self.bar.set_message("0");
+        // "1/1 article", "3/5 articles": the noun goes with the total.
+        self.bar
+            .set_prefix(crate::output::plural(articles, "article"));
+        self.bar
+            .set_message(crate::output::count(0usize, "passage"));
         self.bar.set_length(articles as u64);
         // Drawn once now, so even a run shorter than the redraw interval shows the bar.
         self.bar.force_draw();
@@ -48,7 +53,7 @@ impl Progress for Bar {
 
     fn article(&self, passages: usize) {
         let done = self.passages.fetch_add(passages as u64, Ordering::Relaxed) + passages as u64;
-        self.bar.set_message(done.to_string());
+        self.bar.set_message(crate::output::count(done, "passage"));
         self.bar.inc(1);
     }
 

@@ -67,9 +67,10 @@ pub fn run(args: Args) -> Result<ExitCode> {
     write_outputs(&args.out, &smart::docs_jsonl(&docs), &tsv, &qrels)?;
     let judgments = qrels.lines().count();
     eprintln!(
-        "{} documents, {} queries, {judgments} judgments written to {}",
-        docs.len(),
-        queries.len(),
+        "{}, {}, {} written to {}",
+        crate::output::count(docs.len(), "document"),
+        crate::output::count(queries.len(), "query"),
+        crate::output::count(judgments, "judgment"),
         args.out.display()
     );
     Ok(ExitCode::SUCCESS)

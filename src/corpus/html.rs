@@ -24,6 +24,7 @@ use dom_query::Document;
 use super::article::{Article, InputError};
 use super::plain::Defaults;
 use crate::date::DateSpan;
+use crate::plural::count;
 
 /// What a page is to the corpus.
 #[derive(Debug)]
@@ -346,7 +347,8 @@ fn extract(html: &str) -> Result<Extracted, String> {
         Ok(a) => a,
         Err(_) => {
             return Err(format!(
-                "no article text found ({page_words} words on the page, {}% of them in links): an index or list page?",
+                "no article text found ({} on the page, {}% of them in links): an index or list page?",
+                count(page_words, "word"),
                 links * 100 / page_words.max(1)
             ));
         }
@@ -358,18 +360,21 @@ fn extract(html: &str) -> Result<Extracted, String> {
     if (own.paywalled && words < 300) || (words < 250 && PAYWALL.iter().any(|p| lower.contains(p)))
     {
         return Err(format!(
-            "paywall or sign-in stub ({words} words of article text)"
+            "paywall or sign-in stub ({} of article text)",
+            count(words, "word")
         ));
     }
     let link_share = links * 100 / page_words.max(1);
     if !readerable && link_share >= 40 {
         return Err(format!(
-            "an index or list page: {link_share}% of its {page_words} words are links"
+            "an index or list page: {link_share}% of its {} are links",
+            count(page_words, "word")
         ));
     }
     if words < MIN_WORDS {
         return Err(format!(
-            "too little article text ({words} words; an article has at least {MIN_WORDS}): a stub, a list or an error page?"
+            "too little article text ({}; an article has at least {MIN_WORDS}): a stub, a list or an error page?",
+            count(words, "word")
         ));
     }
     let site_name = clean(a.site_name.as_deref());

@@ -175,14 +175,6 @@ pub fn is_article_file(path: &Path) -> bool {
     file_kind(path).is_some()
 }
 
-/// "1 record", "2 records".
-pub(crate) fn count_of(n: usize, what: &str) -> String {
-    match n {
-        1 => format!("1 {what}"),
-        _ => format!("{n} {what}s"),
-    }
-}
-
 /// The article files under `paths` (files are taken as given; folders are walked), sorted,
 /// and the paths that could not be read, as errors (reported, or the first one fails the run).
 pub fn discover_all(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<InputError>) {

@@ -126,7 +126,7 @@ impl WarcArticles {
         let mut out = format!(
             "{}: web archive: {} read as articles",
             self.path.display(),
-            crate::corpus::count_of(self.read, "record")
+            crate::plural::count(self.read, "record")
         );
         if !parts.is_empty() {
             out.push_str(&format!("; records skipped: {}", parts.join(", ")));

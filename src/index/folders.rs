@@ -113,7 +113,7 @@ pub fn resolve(dir: &Path, given: &[PathBuf], mode: CorpusMode) -> Result<Resolv
                     dir.display(),
                     shown(&before),
                     shown(&left_out),
-                    articles_count(articles),
+                    crate::plural::count(articles, "article"),
                 )));
             }
             resolved.walk = given.to_vec();
@@ -139,10 +139,6 @@ pub fn resolve(dir: &Path, given: &[PathBuf], mode: CorpusMode) -> Result<Resolv
         }
     }
     Ok(resolved)
-}
-
-fn articles_count(n: usize) -> String {
-    format!("{n} article{}", if n == 1 { "" } else { "s" })
 }
 
 fn flag(mode: CorpusMode) -> &'static str {

@@ -29,8 +29,8 @@ pub fn refuse_empty_run(
     }
     let listed: Vec<String> = bad.iter().map(|e| format!("  {e}")).collect();
     anyhow::bail!(
-        "no article could be read, so the index was left as it was; {} problem(s):\n{}",
-        bad.len(),
+        "no article could be read, so the index was left as it was; {}:\n{}",
+        crate::plural::count(bad.len(), "problem"),
         listed.join("\n")
     )
 }

@@ -16,11 +16,9 @@ pub fn write_terminal(out: &mut dyn Write, hits: &[ArticleHit], style: Style) ->
             writeln!(out)?;
         }
         let p = &a.best_passage;
-        let passages = if a.matched_passages == 1 {
-            "1 passage matches".to_string()
-        } else {
-            format!("{} passages match", a.matched_passages)
-        };
+        let n = a.matched_passages;
+        let verb = if n == 1 { "matches" } else { "match" };
+        let passages = format!("{} {verb}", crate::output::count(n, "passage"));
         writeln!(
             out,
             "{} {} {}",

@@ -140,8 +140,12 @@ pub struct ExportSummary {
 pub fn write_summary(out: &mut dyn Write, target: Target, s: &ExportSummary) -> Result<()> {
     let bytes: u64 = s.files.iter().map(|(_, b)| b).sum();
     let what = match s.articles {
-        Some(a) => format!("{a} articles ({} passages)", s.passages),
-        None => format!("{} passages", s.passages),
+        Some(a) => format!(
+            "{} ({})",
+            crate::output::count(a, "article"),
+            crate::output::count(s.passages, "passage")
+        ),
+        None => crate::output::count(s.passages, "passage"),
     };
     writeln!(
         out,

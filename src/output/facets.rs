@@ -34,7 +34,10 @@ pub fn write_search_facets(out: &mut dyn Write, f: &SearchFacets, style: Style) 
         "\n{}",
         style.paint(
             BOLD,
-            &format!("Facets of all {} matching passages", f.matching_passages)
+            &match f.matching_passages {
+                1 => "Facets of the 1 matching passage".to_string(),
+                n => format!("Facets of all {n} matching passages"),
+            }
         )
     )?;
     let sections = [

@@ -1,9 +1,12 @@
 //! What `talash-index` tells its user on stderr: warnings, skipped input and the summary.
 
+use std::collections::BTreeMap;
 use std::io::Write;
+use std::path::Path;
 
 use anyhow::Result;
 
+use crate::corpus::jsonl::is_jsonl_file;
 use crate::index::meta::{IndexOptions, IndexSummary, RunKind};
 use crate::output::{count, human_bytes, plural};
 
@@ -36,30 +39,61 @@ pub fn write_report(
         )?;
     }
     if !s.skipped.is_empty() {
-        writeln!(err, "{} (listed above)", skipped_line(s))?;
+        writeln!(err, "{}", skipped_line(&s.skipped))?;
     }
     Ok(())
 }
 
-/// "1 file skipped", or for JSONL lines, "2 bad lines skipped; the other lines were indexed".
-fn skipped_line(s: &IndexSummary) -> String {
-    let is_line = |e: &&crate::corpus::InputError| {
-        e.line.is_some() && e.path.extension().is_some_and(|x| x == "jsonl")
-    };
-    let lines = s.skipped.iter().filter(is_line).count() as u64;
-    let files = s.skipped.len() as u64 - lines;
+/// What was skipped, said once after the list: "1 file skipped because of errors (listed
+/// above)", and for lines of JSONL files, which leave the rest of their file indexed, "1 bad
+/// line skipped in docs.jsonl (listed above); the file's other lines were indexed".
+fn skipped_line(skipped: &[crate::corpus::InputError]) -> String {
+    let mut lines: BTreeMap<&Path, u64> = BTreeMap::new();
+    let mut files = 0u64;
+    for e in skipped {
+        if e.line.is_some() && is_jsonl_file(&e.path) {
+            *lines.entry(e.path.as_path()).or_default() += 1;
+        } else {
+            files += 1;
+        }
+    }
     let mut parts = Vec::new();
     if files > 0 {
         parts.push(format!(
-            "{} skipped because of errors",
+            "{} skipped because of errors (listed above)",
             count(files, "file")
         ));
     }
-    if lines > 0 {
-        parts.push(format!(
-            "{} of JSONL files skipped (their other lines were indexed)",
-            count(lines, "bad line")
-        ));
+    let bad: u64 = lines.values().sum();
+    match lines.len() {
+        0 => {}
+        1 => {
+            let path = lines
+                .keys()
+                .next()
+                .map_or(String::new(), |p| p.display().to_string());
+            parts.push(format!(
+                "{} skipped in {path} (listed above); the file's other lines were indexed",
+                count(bad, "bad line")
+            ));
+        }
+        n => {
+            const SHOWN: usize = 3;
+            let mut each: Vec<String> = lines
+                .iter()
+                .take(SHOWN)
+                .map(|(p, k)| format!("{}: {k}", p.display()))
+                .collect();
+            if n > SHOWN {
+                each.push(format!("{} more", count((n - SHOWN) as u64, "file")));
+            }
+            parts.push(format!(
+                "{} skipped in {} ({}; listed above); the files' other lines were indexed",
+                count(bad, "bad line"),
+                count(n as u64, "JSONL file"),
+                each.join(", ")
+            ));
+        }
     }
     parts.join("; ")
 }

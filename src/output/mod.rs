@@ -46,20 +46,7 @@ impl ColorChoice {
     }
 }
 
-/// `n` and the noun, in the singular for one: "1 article", "2 articles", "0 passages".
-pub fn count(n: impl Into<u64>, noun: &str) -> String {
-    let n = n.into();
-    format!("{n} {}", plural(n, noun))
-}
-
-/// The noun for `n` of it: "article" for 1, "articles" otherwise.
-pub fn plural(n: impl Into<u64>, noun: &str) -> String {
-    if n.into() == 1 {
-        noun.to_string()
-    } else {
-        format!("{noun}s")
-    }
-}
+pub use crate::plural::{count, plural};
 
 /// A size in bytes as people read it: "812 B", "54.8 kB", "3.2 MB", "1.1 GB" (powers of 1000).
 pub fn human_bytes(bytes: u64) -> String {
@@ -81,10 +68,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn counts_and_sizes_read_as_english() {
-        assert_eq!(count(1u64, "article"), "1 article");
-        assert_eq!(count(0u64, "article"), "0 articles");
-        assert_eq!(count(52u64, "passage"), "52 passages");
+    fn sizes_read_as_people_read_them() {
         assert_eq!(human_bytes(812), "812 B");
         assert_eq!(human_bytes(54_800), "54.8 kB");
         assert_eq!(human_bytes(999_999), "1.0 MB");

@@ -51,22 +51,17 @@ pub fn highlight(snippet: &str, ranges: &[(usize, usize)], style: Style) -> Stri
 /// `text` with the byte `ranges` painted in `code` (ranges off a character boundary, out of
 /// order or out of the text are left unpainted).
 pub fn paint_ranges(text: &str, ranges: &[(usize, usize)], code: &str, style: Style) -> String {
-    let snippet = text;
     let mut out = String::new();
     let mut at = 0;
     for &(s, e) in ranges {
-        if s < at
-            || e > snippet.len()
-            || !snippet.is_char_boundary(s)
-            || !snippet.is_char_boundary(e)
-        {
+        if s < at || e > text.len() || !text.is_char_boundary(s) || !text.is_char_boundary(e) {
             continue;
         }
-        out.push_str(&snippet[at..s]);
-        out.push_str(&style.paint(code, &snippet[s..e]));
+        out.push_str(&text[at..s]);
+        out.push_str(&style.paint(code, &text[s..e]));
         at = e;
     }
-    out.push_str(&snippet[at..]);
+    out.push_str(&text[at..]);
     out
 }
 

@@ -4,6 +4,8 @@ use std::io::Write;
 
 use anyhow::Result;
 
+use crate::output::count;
+
 use crate::output::terminal::{BOLD, DIM, Style};
 use crate::search::timeline::{By, Period, Timeline};
 
@@ -37,11 +39,9 @@ fn unit(by: By) -> &'static str {
 
 fn counts(p: &Period) -> String {
     format!(
-        "{} passage{}, {} article{}",
-        p.passages,
-        if p.passages == 1 { "" } else { "s" },
-        p.articles,
-        if p.articles == 1 { "" } else { "s" }
+        "{}, {}",
+        count(p.passages, "passage"),
+        count(p.articles, "article")
     )
 }
 

@@ -154,7 +154,7 @@ fn passage_doc(fields: &Fields, passage: &Passage) -> Result<TantivyDocument> {
             Ok(Tag { path, evidence })
         })
         .collect::<Result<Vec<_>>>()?;
-    let shared = article_doc(fields, &article);
+    let shared = article_doc(fields, &article, false);
     Ok(document::passage_doc(fields, &shared, passage, &tags))
 }
 

@@ -407,13 +407,19 @@ fn every_thread_count_indexes_the_same_corpus_alike() {
     assert_eq!(answers("6"), one);
 }
 
-/// Issue 21, item 7: an article with a title and no body is not indexed invisibly, and the
-/// summary counts groups as `talash facets` does (a group includes its sub-groups).
+/// Issue 21, item 7: an article with a title and no body is not left out invisibly: it is its
+/// title alone, found by the title's words and counted like any passage (issue 19: CACM), and
+/// the summary counts groups as `talash facets` does (a group includes its sub-groups).
 #[test]
-fn the_summary_warns_of_bodyless_articles_and_counts_groups_as_facets_do() {
+fn bodyless_articles_are_their_titles_and_the_summary_counts_groups_as_facets_do() {
     let dir = temp("bodyless");
     let corpus = dir.path().join("corpus");
-    write_article(&corpus, "a.md", "id = \"a\"\ntitle = \"Only a title\"", "");
+    write_article(
+        &corpus,
+        "a.md",
+        "id = \"a\"\ntitle = \"Only a headline\"",
+        "",
+    );
     write_article(
         &corpus,
         "b.md",
@@ -422,12 +428,17 @@ fn the_summary_warns_of_bodyless_articles_and_counts_groups_as_facets_do() {
     );
     let idx = dir.path().join("index");
     let err = index_ok(&corpus, &idx, &[]);
-    assert!(
-        err.contains("article \"a\" has a title but no body text, so no search can find it"),
-        "{err}"
-    );
-    assert!(err.contains("Indexed 2 articles, 3 passages"), "{err}");
+    assert!(!err.contains("no body text"), "{err}");
+    assert!(err.contains("Indexed 2 articles, 4 passages"), "{err}");
     assert!(err.contains("ISIS 3, ISIS/Khorasan 2"), "{err}");
+    let hits = talash_ok(&idx, &["search", "headline", "--json", "--count"]);
+    let first: serde_json::Value = serde_json::from_str(hits.lines().next().unwrap()).unwrap();
+    assert_eq!(first["passage_id"], "a#1", "{hits}");
+    assert_eq!(first["title"], "Only a headline", "{hits}");
+    assert!(
+        hits.contains("\"passages\":1"),
+        "counted in its own text: {hits}"
+    );
     let facets = talash_ok(&idx, &["facets", "--field", "group"]);
     let isis = facets
         .lines()

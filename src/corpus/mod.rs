@@ -2,6 +2,7 @@
 
 pub mod article;
 pub mod clean;
+pub mod cut;
 pub mod html;
 pub mod jsonl;
 pub mod passage;
@@ -14,114 +15,9 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 pub use article::{Article, InputError};
+pub use cut::{Passage, paragraphs, passages, passages_for, title_is_text};
 pub use passage::PassageId;
 pub use plain::Defaults;
-
-use clean::Boilerplate;
-
-use passage::{JsonlUnit, PassageSettings};
-
-/// One passage, ready to index with its article's metadata.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Passage {
-    pub id: PassageId,
-    pub text: String,
-}
-
-/// How a Markdown line sits in the paragraph structure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum LineKind {
-    /// Continues the current paragraph.
-    Plain,
-    /// Starts a new paragraph (a list item), even without a blank line before it.
-    Starts,
-    /// A paragraph of its own (a heading).
-    Alone,
-}
-
-/// What a Markdown line contributes: its kind and its text without the markup.
-fn strip_markup(line: &str) -> (LineKind, &str) {
-    let t = line.trim();
-    let heading = t.trim_start_matches('#');
-    if heading.len() < t.len() && t.len() - heading.len() <= 6 && heading.starts_with(' ') {
-        return (LineKind::Alone, heading.trim());
-    }
-    if let Some(rest) = t.strip_prefix('>') {
-        return (LineKind::Plain, rest.trim());
-    }
-    for marker in ["- ", "* ", "+ ", "• ", "– "] {
-        if let Some(rest) = t.strip_prefix(marker) {
-            return (LineKind::Starts, rest.trim());
-        }
-    }
-    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
-    if (1..=3).contains(&digits) {
-        let rest = &t[digits..];
-        if let Some(rest) = rest.strip_prefix(". ").or_else(|| rest.strip_prefix(") ")) {
-            return (LineKind::Starts, rest.trim());
-        }
-    }
-    (LineKind::Plain, t)
-}
-
-/// The article body's paragraphs after boilerplate removal, lines joined by spaces.
-pub fn paragraphs(body: &str, boilerplate: &Boilerplate) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut current = String::new();
-    for (_, line) in boilerplate.clean(body) {
-        let (kind, text) = strip_markup(line);
-        if (text.is_empty() || kind != LineKind::Plain) && !current.is_empty() {
-            out.push(std::mem::take(&mut current));
-        }
-        if kind == LineKind::Alone {
-            out.push(text.to_string());
-            continue;
-        }
-        if !text.is_empty() {
-            if !current.is_empty() {
-                current.push(' ');
-            }
-            current.push_str(text);
-        }
-    }
-    if !current.is_empty() {
-        out.push(current);
-    }
-    out
-}
-
-/// Cuts an article into passages numbered from 1.
-/// The passages of an article as the schema's passage settings say: a JSONL collection's
-/// article is one passage under [`JsonlUnit::Article`]; otherwise see [`passages`].
-pub fn passages_for(
-    article: &Article,
-    boilerplate: &Boilerplate,
-    settings: &PassageSettings,
-) -> Vec<Passage> {
-    if settings.jsonl == JsonlUnit::Article && jsonl::is_jsonl_file(&article.path) {
-        let text = paragraphs(&article.body, boilerplate).join(" ");
-        if text.trim().is_empty() {
-            return Vec::new();
-        }
-        return vec![Passage {
-            id: PassageId::new(&article.id, 1),
-            text,
-        }];
-    }
-    passages(article, boilerplate, settings.max_words)
-}
-
-pub fn passages(article: &Article, boilerplate: &Boilerplate, max_words: usize) -> Vec<Passage> {
-    paragraphs(&article.body, boilerplate)
-        .iter()
-        .flat_map(|p| passage::cut_paragraph(p, max_words))
-        .enumerate()
-        .map(|(i, text)| Passage {
-            id: PassageId::new(&article.id, i as u32 + 1),
-            text,
-        })
-        .collect()
-}
 
 /// Files larger than this are refused unless `talash-index --max-file-mb` raises it. The
 /// longest news article is well under 1 MB; a 16 MB `.md` file holds ~2.5 million words,
@@ -478,43 +374,6 @@ pub fn duplicate_ids(articles: &[Article]) -> Vec<InputError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn rules() -> Boilerplate {
-        Boilerplate::from_toml(crate::schema::DEFAULT_BOILERPLATE, "b").unwrap()
-    }
-
-    #[test]
-    fn paragraphs_follow_blank_lines_and_markup() {
-        let body = "# Heading\nFirst line\nsame paragraph.\n\n- item one\n- item two\n\n> quoted\n> more\n";
-        assert_eq!(
-            paragraphs(body, &rules()),
-            vec![
-                "Heading",
-                "First line same paragraph.",
-                "item one",
-                "item two",
-                "quoted more"
-            ]
-        );
-    }
-
-    #[test]
-    fn furniture_is_removed_before_cutting() {
-        let body = "Text.\n\nPost a Comment\n\nPrevious Post Next Post\n";
-        assert_eq!(paragraphs(body, &rules()), vec!["Text."]);
-    }
-
-    #[test]
-    fn passages_are_numbered_from_one() {
-        let a = Article::parse(
-            "+++\nid = \"a\"\ntitle = \"T\"\n+++\nOne. Two.\n\nThree.\n",
-            Path::new("a.md"),
-        )
-        .unwrap();
-        let ps = passages(&a, &rules(), 1);
-        let ids: Vec<String> = ps.iter().map(|p| p.id.to_string()).collect();
-        assert_eq!(ids, vec!["a#1", "a#2", "a#3"]);
-    }
 
     #[test]
     fn path_order_key_sorts_as_paths_do() {

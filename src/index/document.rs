@@ -2,6 +2,7 @@
 //! that both the documents and the `--outlet` filter use.
 
 use tantivy::schema::Facet;
+use tantivy::tokenizer::PreTokenizedString;
 use tantivy::{TantivyDocument, doc};
 
 use crate::corpus::{Article, Passage};
@@ -27,11 +28,26 @@ pub fn outlet_facet(key: &str) -> Facet {
 /// The fields every passage of `article` shares (ids, title, outlet, date, author, kind),
 /// built once per article: the outlet's key and the date's text and facet are not worth
 /// recomputing for each passage. [`passage_doc`] adds a passage's own fields to a clone.
-pub(crate) fn article_doc(fields: &Fields, article: &Article) -> TantivyDocument {
-    let mut d = doc!(
-        fields.article_id => article.id.clone(),
-        fields.title => article.title.clone(),
-    );
+///
+/// When the title is also the article's one passage text (`title_is_text`, an article with
+/// no body: `corpus::passages_for`), the title is stored but not indexed a second time (a
+/// pre-tokenized value with no tokens), so it is scored once, as the short text it is.
+pub(crate) fn article_doc(
+    fields: &Fields,
+    article: &Article,
+    title_is_text: bool,
+) -> TantivyDocument {
+    let mut d = doc!(fields.article_id => article.id.clone());
+    match title_is_text {
+        false => d.add_text(fields.title, article.title.clone()),
+        true => d.add_pre_tokenized_text(
+            fields.title,
+            PreTokenizedString {
+                text: article.title.clone(),
+                tokens: Vec::new(),
+            },
+        ),
+    }
     if let Some(o) = &article.outlet {
         d.add_facet(fields.outlet, outlet_facet(&outlet_key(o)));
         d.add_text(fields.outlet_name, o);

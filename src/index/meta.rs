@@ -22,7 +22,10 @@ use crate::schema::{Config, ConfigSources};
 /// Format 5: passages store their groups' evidence (`group_evidence`).
 /// Format 6: compounds are indexed under their closed form too (`analysis::compounds`).
 /// Format 7: passages store their article's `url` and `lang` (saved web pages, web archives).
-pub const FORMAT_VERSION: u32 = 7;
+/// Format 8: an article without body text is one passage whose text is its title, the title
+/// stored pre-tokenized and not indexed as a title (`corpus::passages_for`); older indexes
+/// left such articles out.
+pub const FORMAT_VERSION: u32 = 8;
 
 /// Talash's record in the commit payload.
 #[derive(Debug, Clone, Serialize, Deserialize)]

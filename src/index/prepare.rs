@@ -62,13 +62,14 @@ impl Prepared {
         let line = corpus::jsonl::is_jsonl_file(&article.path).then_some(article.body_line);
         let mut warnings = article.warnings;
         if docs.as_ref().is_some_and(Vec::is_empty) {
-            // Passages carry the title, so an article without body text has nothing to find.
+            // An article with a title is at least one passage (`corpus::passages_for`), so
+            // only one with neither title nor body text has nothing to find.
             let at = match line {
                 Some(l) => format!("{}:{l}", article.path.display()),
                 None => article.path.display().to_string(),
             };
             warnings.push(format!(
-                "{at}: article {:?} has a title but no body text, so no search can find it",
+                "{at}: article {:?} has no title and no body text, so no search can find it",
                 article.id
             ));
         }
@@ -92,15 +93,22 @@ fn article_docs(
     article: &Article,
 ) -> (Vec<TantivyDocument>, Vec<(String, usize)>) {
     let passages = corpus::passages_for(article, &config.boilerplate, &config.spec.passages);
+    let title_is_text = corpus::title_is_text(article, &passages);
     // The whole article is tagged at once: a short form's support may be in another passage.
+    // A title that is also the text is tagged once, as the title.
     let texts: Vec<(u64, &str)> = passages
         .iter()
-        .map(|p| (u64::from(p.id.n()), p.text.as_str()))
+        .map(|p| {
+            (
+                u64::from(p.id.n()),
+                if title_is_text { "" } else { p.text.as_str() },
+            )
+        })
         .collect();
     let tags = config.gazetteer.tag_article(&article.title, &texts);
     let mut per_group: BTreeMap<String, usize> = BTreeMap::new();
     let mut docs = Vec::with_capacity(passages.len());
-    let shared = article_doc(fields, article);
+    let shared = article_doc(fields, article, title_is_text);
     for (p, tags) in passages.into_iter().zip(tags) {
         // Counted as `talash facets` counts: a passage counts once for each group it names
         // and once for each of their parents, so ISIS includes its ISIS/Khorasan passages.

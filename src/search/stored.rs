@@ -10,6 +10,7 @@ use std::collections::HashMap;
 
 use anyhow::{Context, Result, anyhow};
 use serde::Serialize;
+use tantivy::schema::document::ReferenceValueLeaf;
 use tantivy::schema::{Facet, Field, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Searcher, TantivyDocument};
@@ -63,11 +64,14 @@ impl<'a> Stored<'a> {
         })
     }
 
+    /// A stored text; a pre-tokenized one is the title of an article without body, stored
+    /// but not indexed as a title (`index::document::article_doc`).
     fn text(&self, field: Field) -> Option<String> {
-        self.doc
-            .get_first(field)
-            .and_then(|v| v.as_str())
-            .map(str::to_string)
+        let value = self.doc.get_first(field)?;
+        match value.as_leaf() {
+            Some(ReferenceValueLeaf::PreTokStr(p)) => Some(p.text.clone()),
+            _ => value.as_str().map(str::to_string),
+        }
     }
 
     /// A field every passage has: its absence is damage, reported with the passage's address.

@@ -8,7 +8,10 @@ in a worktree of each commit). Times full builds (--full, 8 rounds each), unchan
 rounds each), and `bench queries` (3 rounds each) of both builds on the SAME index, built by the
 old one: an index's segment layout varies from build to build and moves tail latencies more than
 code does (docs/BENCHMARKS.md), so comparing searches on two different indexes measures the
-indexes. Prints medians and new/old ratios; writes everything to OUT/ab.json.
+indexes. When the two builds' index formats differ, the new build cannot read the old one's
+index: `--own-index` then searches each build's own last full build, and prints both indexes'
+segment sizes so that a layout difference can be seen beside the figures it moves. Prints
+medians and new/old ratios; writes everything to OUT/ab.json.
 """
 import argparse
 import json
@@ -25,6 +28,17 @@ def timed(cmd):
     return time.perf_counter() - start
 
 
+def segment_sizes(index):
+    """MB of each segment of an index (its files grouped by the segment id before the dot)."""
+    sizes = {}
+    for root, _, files in os.walk(index):
+        for f in files:
+            seg, dot, _ = f.partition(".")
+            if dot and len(seg) == 32:
+                sizes[seg] = sizes.get(seg, 0) + os.path.getsize(os.path.join(root, f))
+    return sorted(round(v / 1e6, 1) for v in sizes.values())
+
+
 def alternating(rounds):
     for r in range(rounds):
         yield from (("old", "new") if r % 2 == 0 else ("new", "old"))
@@ -39,6 +53,8 @@ def main():
     p.add_argument("--queries", default=os.path.join(bench_dir, "queries.tsv"))
     p.add_argument("--out", default=tempfile.mkdtemp(prefix="talash-ab-"))
     p.add_argument("--no-search", action="store_true", help="builds only (a release dir without examples/bench)")
+    p.add_argument("--own-index", action="store_true",
+                   help="search each build's own index (index formats differ) instead of the old build's")
     a = p.parse_args()
     bins = {"old": a.old, "new": a.new}
     idx = {k: os.path.join(a.out, k) for k in bins}
@@ -50,14 +66,18 @@ def main():
         cmd = [os.path.join(bins[k], "talash-index"), a.corpus, "--index", idx[k], "--quiet", "--threads", "2"]
         res["rerun"][k].append(timed(cmd))
     for k in alternating(0 if a.no_search else 3):
-        cmd = [os.path.join(bins[k], "examples", "bench"), "queries", idx["old"], a.queries, "--repeat", "5"]
+        searched = idx[k] if a.own_index else idx["old"]
+        cmd = [os.path.join(bins[k], "examples", "bench"), "queries", searched, a.queries, "--repeat", "5"]
         out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
         res["search"][k].append(json.loads(out))
+    res["segments"] = {k: segment_sizes(idx[k]) for k in bins}
     with open(os.path.join(a.out, "ab.json"), "w") as f:
         json.dump(res, f, indent=1)
     for m in ("full", "rerun"):
         o, n = st.median(res[m]["old"]), st.median(res[m]["new"])
         print(f"{m:7} old {o * 1000:8.1f} ms  new {n * 1000:8.1f} ms  new/old {n / o:.3f}")
+    for k in bins:
+        print(f"{k} index: {len(res['segments'][k])} segments, MB {res['segments'][k]}")
     if a.no_search:
         print(f"results in {a.out}/ab.json")
         return

@@ -27,6 +27,7 @@ OR-ed, since their query languages would read punctuation as syntax).
 
 The table goes to OUT/results.md; --write-doc replaces the part of the given Markdown file
 between `<!-- relevance.py: begin -->` and `<!-- relevance.py: end -->` with it.
+scripts/bm25s-sweep.py --dir OUT then sweeps bm25s's k1 and b on the same converted collections.
 """
 
 import argparse

@@ -439,6 +439,9 @@ fn bodyless_articles_are_their_titles_and_the_summary_counts_groups_as_facets_do
         hits.contains("\"passages\":1"),
         "counted in its own text: {hits}"
     );
+    // Its title is indexed once, as its text: `title:` does not find it (docs/CORPUS.md).
+    assert!(no_hits(&talash_in(&idx, &["search", "title:headline"])));
+    assert!(!search_in(&idx, &["text:headline"]).is_empty());
     let facets = talash_ok(&idx, &["facets", "--field", "group"]);
     let isis = facets
         .lines()

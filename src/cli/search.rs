@@ -32,6 +32,7 @@ Examples:
   talash search counterterrorism --facets --facet-year 2023
   talash search TTP --per-article 2 --limit 4 --offset 4  # two per article at most, page 2
   talash search Landberg --fields id,title
+  talash search Landberg --width 60                       # wrap text at 60 columns (0: never)
   talash search Taliban --by-article --aggregate maxplus
   talash search 'Pakistani Taliban' --prf rm3               # with feedback terms";
 

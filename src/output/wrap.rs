@@ -126,6 +126,56 @@ mod tests {
     }
 
     #[test]
+    fn random_texts_lose_no_word_and_keep_to_the_width() {
+        let pieces = [
+            "word",
+            " ",
+            "  ",
+            "\n",
+            "…",
+            "東京",
+            "Da’ish",
+            "e\u{301}",
+            "\u{a0}",
+            "\t",
+            "https://example.com/a/very/long/path",
+            ".",
+            "\"",
+            "—",
+        ];
+        for text in crate::testing::random_texts(&pieces, 5_000, 24) {
+            for columns in [1, 5, 12, 40] {
+                let got = lines(&text, Some(columns));
+                let all: Vec<&str> = words_of(&text).collect();
+                let again: Vec<&str> = got
+                    .iter()
+                    .flat_map(|r| words_of(&text[r.clone()]))
+                    .collect();
+                assert_eq!(again, all, "{text:?} at {columns}");
+                for r in &got {
+                    let line = &text[r.clone()];
+                    // A lone … at either end of the text joins its neighbour: judge the
+                    // line without it.
+                    let ws: Vec<Range<usize>> = words(line).collect();
+                    let (mut a, mut b) = (0, ws.len());
+                    if b >= 2 && &line[ws[b - 1].clone()] == "…" {
+                        b -= 1;
+                    }
+                    if b - a >= 2 && &line[ws[0].clone()] == "…" {
+                        a += 1;
+                    }
+                    let fits = b - a <= 1 || line[ws[a].start..ws[b - 1].end].width() <= columns;
+                    assert!(fits, "{line:?} over {columns} in {text:?}");
+                }
+            }
+        }
+    }
+
+    fn words_of(text: &str) -> impl Iterator<Item = &str> {
+        words(text).map(move |r| &text[r])
+    }
+
+    #[test]
     fn a_narrow_width_still_leaves_room_for_words() {
         assert_eq!(columns(Some(80), 4), Some(76));
         assert_eq!(columns(Some(10), 8), Some(MIN_COLUMNS));

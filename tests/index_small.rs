@@ -435,3 +435,36 @@ fn the_summary_warns_of_bodyless_articles_and_counts_groups_as_facets_do() {
         .unwrap();
     assert_eq!(isis.split_whitespace().nth(1), Some("3"), "{facets}");
 }
+
+/// Issue 21, item 7, on the shipped corpus: the indexer's "Passages per group" says how it
+/// counts, once, and every group's number in it is the one `talash facets` gives that path
+/// (the issue saw `ISIS 2, ISIS/Khorasan 5` against facets' ISIS 7).
+#[test]
+fn the_shipped_summary_gives_each_group_the_count_facets_give() {
+    let dir = temp("summary");
+    let idx = dir.path().join("index");
+    let err = index_ok(&repo().join("corpus"), &idx, &[]);
+    let line = err
+        .lines()
+        .find(|l| l.starts_with("Passages per group"))
+        .unwrap_or_else(|| panic!("no groups line: {err}"));
+    assert_eq!(line.matches("includes its sub-groups").count(), 1, "{line}");
+    let (_, list) = line.split_once("): ").expect("the rule, then the counts");
+    let json: serde_json::Value =
+        serde_json::from_str(&talash_ok(&idx, &["facets", "--field", "group", "--json"])).unwrap();
+    let mut facets = std::collections::BTreeMap::new();
+    let mut stack: Vec<&serde_json::Value> = json["values"].as_array().unwrap().iter().collect();
+    while let Some(n) = stack.pop() {
+        facets.insert(n["path"].as_str().unwrap(), n["passages"].as_u64().unwrap());
+        stack.extend(n["children"].as_array().into_iter().flatten());
+    }
+    let summary: std::collections::BTreeMap<&str, u64> = list
+        .split(", ")
+        .map(|g| {
+            let (path, n) = g.rsplit_once(' ').unwrap();
+            (path, n.parse().unwrap())
+        })
+        .collect();
+    assert!(summary.contains_key("ISIS/Khorasan"), "{line}");
+    assert_eq!(summary, facets, "{line}");
+}

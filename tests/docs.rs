@@ -161,3 +161,90 @@ fn readme_tour_outputs_are_what_the_binaries_print() {
     }
     assert!(checked >= 6, "only {checked} README commands checked");
 }
+
+/// Issue 21 item 7: no hits is exit status 1 with the message on stderr (grep's and ripgrep's
+/// rule), and that is written where users look: `search --help` and `timeline --help`, their
+/// man pages, and the README.
+#[test]
+fn exit_statuses_are_documented_in_help_man_pages_and_readme() {
+    let dir = temp("man-exit");
+    let d = dir.path().to_str().unwrap();
+    assert_eq!(run(TALASH, &["man", "--dir", d]).code, 0);
+    for sub in ["search", "timeline"] {
+        let help = run(TALASH, &[sub, "--help"]).stdout;
+        let page = std::fs::read_to_string(dir.path().join(format!("talash-{sub}.1"))).unwrap();
+        for text in [&help, &page.replace("\\-", "-").replace('\n', " ")] {
+            let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert!(
+                text.contains(
+                    "Exit status: 0 when something matched; 1 when nothing did (said on stderr"
+                ) && text.contains("2 on a usage error"),
+                "talash {sub}: {text}"
+            );
+        }
+    }
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let readme = readme.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        readme
+            .contains("a search or timeline that finds nothing exits with 1 and says so on stderr"),
+        "README"
+    );
+}
+
+/// Issue 21 item 9: the README installs the binaries its commands run (`cargo install --path .`
+/// installs every binary of src/bin/) before the tour's first command, and shows how to set
+/// the index once (`TALASH_INDEX`), which each command's `--help` gives as `--index`'s default.
+#[test]
+fn the_readme_installs_what_it_runs_and_sets_the_index_once() {
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let install = readme
+        .find("\ncargo install --path .\n")
+        .expect("the README installs the binaries");
+    let tour = readme.find("\n$ talash ").expect("a tour");
+    assert!(install < tour, "installed before the tour runs talash");
+    let mut used = std::collections::BTreeSet::new();
+    let mut in_code = false;
+    for line in readme.lines() {
+        if line.starts_with("```") {
+            in_code = !in_code;
+            continue;
+        }
+        let cmd = line.strip_prefix("$ ").unwrap_or(line);
+        if in_code
+            && let Some(bin) = cmd.split_whitespace().next()
+            && bin.starts_with("talash")
+        {
+            used.insert(bin.to_string());
+        }
+    }
+    assert!(
+        used.contains("talash") && used.contains("talash-index"),
+        "{used:?}"
+    );
+    for bin in &used {
+        assert!(
+            repo().join(format!("src/bin/{bin}.rs")).is_file(),
+            "the README runs {bin}, which `cargo install --path .` does not install"
+        );
+    }
+    assert!(
+        readme.contains("export TALASH_INDEX="),
+        "the README sets the index once"
+    );
+    for args in [
+        &["search", "--help"][..],
+        &["timeline", "--help"],
+        &["show", "--help"],
+        &["facets", "--help"],
+        &["batch", "--help"],
+    ] {
+        let help = run(TALASH, args).stdout;
+        assert!(help.contains("[env: TALASH_INDEX="), "{args:?}");
+    }
+    assert!(
+        run(TALASH_INDEX, &["--help"])
+            .stdout
+            .contains("[env: TALASH_INDEX=")
+    );
+}

@@ -85,12 +85,29 @@ fn default_corpus_and_index_locations() {
         .status()
         .unwrap();
     assert!(st.success());
-    let out = Command::new(TALASH)
-        .args(["search", "Quetta"])
-        .env("TALASH_INDEX", &elsewhere)
-        .output()
-        .unwrap();
-    assert!(String::from_utf8_lossy(&out.stdout).contains("a#2"));
+    // Issue 21 item 9: set once, it serves every command, from any working folder.
+    let other = t.path().join("corpus");
+    for (args, want) in [
+        (&["search", "Quetta"][..], "a#2"),
+        (&["timeline", "Quetta"], "Total: 1 passage, 1 article"),
+        (&["show", "a#2"], "Officials met in Quetta."),
+        (&["facets", "--field", "outlet"], "The Daily Example"),
+        (&["groups"], "BLA"),
+    ] {
+        let out = Command::new(TALASH)
+            .args(args)
+            .current_dir(&other)
+            .env("TALASH_INDEX", &elsewhere)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(text.contains(want), "{args:?}: {text}");
+    }
 }
 
 #[test]

@@ -291,11 +291,20 @@ fn odd_queries_never_panic() {
     }
 }
 
-/// Issue 21, item 7: one rule for stop-word-only queries, whatever their form.
+/// Issue 21, item 7: one rule for stop-word-only queries, whatever their form, in search,
+/// by article, with a count and in the timeline.
 #[test]
 fn stop_word_only_queries_are_one_usage_error_in_every_form() {
     for q in ["the", "the a", "\"of the\"", "title:the", "the -police"] {
         usage_error(&[q], &["no word to search for once stop words"]);
+        usage_error(
+            &[q, "--by-article"],
+            &["no word to search for once stop words"],
+        );
+        usage_error(&[q, "--count"], &["no word to search for once stop words"]);
+        let r = talash(&["timeline", q]);
+        assert_eq!(r.code, 2, "timeline {q:?}: {}", r.stderr);
+        assert!(r.stderr.contains("no word to search for once stop words"));
     }
 }
 
@@ -314,6 +323,49 @@ fn prefix_queries_find_words_that_start_so() {
     let exact = search_json(&["Taliban", "--limit", "100"]);
     assert!(hits.len() >= exact.len());
     usage_error(&["T*"], &["too short"]);
+}
+
+/// Issue 21, item 6: a prefix is bounded: it searches at most the 64 most frequent indexed
+/// words that start so (ties in word order), never all of them. Seventy words start with
+/// "zq"; the last ten in word order are in two articles each, the others in one.
+#[test]
+fn a_prefix_searches_only_its_64_most_frequent_words() {
+    let t = temp("prefix");
+    let corpus = t.path().join("corpus");
+    let word = |i: usize| {
+        format!(
+            "zq{}{}x",
+            (b'a' + (i / 26) as u8) as char,
+            (b'a' + (i % 26) as u8) as char
+        )
+    };
+    let article = |id: String, w: String| {
+        let front = format!("id = \"{id}\"\ntitle = \"Report\"");
+        write_article(
+            &corpus,
+            &format!("{id}.md"),
+            &front,
+            &format!("Seen: {w}.\n"),
+        );
+    };
+    for i in 0..70 {
+        article(format!("a{i:02}"), word(i));
+    }
+    for i in 60..70 {
+        article(format!("b{i:02}"), word(i));
+    }
+    let idx = t.path().join("index");
+    index_ok(&corpus, &idx, &["--quiet"]);
+    let found: std::collections::BTreeSet<String> = search_in(&idx, &["zq*", "--limit", "1000"])
+        .iter()
+        .map(|h| field(h, "article_id").to_string())
+        .collect();
+    let mut want: std::collections::BTreeSet<String> =
+        (0..54).chain(60..70).map(|i| format!("a{i:02}")).collect();
+    want.extend((60..70).map(|i| format!("b{i:02}")));
+    assert_eq!(found, want);
+    let words = search_in(&idx, &[&word(55)]);
+    assert_eq!(words.len(), 1, "the word itself is indexed");
 }
 
 /// Issue 21, item 7: `--facet-year 23` is refused as `--since 24` is.

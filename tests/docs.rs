@@ -125,8 +125,9 @@ fn every_help_example_runs_and_finds_something_on_the_shipped_corpus() {
 #[test]
 fn readme_tour_outputs_are_what_the_binaries_print() {
     let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    // From the short tour to the end of "Seeing a result set": every console block.
     let section = readme
-        .split("### Seeing a result set")
+        .split("## A short tour")
         .nth(1)
         .and_then(|s| s.split("### Shell completions").next())
         .expect("the README has the tour section");
@@ -159,7 +160,7 @@ fn readme_tour_outputs_are_what_the_binaries_print() {
             checked += 1;
         }
     }
-    assert!(checked >= 6, "only {checked} README commands checked");
+    assert!(checked >= 9, "only {checked} README commands checked");
 }
 
 /// Issue 21 item 7: no hits is exit status 1 with the message on stderr (grep's and ripgrep's
@@ -247,4 +248,59 @@ fn the_readme_installs_what_it_runs_and_sets_the_index_once() {
             .stdout
             .contains("[env: TALASH_INDEX=")
     );
+}
+
+/// docs/TESTING.md's map of issue 21 stays true: every test it names exists (`file.rs::name`
+/// in tests/, `room::module::tests::name` beside the code), and every item 1 to 9 has a row.
+#[test]
+fn the_issue_21_map_names_tests_that_exist() {
+    let doc = std::fs::read_to_string(repo().join("docs/TESTING.md")).unwrap();
+    let map = doc
+        .split("## Issue 21, finding by finding")
+        .nth(1)
+        .expect("docs/TESTING.md has the issue 21 map");
+    let map = map.split("\n## ").next().unwrap();
+    let mut items = std::collections::BTreeSet::new();
+    let mut named = 0;
+    for row in map
+        .lines()
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| #"))
+    {
+        if let Some(n) = row[2..]
+            .split(' ')
+            .next()
+            .and_then(|n| n.parse::<u32>().ok())
+        {
+            items.insert(n);
+        }
+        for quoted in row.split('`').skip(1).step_by(2) {
+            let Some((path, name)) = quoted.rsplit_once("::") else {
+                continue;
+            };
+            let file = if let Some(test_file) = path.strip_suffix(".rs") {
+                repo().join(format!("tests/{test_file}.rs"))
+            } else {
+                let module = path
+                    .strip_suffix("::tests")
+                    .unwrap_or(path)
+                    .replace("::", "/");
+                let (flat, nested) = (format!("src/{module}.rs"), format!("src/{module}/mod.rs"));
+                if repo().join(&flat).is_file() {
+                    repo().join(flat)
+                } else {
+                    repo().join(nested)
+                }
+            };
+            let text = std::fs::read_to_string(&file)
+                .unwrap_or_else(|_| panic!("{quoted}: no file {}", file.display()));
+            assert!(
+                name == "*" || text.contains(&format!("fn {name}(")),
+                "{quoted}: no test {name} in {}",
+                file.display()
+            );
+            named += 1;
+        }
+    }
+    assert_eq!(items, (1..=9).collect(), "a row for every item");
+    assert!(named >= 40, "only {named} tests named");
 }

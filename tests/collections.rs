@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{TALASH, index_and_run_collection, index_into, run, search_in, temp_kept};
+use common::{TALASH, index_and_run_collection, index_into, run, search_in, temp, temp_kept};
 
 const GOOD: &str = concat!(
     "{\"id\": \"d1\", \"title\": \"Wing flutter\", \"text\": \"Flutter of a swept wing at high speed.\", \"date\": \"2024-05\", \"outlet\": \"Dawn\"}\n",
@@ -190,4 +190,40 @@ fn eval_reports_bad_input() {
         r.stdout,
         "num_q                 \tall\t1\nmap                   \tall\t1.0000\n"
     );
+}
+
+/// Issue 21 item 9: `talash eval` has the measures trec_eval users expect, by trec_eval's
+/// names, printed as trec_eval prints them; the values are worked out by hand for a ranking
+/// with an unjudged and a negatively judged document.
+#[test]
+fn eval_prints_ndcg_rprec_and_bpref_by_trec_eval_names() {
+    let dir = temp("eval-measures");
+    let (qrels, run_file) = (dir.path().join("qrels"), dir.path().join("run"));
+    // R = 2 relevant (a, d), 2 judged non-relevant (b, c), e judged -1, x unjudged.
+    std::fs::write(&qrels, "1 0 a 1\n1 0 b 0\n1 0 c 0\n1 0 d 1\n1 0 e -1\n").unwrap();
+    let ranks = ["b", "x", "a", "e", "c", "d"];
+    let lines: String = ranks
+        .iter()
+        .enumerate()
+        .map(|(i, d)| format!("1 Q0 {d} {} {} t\n", i + 1, 6 - i))
+        .collect();
+    std::fs::write(&run_file, lines).unwrap();
+    let (q, rf) = (qrels.to_str().unwrap(), run_file.to_str().unwrap());
+    let r = run(TALASH, &["eval", q, rf, "--metrics", "ndcg,Rprec,bpref"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // nDCG: gains at ranks 3 and 6 against the ideal ranks 1 and 2. Rprec: no relevant one
+    // in the first R = 2. bpref: a has 1 of the N = 2 judged non-relevant above it, d has 2.
+    let ndcg = (1.0 / 4f64.log2() + 1.0 / 7f64.log2()) / (1.0 + 1.0 / 3f64.log2());
+    let row = |m: &str, v: String| format!("{m:<22}\tall\t{v}\n");
+    let want = [
+        row("num_q", "1".into()),
+        row("ndcg", format!("{ndcg:.4}")),
+        row("Rprec", "0.0000".into()),
+        row(
+            "bpref",
+            format!("{:.4}", ((1.0 - 1.0 / 2.0) + (1.0 - 2.0 / 2.0)) / 2.0),
+        ),
+    ]
+    .concat();
+    assert_eq!(r.stdout, want);
 }

@@ -125,8 +125,9 @@ fn every_help_example_runs_and_finds_something_on_the_shipped_corpus() {
 #[test]
 fn readme_tour_outputs_are_what_the_binaries_print() {
     let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    // From the short tour to the end of "Seeing a result set": every console block.
     let section = readme
-        .split("### Seeing a result set")
+        .split("## A short tour")
         .nth(1)
         .and_then(|s| s.split("### Shell completions").next())
         .expect("the README has the tour section");
@@ -159,5 +160,147 @@ fn readme_tour_outputs_are_what_the_binaries_print() {
             checked += 1;
         }
     }
-    assert!(checked >= 6, "only {checked} README commands checked");
+    assert!(checked >= 9, "only {checked} README commands checked");
+}
+
+/// Issue 21 item 7: no hits is exit status 1 with the message on stderr (grep's and ripgrep's
+/// rule), and that is written where users look: `search --help` and `timeline --help`, their
+/// man pages, and the README.
+#[test]
+fn exit_statuses_are_documented_in_help_man_pages_and_readme() {
+    let dir = temp("man-exit");
+    let d = dir.path().to_str().unwrap();
+    assert_eq!(run(TALASH, &["man", "--dir", d]).code, 0);
+    for sub in ["search", "timeline"] {
+        let help = run(TALASH, &[sub, "--help"]).stdout;
+        let page = std::fs::read_to_string(dir.path().join(format!("talash-{sub}.1"))).unwrap();
+        for text in [&help, &page.replace("\\-", "-").replace('\n', " ")] {
+            let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert!(
+                text.contains(
+                    "Exit status: 0 when something matched; 1 when nothing did (said on stderr"
+                ) && text.contains("2 on a usage error"),
+                "talash {sub}: {text}"
+            );
+        }
+    }
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let readme = readme.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        readme
+            .contains("a search or timeline that finds nothing exits with 1 and says so on stderr"),
+        "README"
+    );
+}
+
+/// Issue 21 item 9: the README installs the binaries its commands run (`cargo install --path .`
+/// installs every binary of src/bin/) before the tour's first command, and shows how to set
+/// the index once (`TALASH_INDEX`), which each command's `--help` gives as `--index`'s default.
+#[test]
+fn the_readme_installs_what_it_runs_and_sets_the_index_once() {
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let install = readme
+        .find("\ncargo install --path .\n")
+        .expect("the README installs the binaries");
+    let tour = readme.find("\n$ talash ").expect("a tour");
+    assert!(install < tour, "installed before the tour runs talash");
+    let mut used = std::collections::BTreeSet::new();
+    let mut in_code = false;
+    for line in readme.lines() {
+        if line.starts_with("```") {
+            in_code = !in_code;
+            continue;
+        }
+        let cmd = line.strip_prefix("$ ").unwrap_or(line);
+        if in_code
+            && let Some(bin) = cmd.split_whitespace().next()
+            && bin.starts_with("talash")
+        {
+            used.insert(bin.to_string());
+        }
+    }
+    assert!(
+        used.contains("talash") && used.contains("talash-index"),
+        "{used:?}"
+    );
+    for bin in &used {
+        assert!(
+            repo().join(format!("src/bin/{bin}.rs")).is_file(),
+            "the README runs {bin}, which `cargo install --path .` does not install"
+        );
+    }
+    assert!(
+        readme.contains("export TALASH_INDEX="),
+        "the README sets the index once"
+    );
+    for args in [
+        &["search", "--help"][..],
+        &["timeline", "--help"],
+        &["show", "--help"],
+        &["facets", "--help"],
+        &["batch", "--help"],
+    ] {
+        let help = run(TALASH, args).stdout;
+        assert!(help.contains("[env: TALASH_INDEX="), "{args:?}");
+    }
+    assert!(
+        run(TALASH_INDEX, &["--help"])
+            .stdout
+            .contains("[env: TALASH_INDEX=")
+    );
+}
+
+/// docs/TESTING.md's map of issue 21 stays true: every test it names exists (`file.rs::name`
+/// in tests/, `room::module::tests::name` beside the code), and every item 1 to 9 has a row.
+#[test]
+fn the_issue_21_map_names_tests_that_exist() {
+    let doc = std::fs::read_to_string(repo().join("docs/TESTING.md")).unwrap();
+    let map = doc
+        .split("## Issue 21, finding by finding")
+        .nth(1)
+        .expect("docs/TESTING.md has the issue 21 map");
+    let map = map.split("\n## ").next().unwrap();
+    let mut items = std::collections::BTreeSet::new();
+    let mut named = 0;
+    for row in map
+        .lines()
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| #"))
+    {
+        if let Some(n) = row[2..]
+            .split(' ')
+            .next()
+            .and_then(|n| n.parse::<u32>().ok())
+        {
+            items.insert(n);
+        }
+        for quoted in row.split('`').skip(1).step_by(2) {
+            let Some((path, name)) = quoted.rsplit_once("::") else {
+                continue;
+            };
+            let file = if let Some(test_file) = path.strip_suffix(".rs") {
+                repo().join(format!("tests/{test_file}.rs"))
+            } else {
+                let module = path
+                    .strip_suffix("::tests")
+                    .unwrap_or(path)
+                    .replace("::", "/");
+                let (flat, nested) = (format!("src/{module}.rs"), format!("src/{module}/mod.rs"));
+                if repo().join(&flat).is_file() {
+                    repo().join(flat)
+                } else {
+                    repo().join(nested)
+                }
+            };
+            let text = std::fs::read_to_string(&file)
+                .unwrap_or_else(|_| panic!("{quoted}: no file {}", file.display()));
+            assert!(
+                name == "*" || text.contains(&format!("fn {name}(")),
+                "{quoted}: no test {name} in {}",
+                file.display()
+            );
+            named += 1;
+        }
+    }
+    assert_eq!(items, (1..=9).collect(), "a row for every item");
+    assert!(named >= 40, "only {named} tests named");
 }

@@ -326,6 +326,44 @@ fn search_facets_on_the_shipped_corpus_equal_filtered_search_counts() {
     }
 }
 
+/// Issue 21 item 4: a title match lifts a passage's score but does not make it count. The hit
+/// list of "dialogue" holds every passage of the articles titled so; `--count`, `--facets` and
+/// the timeline count only the passages whose own text says it, as `text:dialogue` finds them,
+/// and `--count` says how many more the list holds because of their title alone.
+#[test]
+fn counts_leave_out_passages_that_match_only_by_their_title() {
+    let idx = corpus_index();
+    let listed = search_in(idx, &["dialogue", "--limit", "1000"]);
+    let own = search_in(idx, &["text:dialogue", "--limit", "1000"]);
+    let articles: BTreeSet<&str> = own.iter().map(|h| field(h, "article_id")).collect();
+    assert!(
+        listed.len() > own.len() && !own.is_empty(),
+        "{} listed, {} in their own text",
+        listed.len(),
+        own.len()
+    );
+    let (n, a) = (own.len(), articles.len());
+    assert_eq!(totals_in(idx, &["dialogue"]), (n as u64, a as u64));
+    let text = talash_ok(idx, &["search", "dialogue", "--count", "-n", "1"]);
+    let more = listed.len() - n;
+    let want = format!("{n} passages in {a} articles; {more} more passages match");
+    assert!(text.lines().last().unwrap().starts_with(&want), "{text}");
+    let (_, facets) = search_facets(idx, &["dialogue", "--limit", "1"]);
+    assert_eq!(facets["matching_passages"], n as u64);
+    let mut years = BTreeMap::new();
+    flatten(&facets["year"], &mut years);
+    assert_eq!(
+        years.values().map(|v| v.0).sum::<u64>(),
+        n as u64,
+        "{years:?}"
+    );
+    let timeline = talash_ok(idx, &["timeline", "dialogue"]);
+    assert!(
+        timeline.contains(&format!("Total: {n} passages, {a} articles")),
+        "{timeline}"
+    );
+}
+
 #[test]
 fn plain_facets_are_indented_trees_after_the_hits() {
     let text = talash_ok(corpus_index(), &["search", "Daesh", "--facets", "-n", "1"]);

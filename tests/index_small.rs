@@ -85,12 +85,29 @@ fn default_corpus_and_index_locations() {
         .status()
         .unwrap();
     assert!(st.success());
-    let out = Command::new(TALASH)
-        .args(["search", "Quetta"])
-        .env("TALASH_INDEX", &elsewhere)
-        .output()
-        .unwrap();
-    assert!(String::from_utf8_lossy(&out.stdout).contains("a#2"));
+    // Issue 21 item 9: set once, it serves every command, from any working folder.
+    let other = t.path().join("corpus");
+    for (args, want) in [
+        (&["search", "Quetta"][..], "a#2"),
+        (&["timeline", "Quetta"], "Total: 1 passage, 1 article"),
+        (&["show", "a#2"], "Officials met in Quetta."),
+        (&["facets", "--field", "outlet"], "The Daily Example"),
+        (&["groups"], "BLA"),
+    ] {
+        let out = Command::new(TALASH)
+            .args(args)
+            .current_dir(&other)
+            .env("TALASH_INDEX", &elsewhere)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(text.contains(want), "{args:?}: {text}");
+    }
 }
 
 #[test]
@@ -448,4 +465,37 @@ fn bodyless_articles_are_their_titles_and_the_summary_counts_groups_as_facets_do
         .find(|l| l.trim_start().starts_with("ISIS "))
         .unwrap();
     assert_eq!(isis.split_whitespace().nth(1), Some("3"), "{facets}");
+}
+
+/// Issue 21, item 7, on the shipped corpus: the indexer's "Passages per group" says how it
+/// counts, once, and every group's number in it is the one `talash facets` gives that path
+/// (the issue saw `ISIS 2, ISIS/Khorasan 5` against facets' ISIS 7).
+#[test]
+fn the_shipped_summary_gives_each_group_the_count_facets_give() {
+    let dir = temp("summary");
+    let idx = dir.path().join("index");
+    let err = index_ok(&repo().join("corpus"), &idx, &[]);
+    let line = err
+        .lines()
+        .find(|l| l.starts_with("Passages per group"))
+        .unwrap_or_else(|| panic!("no groups line: {err}"));
+    assert_eq!(line.matches("includes its sub-groups").count(), 1, "{line}");
+    let (_, list) = line.split_once("): ").expect("the rule, then the counts");
+    let json: serde_json::Value =
+        serde_json::from_str(&talash_ok(&idx, &["facets", "--field", "group", "--json"])).unwrap();
+    let mut facets = std::collections::BTreeMap::new();
+    let mut stack: Vec<&serde_json::Value> = json["values"].as_array().unwrap().iter().collect();
+    while let Some(n) = stack.pop() {
+        facets.insert(n["path"].as_str().unwrap(), n["passages"].as_u64().unwrap());
+        stack.extend(n["children"].as_array().into_iter().flatten());
+    }
+    let summary: std::collections::BTreeMap<&str, u64> = list
+        .split(", ")
+        .map(|g| {
+            let (path, n) = g.rsplit_once(' ').unwrap();
+            (path, n.parse().unwrap())
+        })
+        .collect();
+    assert!(summary.contains_key("ISIS/Khorasan"), "{line}");
+    assert_eq!(summary, facets, "{line}");
 }

@@ -55,6 +55,25 @@ fn a_word_before_a_colon_is_text_unless_a_field() {
         field(&hits[0], "passage_id"),
         "agencies-2024-05-ttp-daish-threat#1"
     );
+    // Each pasted form searches exactly its words: the same passages, in the same order, as
+    // the words typed apart.
+    let ids = |q: &str| -> Vec<String> {
+        search_json(&[q, "--limit", "100"])
+            .iter()
+            .map(|h| field(h, "passage_id").to_string())
+            .collect()
+    };
+    for (pasted, words) in [
+        (
+            "ISLAMABAD: Pakistan and the United States",
+            "ISLAMABAD Pakistan and the United States",
+        ),
+        ("Note:TTP threat", "Note TTP threat"),
+    ] {
+        let got = ids(pasted);
+        assert!(got.len() > 5, "{pasted:?}: {got:?}");
+        assert_eq!(got, ids(words), "{pasted:?} searches {words:?}");
+    }
     for q in [
         "title:dialogue",
         "author:yousaf",
@@ -69,6 +88,47 @@ fn a_word_before_a_colon_is_text_unless_a_field() {
             assert!(n <= plain, "{q:?}: {n} hits, {plain} without the field");
         }
     }
+}
+
+/// Issue 21 item 1, a URL: pasted alone (with its scheme, without it, with a trailing slash)
+/// it is no field but text, and finds the passage that cites it, ahead of one that only shares
+/// some of its words; pasted in a sentence, the sentence's other words search too.
+#[test]
+fn a_pasted_url_finds_the_passage_that_cites_it() {
+    let t = temp("url");
+    let corpus = t.path().join("corpus");
+    write_article(
+        &corpus,
+        "u1.md",
+        "id = \"u1\"\ntitle = \"Terrorism report\"",
+        "The full report is at https://www.state.gov/reports/country-reports-on-terrorism-2022/ \
+         and it names the group.\n",
+    );
+    write_article(
+        &corpus,
+        "u2.md",
+        "id = \"u2\"\ntitle = \"Another\"",
+        "The state department reports on terrorism every year, for www.state.gov readers.\n",
+    );
+    let idx = t.path().join("index");
+    index_ok(&corpus, &idx, &["--quiet"]);
+    for url in [
+        "https://www.state.gov/reports/country-reports-on-terrorism-2022/",
+        "http://www.state.gov/reports/country-reports-on-terrorism-2022",
+        "www.state.gov/reports/country-reports-on-terrorism-2022",
+    ] {
+        let r = talash_in(&idx, &["search", url, "--json"]);
+        assert_eq!(r.code, 0, "{url}: {}", r.stderr);
+        assert!(!r.stderr.contains("field"), "{url}: {}", r.stderr);
+        let hits = json_lines(&r.stdout);
+        assert_eq!(field(&hits[0], "passage_id"), "u1#1", "{url}: {hits:?}");
+    }
+    let hits = search_in(
+        &idx,
+        &["see https://www.state.gov/reports/country-reports-on-terrorism-2022/ terrorism"],
+    );
+    let ids: Vec<&str> = hits.iter().map(|h| field(h, "passage_id")).collect();
+    assert_eq!(ids, ["u1#1", "u2#1"]);
 }
 
 /// Issue 21 item 3: an expanded alias weighs as one occurrence of the group, so the only
@@ -231,11 +291,20 @@ fn odd_queries_never_panic() {
     }
 }
 
-/// Issue 21, item 7: one rule for stop-word-only queries, whatever their form.
+/// Issue 21, item 7: one rule for stop-word-only queries, whatever their form, in search,
+/// by article, with a count and in the timeline.
 #[test]
 fn stop_word_only_queries_are_one_usage_error_in_every_form() {
     for q in ["the", "the a", "\"of the\"", "title:the", "the -police"] {
         usage_error(&[q], &["no word to search for once stop words"]);
+        usage_error(
+            &[q, "--by-article"],
+            &["no word to search for once stop words"],
+        );
+        usage_error(&[q, "--count"], &["no word to search for once stop words"]);
+        let r = talash(&["timeline", q]);
+        assert_eq!(r.code, 2, "timeline {q:?}: {}", r.stderr);
+        assert!(r.stderr.contains("no word to search for once stop words"));
     }
 }
 
@@ -254,6 +323,49 @@ fn prefix_queries_find_words_that_start_so() {
     let exact = search_json(&["Taliban", "--limit", "100"]);
     assert!(hits.len() >= exact.len());
     usage_error(&["T*"], &["too short"]);
+}
+
+/// Issue 21, item 6: a prefix is bounded: it searches at most the 64 most frequent indexed
+/// words that start so (ties in word order), never all of them. Seventy words start with
+/// "zq"; the last ten in word order are in two articles each, the others in one.
+#[test]
+fn a_prefix_searches_only_its_64_most_frequent_words() {
+    let t = temp("prefix");
+    let corpus = t.path().join("corpus");
+    let word = |i: usize| {
+        format!(
+            "zq{}{}x",
+            (b'a' + (i / 26) as u8) as char,
+            (b'a' + (i % 26) as u8) as char
+        )
+    };
+    let article = |id: String, w: String| {
+        let front = format!("id = \"{id}\"\ntitle = \"Report\"");
+        write_article(
+            &corpus,
+            &format!("{id}.md"),
+            &front,
+            &format!("Seen: {w}.\n"),
+        );
+    };
+    for i in 0..70 {
+        article(format!("a{i:02}"), word(i));
+    }
+    for i in 60..70 {
+        article(format!("b{i:02}"), word(i));
+    }
+    let idx = t.path().join("index");
+    index_ok(&corpus, &idx, &["--quiet"]);
+    let found: std::collections::BTreeSet<String> = search_in(&idx, &["zq*", "--limit", "1000"])
+        .iter()
+        .map(|h| field(h, "article_id").to_string())
+        .collect();
+    let mut want: std::collections::BTreeSet<String> =
+        (0..54).chain(60..70).map(|i| format!("a{i:02}")).collect();
+    want.extend((60..70).map(|i| format!("b{i:02}")));
+    assert_eq!(found, want);
+    let words = search_in(&idx, &[&word(55)]);
+    assert_eq!(words.len(), 1, "the word itself is indexed");
 }
 
 /// Issue 21, item 7: `--facet-year 23` is refused as `--since 24` is.

@@ -444,3 +444,87 @@ fn compound_spellings_find_each_other() {
         search_json(&["\"Tehreek e Taliban\"", "--limit", "100"]).len()
     );
 }
+
+/// Issue 21 item 2, the other compounds: each of counter-terror, cross-border, anti-state,
+/// co-operation and e-mail, written hyphenated, closed or (after a prefix) spaced, is found by
+/// every spelling of it, and by no article that has only one of its words; a hyphen chain
+/// (Tehreek-e-Taliban) is still a phrase, not its words in any order.
+#[test]
+fn every_compound_spelling_finds_every_other() {
+    let t = temp("compounds");
+    let corpus = t.path().join("corpus");
+    // Each compound and its spellings, one article each.
+    let compounds: &[(&str, &[&str])] = &[
+        (
+            "counter-terror",
+            &["counter-terror", "counterterror", "counter terror"],
+        ),
+        (
+            "cross-border",
+            &["cross-border", "crossborder", "cross border"],
+        ),
+        ("anti-state", &["anti-state", "antistate", "anti state"]),
+        ("co-operation", &["co-operation", "cooperation"]),
+        ("e-mail", &["e-mail", "email"]),
+    ];
+    let mut n = 0;
+    let mut ids_of = std::collections::BTreeMap::new();
+    for (compound, spellings) in compounds {
+        for s in *spellings {
+            n += 1;
+            let id = format!("c{n}");
+            write_article(
+                &corpus,
+                &format!("{id}.md"),
+                &format!("id = \"{id}\"\ntitle = \"Report {n}\""),
+                &format!("Officials spoke of {s} matters in Quetta.\n"),
+            );
+            ids_of
+                .entry(*compound)
+                .or_insert_with(std::collections::BTreeSet::new)
+                .insert(id);
+        }
+    }
+    // One word of each compound alone, and a chain's words out of order.
+    write_article(
+        &corpus,
+        "apart.md",
+        "id = \"apart\"\ntitle = \"Apart\"",
+        "Terror at the border, the state of operation, and mail. Taliban of Tehreek e.\n",
+    );
+    write_article(
+        &corpus,
+        "chain.md",
+        "id = \"chain\"\ntitle = \"Chain\"",
+        "The banned Tehreek-e-Taliban Pakistan spoke.\n",
+    );
+    let idx = t.path().join("index");
+    index_ok(&corpus, &idx, &["--quiet"]);
+    let articles = |q: &str| -> std::collections::BTreeSet<String> {
+        search_in(&idx, &[q, "--limit", "100"])
+            .iter()
+            .map(|h| field(h, "article_id").to_string())
+            .collect()
+    };
+    for (compound, spellings) in compounds {
+        let want = &ids_of[compound];
+        for s in *spellings {
+            // A spaced spelling typed bare also searches each word; quoted, it is the compound.
+            let q = if s.contains(' ') {
+                format!("\"{s}\"")
+            } else {
+                s.to_string()
+            };
+            assert_eq!(
+                &articles(&q),
+                want,
+                "{q} finds every spelling of {compound}"
+            );
+        }
+    }
+    assert_eq!(
+        articles("\"Tehreek-e-Taliban\""),
+        ["chain".to_string()].into()
+    );
+    assert_eq!(articles("Tehreek-e-Taliban"), ["chain".to_string()].into());
+}

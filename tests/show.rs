@@ -1,5 +1,5 @@
 //! `talash show`: a passage with its neighbours, the whole article, and the errors for
-//! unknown and malformed ids, on the small corpus.
+//! unknown and malformed ids, on the small corpus (and an id copied from the shipped corpus).
 
 mod common;
 
@@ -94,4 +94,23 @@ fn show_takes_the_article_ids_by_article_prints() {
     );
     assert!(passages.iter().all(|p| p["target"] == false));
     assert!(!text.contains('▶'), "no passage is marked: {text}");
+
+    // On the shipped corpus, the id as plain `--by-article` prints it, copied from its row.
+    let idx = corpus_index();
+    let out = talash_ok(idx, &["search", "Landberg", "--by-article"]);
+    let id = out
+        .lines()
+        .next()
+        .and_then(|l| l.trim_start().strip_prefix("1. "))
+        .and_then(|l| l.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no first row: {out}"));
+    assert_eq!(id, "et-2023-03-06-counter-terror-dialogue");
+    let text = talash_ok(idx, &["show", id]);
+    assert!(
+        text.contains(&format!("{id} · passages 1-9 of 9")),
+        "{text}"
+    );
+    for n in 1..=9 {
+        assert!(text.contains(&format!("{id}#{n}")), "#{n}: {text}");
+    }
 }

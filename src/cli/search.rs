@@ -19,8 +19,14 @@ pub const HELP: &str = "Query syntax:
   words           ranked by BM25 over passage text and title
   \"a phrase\"      the words in this order
   a AND b, a OR b, NOT a, (grouping), +required, -excluded
-  title:word, text:\"a phrase\"
+  title:word, text:\"a phrase\", author:name
+  Tali*           a prefix: the most frequent indexed words that start so
+  Note:TTP, http://...  text, as is any word before a colon that names no field
 Group names expand: `Daesh` also finds \"Da’ish\" and \"ISIS\"; `ISKP` finds \"ISIS-Khorasan\".
+
+Exit status: 0 when something matched; 1 when nothing did (said on stderr, as grep and ripgrep
+do, and also past the last page) or on an error; 2 on a usage error (a bad flag, query, filter
+or date).
 
 Examples:
   talash search Landberg

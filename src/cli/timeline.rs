@@ -16,6 +16,9 @@ Passages are counted when their own text matches (not because their article's ti
 Articles dated only to a year or month are not guessed into a finer period: under --by month or
 --by day they are counted apart, by their own date, below the chart.
 
+Exit status: 0 when something matched; 1 when nothing did (said on stderr, as grep and ripgrep
+do) or on an error; 2 on a usage error (a bad flag, query, filter or date).
+
 Examples:
   talash timeline TTP
   talash timeline counterterrorism --by month

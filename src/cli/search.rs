@@ -142,7 +142,7 @@ pub fn run(engine: &Engine, args: Args, style: Style, out: &mut dyn Write) -> Re
     if args.by_article {
         // None: JSON lines; Some: terminal output in this style.
         let style = (!args.json).then_some(style);
-        let how = (args.aggregate, args.prf);
+        let how = (args.aggregate, args.prf, args.count);
         return by_article(engine, &query, &filters, how, paging, style, out);
     }
     let req = PageRequest {
@@ -183,12 +183,13 @@ pub fn run(engine: &Engine, args: Args, style: Style, out: &mut dyn Write) -> Re
     Ok(ExitCode::SUCCESS)
 }
 
-/// `--by-article`: one row per article, in `style`, or JSON lines when `style` is `None`.
+/// `--by-article`: one row per article, in `style`, or JSON lines when `style` is `None`;
+/// then the totals, with `--count` (as for passages, so the flag is never ignored).
 fn by_article(
     engine: &Engine,
     query: &str,
     filters: &Filters,
-    (agg, prf): (Aggregate, Option<crate::search::feedback::Rm3>),
+    (agg, prf, count): (Aggregate, Option<crate::search::feedback::Rm3>, bool),
     paging: Paging,
     style: Option<Style>,
     out: &mut dyn Write,
@@ -197,6 +198,17 @@ fn by_article(
     match style {
         None => articles::write_json(out, &hits)?,
         Some(style) => articles::write_terminal(out, &hits, style)?,
+    }
+    if count {
+        let totals = crate::search::page::count(engine, query, filters)?;
+        if style.is_none() {
+            json::write_totals(out, &totals)?;
+        } else {
+            if !hits.is_empty() {
+                writeln!(out)?;
+            }
+            terminal::write_totals(out, &totals)?;
+        }
     }
     if hits.is_empty() {
         // The article ranking is held whole, so the total past the end costs nothing more

@@ -108,8 +108,9 @@ pub struct Args {
     /// After the hits, print how many passages match in how many articles.
     #[arg(long, visible_alias = "total")]
     count: bool,
-    /// What plain output prints of each hit, comma-separated.
-    #[arg(long, value_enum, value_delimiter = ',', default_values_t = terminal::HitField::DEFAULT.map(HitField::from))]
+    /// What plain output prints of each hit, comma-separated (--json prints every field).
+    #[arg(long, value_enum, value_delimiter = ',', conflicts_with = "json",
+          default_values_t = terminal::HitField::DEFAULT.map(HitField::from))]
     fields: Vec<HitField>,
 }
 

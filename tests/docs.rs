@@ -205,15 +205,20 @@ fn the_readme_installs_what_it_runs_and_sets_the_index_once() {
     let tour = readme.find("\n$ talash ").expect("a tour");
     assert!(install < tour, "installed before the tour runs talash");
     let mut used = std::collections::BTreeSet::new();
-    let mut in_code = false;
+    // The block a line is in: None outside, Some(true) in a console block (where only the
+    // `$ ` lines are commands), Some(false) in a shell block.
+    let mut block = None;
     for line in readme.lines() {
-        if line.starts_with("```") {
-            in_code = !in_code;
+        if let Some(kind) = line.strip_prefix("```") {
+            block = block.is_none().then_some(kind == "console");
             continue;
         }
-        let cmd = line.strip_prefix("$ ").unwrap_or(line);
-        if in_code
-            && let Some(bin) = cmd.split_whitespace().next()
+        let cmd = match block {
+            Some(true) => line.strip_prefix("$ "),
+            Some(false) => Some(line),
+            None => None,
+        };
+        if let Some(bin) = cmd.and_then(|c| c.split_whitespace().next())
             && bin.starts_with("talash")
         {
             used.insert(bin.to_string());

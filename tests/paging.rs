@@ -120,7 +120,7 @@ fn paging_past_the_end_says_how_many_there_were() {
 }
 
 /// Issue 21, item 6: `--count` prints "N passages in M articles" (only when asked), the same
-/// numbers as `talash facets` and the timeline count.
+/// numbers as `talash facets` and the timeline count, with `--by-article` too.
 #[test]
 fn count_prints_passages_and_articles_only_when_asked() {
     let idx = corpus_index();
@@ -141,6 +141,31 @@ fn count_prints_passages_and_articles_only_when_asked() {
     );
     let one = talash_ok(idx, &["search", "Landberg", "--count"]);
     assert!(one.trim_end().ends_with("1 passage in 1 article"), "{one}");
+    // By article too: the same line, after the rows, never dropped silently.
+    let rows = talash_ok(
+        idx,
+        &["search", "TTP", "--by-article", "-n", "1", "--count"],
+    );
+    assert_eq!(
+        rows.lines().last().unwrap(),
+        format!("{passages} passages in {articles} articles"),
+        "{rows}"
+    );
+    let json = json_lines(&talash_ok(
+        idx,
+        &[
+            "search",
+            "TTP",
+            "--by-article",
+            "-n",
+            "1",
+            "--count",
+            "--json",
+        ],
+    ));
+    assert!(json[0].get("article_id").is_some(), "{json:?}");
+    assert_eq!(json[1]["totals"]["passages"], passages, "{json:?}");
+    assert_eq!(json[1]["totals"]["articles"], articles, "{json:?}");
 }
 
 /// Issue 21, item 6: `--sort date|-date|score`.

@@ -370,6 +370,14 @@ fn fields_choose_what_plain_search_prints() {
         "valid values are listed: {}",
         r.stderr
     );
+    // JSON has every field: --fields there would be ignored, so it is refused.
+    let r = talash_in(idx, &["search", "Landberg", "--json", "--fields", "id"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("'--json' cannot be used with '--fields"),
+        "{}",
+        r.stderr
+    );
 }
 
 /// Issue 21, item 6: `--outlet` takes any unambiguous part of a name, `--group` the name a

@@ -42,6 +42,11 @@ fn show_returns_the_right_neighbours() {
     assert_eq!(ids(&shown(&["a1#4", "--context", "1"])), ["a1#3", "a1#4"]);
     assert_eq!(ids(&shown(&["a1#3", "--context", "0"])), ["a1#3"]);
     assert_eq!(
+        ids(&shown(&["a1#3"])),
+        ["a1#2", "a1#3", "a1#4"],
+        "one by default"
+    );
+    assert_eq!(
         ids(&shown(&["a2#1", "--article"])),
         ["a2#1", "a2#2"],
         "--article shows the whole article"
@@ -94,6 +99,17 @@ fn show_takes_the_article_ids_by_article_prints() {
     );
     assert!(passages.iter().all(|p| p["target"] == false));
     assert!(!text.contains('▶'), "no passage is marked: {text}");
+    // --context has no passage to count around: refused, not ignored.
+    let r = talash_in(idx, &["show", &id, "--context", "1"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("--context counts passages around a passage id")
+            && r.stderr
+                .contains("is an article id, which shows the whole article"),
+        "{}",
+        r.stderr
+    );
 
     // On the shipped corpus, the id as plain `--by-article` prints it, copied from its row.
     let idx = corpus_index();

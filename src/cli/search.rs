@@ -109,8 +109,9 @@ pub struct Args {
     /// After the hits, print how many passages match in how many articles.
     #[arg(long, visible_alias = "total")]
     count: bool,
-    /// What plain output prints of each hit, comma-separated.
-    #[arg(long, value_enum, value_delimiter = ',', default_values_t = terminal::HitField::DEFAULT.map(HitField::from))]
+    /// What plain output prints of each hit, comma-separated (--json prints every field).
+    #[arg(long, value_enum, value_delimiter = ',', conflicts_with = "json",
+          default_values_t = terminal::HitField::DEFAULT.map(HitField::from))]
     fields: Vec<HitField>,
 }
 
@@ -143,7 +144,7 @@ pub fn run(engine: &Engine, args: Args, style: Style, out: &mut dyn Write) -> Re
     if args.by_article {
         // None: JSON lines; Some: terminal output in this style.
         let style = (!args.json).then_some(style);
-        let how = (args.aggregate, args.prf);
+        let how = (args.aggregate, args.prf, args.count);
         return by_article(engine, &query, &filters, how, paging, style, out);
     }
     let req = PageRequest {
@@ -184,12 +185,13 @@ pub fn run(engine: &Engine, args: Args, style: Style, out: &mut dyn Write) -> Re
     Ok(ExitCode::SUCCESS)
 }
 
-/// `--by-article`: one row per article, in `style`, or JSON lines when `style` is `None`.
+/// `--by-article`: one row per article, in `style`, or JSON lines when `style` is `None`;
+/// then the totals, with `--count` (as for passages, so the flag is never ignored).
 fn by_article(
     engine: &Engine,
     query: &str,
     filters: &Filters,
-    (agg, prf): (Aggregate, Option<crate::search::feedback::Rm3>),
+    (agg, prf, count): (Aggregate, Option<crate::search::feedback::Rm3>, bool),
     paging: Paging,
     style: Option<Style>,
     out: &mut dyn Write,
@@ -198,6 +200,17 @@ fn by_article(
     match style {
         None => articles::write_json(out, &hits)?,
         Some(style) => articles::write_terminal(out, &hits, style)?,
+    }
+    if count {
+        let totals = crate::search::page::count(engine, query, filters)?;
+        if style.is_none() {
+            json::write_totals(out, &totals)?;
+        } else {
+            if !hits.is_empty() {
+                writeln!(out)?;
+            }
+            terminal::write_totals(out, &totals)?;
+        }
     }
     if hits.is_empty() {
         // The article ranking is held whole, so the total past the end costs nothing more

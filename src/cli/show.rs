@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
+use crate::error::usage;
 use crate::output::json;
 use crate::output::terminal::Style;
 use crate::search::Engine;
@@ -28,15 +29,9 @@ pub struct Args {
     /// printed by `talash search --by-article`, for the whole article.
     #[arg(value_name = "ID")]
     id: String,
-    /// Passages to show before and after it.
-    #[arg(
-        long,
-        short = 'C',
-        default_value_t = 1,
-        value_name = "N",
-        conflicts_with = "article"
-    )]
-    context: usize,
+    /// Passages to show before and after it [default: 1]; only for a passage id.
+    #[arg(long, short = 'C', value_name = "N", conflicts_with = "article")]
+    context: Option<usize>,
     /// Show the whole article.
     #[arg(long)]
     article: bool,
@@ -46,10 +41,18 @@ pub struct Args {
 }
 
 pub fn run(engine: &Engine, args: Args, style: Style, out: &mut dyn Write) -> Result<ExitCode> {
-    let window = if args.article {
-        Window::Article
-    } else {
-        Window::Around(args.context)
+    let window = match (args.article, args.context) {
+        (true, _) => Window::Article,
+        // An article id shows the whole article: --context would be ignored, so say so.
+        (false, Some(_)) if !args.id.contains('#') => {
+            return Err(usage(format!(
+                "--context counts passages around a passage id (ARTICLE-ID#N); {:?} is an \
+                 article id, which shows the whole article: leave out --context, or give a \
+                 passage id",
+                args.id
+            )));
+        }
+        (false, n) => Window::Around(n.unwrap_or(1)),
     };
     let shown = crate::search::show::show(engine, &args.id, window)?;
     if args.json {

@@ -192,6 +192,14 @@ fn totals(engine: &Engine, query: &dyn Query, counting: &dyn Query) -> Result<To
     })
 }
 
+/// The totals of `text` under `filters` alone (`--count` with a ranking that is not a page of
+/// passages: `--by-article`), counted as [`search`] counts them, on the query as typed.
+pub fn count(engine: &Engine, text: &str, filters: &Filters) -> Result<Totals> {
+    let query = engine.filtered(engine.parse_query(text)?, filters);
+    let counting = counting_query(engine, text, filters)?;
+    totals(engine, &*query, &*counting)
+}
+
 /// The user query and filters as one tantivy query, bare words matching only the passage's
 /// own text: what facets, timelines and totals count.
 pub fn counting_query(engine: &Engine, text: &str, filters: &Filters) -> Result<Box<dyn Query>> {
@@ -267,6 +275,19 @@ mod tests {
         );
         assert_eq!(f.year[0].children[0].path, "2024/05");
         assert!(page(&e, paged(1, 0)).facets.is_none(), "only when asked");
+    }
+
+    #[test]
+    fn count_alone_gives_the_totals_a_page_gives() {
+        let e = harbour_engine();
+        let req = PageRequest {
+            count: true,
+            ..paged(1, 0)
+        };
+        let totals = page(&e, req).totals.expect("totals were asked for");
+        assert_eq!(totals.passages, 8);
+        let alone = count(&e, "harbour", &Filters::default()).unwrap();
+        assert_eq!(alone, totals);
     }
 
     #[test]

@@ -467,6 +467,57 @@ fn bodyless_articles_are_their_titles_and_the_summary_counts_groups_as_facets_do
     assert_eq!(isis.split_whitespace().nth(1), Some("3"), "{facets}");
 }
 
+/// A bodyless article's one passage is its title: its hit shows the title once, in a search,
+/// by article and in `show`, and `--json` says so (`title_is_text`, an empty snippet).
+#[test]
+fn a_bodyless_articles_hit_shows_its_title_once() {
+    let dir = temp("bodyless-once");
+    let corpus = dir.path().join("corpus");
+    write_article(
+        &corpus,
+        "a.md",
+        "id = \"a\"\ntitle = \"Only a headline\"",
+        "",
+    );
+    write_article(
+        &corpus,
+        "b.md",
+        "id = \"b\"\ntitle = \"Report\"",
+        "The headline of the week was a storm.\n",
+    );
+    let idx = dir.path().join("index");
+    index_ok(&corpus, &idx, &["--quiet"]);
+    let once = |out: &str| {
+        assert_eq!(out.matches("Only a headline").count(), 1, "{out}");
+    };
+    let plain = talash_ok(&idx, &["search", "headline", "--color", "never"]);
+    let a = plain.split("\n\n").find(|h| h.contains(" a#1 ")).unwrap();
+    once(a);
+    let b = plain.split("\n\n").find(|h| h.contains(" b#1 ")).unwrap();
+    assert!(b.contains("The headline of the week"), "{plain}");
+    let by_article = talash_ok(&idx, &["search", "headline", "--by-article"]);
+    once(&by_article);
+    assert!(
+        by_article.contains("best #1 (the title alone"),
+        "{by_article}"
+    );
+    let shown = talash_ok(&idx, &["show", "a#1", "--color", "never"]);
+    once(&shown);
+    let hits = search_in(&idx, &["headline"]);
+    let a = hits.iter().find(|h| h["passage_id"] == "a#1").unwrap();
+    assert_eq!(a["title_is_text"], true, "{a}");
+    assert_eq!(
+        (a["snippet"].as_str(), a["text"].as_str()),
+        (Some(""), Some("Only a headline"))
+    );
+    let b = hits.iter().find(|h| h["passage_id"] == "b#1").unwrap();
+    assert_eq!(b["title_is_text"], false, "{b}");
+    assert!(b["snippet"].as_str().unwrap().contains("headline"), "{b}");
+    let shown: serde_json::Value =
+        serde_json::from_str(&talash_ok(&idx, &["show", "a#1", "--json"])).unwrap();
+    assert_eq!(shown["passages"][0]["title_is_text"], true, "{shown}");
+}
+
 /// Issue 21, item 7, on the shipped corpus: the indexer's "Passages per group" says how it
 /// counts, once, and every group's number in it is the one `talash facets` gives that path
 /// (the issue saw `ISIS 2, ISIS/Khorasan 5` against facets' ISIS 7).

@@ -34,12 +34,12 @@ pub fn write_terminal(out: &mut dyn Write, hits: &[ArticleHit], style: Style) ->
         // The snippet's lines start under its first word, after "    best #N ".
         let best = format!("#{}", p.passage_no);
         let indent = "    best ".len() + best.len() + 1;
-        writeln!(
-            out,
-            "    best {} {}",
-            style.paint(ID, &best),
-            wrap_highlighted(&p.snippet, &p.highlights, style, indent)
-        )?;
+        let snippet = match p.title_is_text {
+            // The title line above is the whole passage.
+            true => style.paint(DIM, crate::output::show::TITLE_ALONE),
+            false => wrap_highlighted(&p.snippet, &p.highlights, style, indent),
+        };
+        writeln!(out, "    best {} {snippet}", style.paint(ID, &best))?;
     }
     Ok(())
 }

@@ -11,6 +11,9 @@ use crate::search::show::Shown;
 /// The marker before the passage that was asked for.
 pub const MARK: &str = "▶";
 
+/// What stands for the text of a passage that is its article's title alone.
+pub const TITLE_ALONE: &str = "(the title alone: the article has no body text)";
+
 pub fn write_shown(out: &mut dyn Write, s: &Shown, style: Style) -> Result<()> {
     writeln!(out, "{}", style.paint(BOLD, &s.title))?;
     let mut meta = vec![
@@ -49,7 +52,10 @@ pub fn write_shown(out: &mut dyn Write, s: &Shown, style: Style) -> Result<()> {
         for e in &p.group_evidence {
             writeln!(out, "  {}", wrap_painted(&describe(e), DIM, style, 2))?;
         }
-        let text = if p.target {
+        let text = if p.title_is_text {
+            // The title, printed above, is all the article has.
+            style.paint(DIM, TITLE_ALONE)
+        } else if p.target {
             wrap_painted(&p.text, BOLD, style, 2)
         } else {
             wrap_plain(&p.text, style, 2)

@@ -217,7 +217,8 @@ pub fn write_hits_with(
         if has(HitField::Meta) {
             writeln!(out, "    {}", meta_with_groups(h, style, INDENT))?;
         }
-        if has(HitField::Snippet) {
+        // A passage that is its title alone has no snippet: the title line shows it.
+        if has(HitField::Snippet) && !h.snippet.is_empty() {
             let snippet = wrap_highlighted(&h.snippet, &h.highlights, style, INDENT);
             writeln!(out, "    {snippet}")?;
         }

@@ -271,12 +271,8 @@ impl Engine {
     /// A bare word read as words only: each of the words the analyzer finds in it, as text
     /// for tantivy's parser (`boundary-layer` is two words, not a phrase).
     ///
-    /// Words of one character are left out, as stop words are: in a line of natural language
-    /// they are the pronoun "I", initials ("H. C. Andrews"), the letters of a contraction
-    /// split by a converter ("I'd" as "i d") and list numbers, and they match variables and
-    /// numbers in the documents. Dropping them lifted CACM's MAP by 0.015 (p < 0.001) and
-    /// Cranfield's by 0.001 (p = 0.001) and changed no other dev collection significantly
-    /// (docs/RELEVANCE.md); bm25s, scikit-learn and others drop them too (`\w\w+`).
+    /// Words of one character are left out, as stop words are
+    /// ([`crate::analysis::is_one_character`] says why; feedback applies the same rule).
     fn word_pieces(&self, word: &str) -> Vec<String> {
         let Ok(mut analyzer) = self.open.index.tokenizer_for_field(self.open.fields.text) else {
             return vec![format!("\"{word}\"")];
@@ -285,7 +281,7 @@ impl Engine {
         let mut stream = analyzer.token_stream(word);
         while stream.advance() {
             let t = stream.token();
-            if t.text.chars().nth(1).is_none() {
+            if crate::analysis::is_one_character(&t.text) {
                 continue;
             }
             if let Some(surface) = word.get(t.offset_from..t.offset_to) {

@@ -2,8 +2,9 @@
 //!
 //! The query is run once; the passages of its top documents are read again with the text
 //! field's analyzer; each document's terms (at most `terms` of its most frequent, leaving out
-//! terms of fewer than 2 or more than 20 characters, not `[a-z0-9]+`, or in more than 10% of
-//! the passages) are weighted by their share of the document times the document's score,
+//! terms of one character, as a query read as words does
+//! ([`crate::analysis::is_one_character`]), terms of more than 20 characters, terms not
+//! `[a-z0-9]+`, and terms in more than 10% of the passages) are weighted by their share of the document times the document's score,
 //! summed, cut to the `terms` best and normalised to sum 1. The expanded query is the user's
 //! query plus those terms, each searched in every default field as a plain word is, weighted
 //! so that the original query weighs `weight` and the feedback terms `1 - weight` (RM3's
@@ -82,9 +83,17 @@ impl FromStr for Rm3 {
     }
 }
 
-/// Shortest and longest feedback terms, in bytes (Anserini's filters).
-const MIN_TERM: usize = 2;
+/// The longest feedback term, in bytes (Anserini's filter; its shortest, 2, is the rule of
+/// [`crate::analysis::is_one_character`], which queries read as words share).
 const MAX_TERM: usize = 20;
+
+/// Whether an analysed term may be a feedback term by its shape alone.
+fn feedback_shape(t: &str) -> bool {
+    !crate::analysis::is_one_character(t)
+        && t.len() <= MAX_TERM
+        && t.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+}
 
 impl Engine {
     /// The feedback terms of the documents `top` (address and first-pass score), best first,
@@ -108,10 +117,7 @@ impl Engine {
                 let mut stream = analyzer.token_stream(text);
                 while stream.advance() {
                     let t = &stream.token().text;
-                    let shape = (MIN_TERM..=MAX_TERM).contains(&t.len())
-                        && t.bytes()
-                            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
-                    if shape {
+                    if feedback_shape(t) {
                         *tf.entry(t.clone()).or_default() += 1.0;
                     }
                 }
@@ -246,18 +252,50 @@ mod tests {
         }
     }
 
+    /// The first pass's top three passages (address and score).
+    fn top_three(searcher: &Searcher, user: &dyn Query) -> Vec<(DocAddress, f32)> {
+        let top = searcher
+            .search(
+                user,
+                &tantivy::collector::TopDocs::with_limit(3).order_by_score(),
+            )
+            .unwrap();
+        top.into_iter().map(|(s, a)| (a, s)).collect()
+    }
+
+    #[test]
+    fn feedback_leaves_out_one_character_terms_as_word_queries_do() {
+        // Passages full of initials, list numbers and "I": the feedback terms that most
+        // often repeat are one character, and none may be chosen.
+        let text = "I met H. C. Andrews; I said 1 2 3 x y z and I went to the harbour at 5.";
+        let p = |id| (id, "Notes", "Dawn", "2024-05", &[][..], text);
+        let e = crate::fuzzing::engine_of(&[&[p("a#1"), p("b#1"), p("c#1")]]).unwrap();
+        let searcher = e.searcher();
+        let user = e.parse_query("harbour").unwrap();
+        let top = top_three(&searcher, &*user);
+        let rm3 = Rm3 {
+            docs: 3,
+            terms: 50,
+            weight: 0.5,
+            max_df_ratio: 1.0,
+        };
+        let terms = e.rm3_terms(&searcher, &top, rm3).unwrap();
+        assert!(terms.iter().any(|(t, _)| t == "andrew"), "{terms:?}");
+        for (t, _) in &terms {
+            assert!(t.chars().count() > 1, "{t:?} in {terms:?}");
+        }
+        for t in ["i", "h", "c", "1", "5", "x"] {
+            assert!(!feedback_shape(t), "{t}");
+        }
+        assert!(feedback_shape("harbour") && !feedback_shape("caf\u{e9}"));
+    }
+
     #[test]
     fn feedback_terms_come_from_the_top_documents_and_sum_to_one() {
         let e = crate::testing::harbour_engine();
         let searcher = e.searcher();
         let user = e.parse_query("harbour").unwrap();
-        let top = searcher
-            .search(
-                &*user,
-                &tantivy::collector::TopDocs::with_limit(3).order_by_score(),
-            )
-            .unwrap();
-        let top: Vec<(DocAddress, f32)> = top.into_iter().map(|(s, a)| (a, s)).collect();
+        let top = top_three(&searcher, &*user);
         let rm3 = Rm3 {
             docs: 3,
             terms: 5,

@@ -30,6 +30,9 @@ pub struct ShownPassage {
     pub group_evidence: Vec<Evidence>,
     pub text: String,
     pub target: bool,
+    /// The passage is its article's title alone (an article with no body): its `text` is
+    /// the title, which `talash show` prints once, above.
+    pub title_is_text: bool,
 }
 
 /// A passage with its article's metadata and its neighbours, in article order.
@@ -119,6 +122,7 @@ pub fn show(engine: &Engine, id: &str, window: Window) -> Result<Shown> {
             group_evidence: h.group_evidence.clone(),
             text: h.text.clone(),
             target: marked && h.passage_id == id,
+            title_is_text: h.title_is_text,
         })
         .collect();
     Ok(Shown {

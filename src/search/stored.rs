@@ -35,9 +35,15 @@ pub struct Hit {
     /// Why each group was tagged, one per group (see `docs/GROUPS.md`).
     pub group_evidence: Vec<Evidence>,
     pub text: String,
+    /// The passage's best fragment; empty when the passage is its title alone
+    /// (`title_is_text`), so that the title is not shown twice.
     pub snippet: String,
     /// Byte ranges of matched terms within `snippet`.
     pub highlights: Vec<(usize, usize)>,
+    /// The passage is its article's title alone (an article with no body, indexed as one
+    /// passage whose text is its title: `corpus::passages_for`). Its `text` is the title and
+    /// its `snippet` is empty.
+    pub title_is_text: bool,
 }
 
 /// The ids of a passage: all that ordering ties and collapsing by article need.
@@ -174,14 +180,21 @@ impl Engine {
         let stored = Stored::read(searcher, addr)?;
         let f = &self.open.fields;
         let text = stored.required_text(f.text)?;
-        let (snippet, highlights) = self.snippet(snippets, &text);
+        let title = stored.required_text(f.title)?;
+        let passage_no = stored.required_u64(f.passage_no)?;
+        // The indexer makes a bodyless article one passage whose text is its title, exactly.
+        let title_is_text = passage_no == 1 && text == title;
+        let (snippet, highlights) = match title_is_text {
+            true => (String::new(), Vec::new()),
+            false => self.snippet(snippets, &text),
+        };
         Ok(Hit {
             rank,
             score,
             passage_id: stored.required_text(f.passage_id)?,
             article_id: stored.required_text(f.article_id)?,
-            passage_no: stored.required_u64(f.passage_no)?,
-            title: stored.required_text(f.title)?,
+            passage_no,
+            title,
             outlet: stored.text(f.outlet_name),
             date: stored.text(f.date),
             author: stored.text(f.author),
@@ -191,6 +204,7 @@ impl Engine {
             text,
             snippet,
             highlights,
+            title_is_text,
         })
     }
 

@@ -111,7 +111,7 @@ fn copy_pages(pages: &Path, names: &[&str], dir: &Path) {
 
 /// The whole article `id` as `talash show --json` gives it.
 fn article(idx: &Path, id: &str) -> Value {
-    let out = talash_ok(idx, &["show", id, "--json", "-C", "100000"]);
+    let out = talash_ok(idx, &["show", id, "--json"]);
     serde_json::from_str(out.lines().next().unwrap_or("")).unwrap()
 }
 

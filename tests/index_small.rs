@@ -424,12 +424,10 @@ fn every_thread_count_indexes_the_same_corpus_alike() {
     assert_eq!(answers("6"), one);
 }
 
-/// Issue 21, item 7: an article with a title and no body is not left out invisibly: it is its
-/// title alone, found by the title's words and counted like any passage (issue 19: CACM), and
-/// the summary counts groups as `talash facets` does (a group includes its sub-groups).
-#[test]
-fn bodyless_articles_are_their_titles_and_the_summary_counts_groups_as_facets_do() {
-    let dir = temp("bodyless");
+/// A corpus of two articles: "a", titled "Only a headline" with no body, and "b", titled
+/// "Report", whose body is `body`.
+fn bodyless_beside(name: &str, body: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = temp(name);
     let corpus = dir.path().join("corpus");
     write_article(
         &corpus,
@@ -437,10 +435,17 @@ fn bodyless_articles_are_their_titles_and_the_summary_counts_groups_as_facets_do
         "id = \"a\"\ntitle = \"Only a headline\"",
         "",
     );
-    write_article(
-        &corpus,
-        "b.md",
-        "id = \"b\"\ntitle = \"Report\"",
+    write_article(&corpus, "b.md", "id = \"b\"\ntitle = \"Report\"", body);
+    (dir, corpus)
+}
+
+/// Issue 21, item 7: an article with a title and no body is not left out invisibly: it is its
+/// title alone, found by the title's words and counted like any passage (issue 19: CACM), and
+/// the summary counts groups as `talash facets` does (a group includes its sub-groups).
+#[test]
+fn bodyless_articles_are_their_titles_and_the_summary_counts_groups_as_facets_do() {
+    let (dir, corpus) = bodyless_beside(
+        "bodyless",
         "ISIS and ISIS-Khorasan were named.\n\nISIS-K alone.\n\nDaesh alone.\n",
     );
     let idx = dir.path().join("index");
@@ -471,20 +476,7 @@ fn bodyless_articles_are_their_titles_and_the_summary_counts_groups_as_facets_do
 /// by article and in `show`, and `--json` says so (`title_is_text`, an empty snippet).
 #[test]
 fn a_bodyless_articles_hit_shows_its_title_once() {
-    let dir = temp("bodyless-once");
-    let corpus = dir.path().join("corpus");
-    write_article(
-        &corpus,
-        "a.md",
-        "id = \"a\"\ntitle = \"Only a headline\"",
-        "",
-    );
-    write_article(
-        &corpus,
-        "b.md",
-        "id = \"b\"\ntitle = \"Report\"",
-        "The headline of the week was a storm.\n",
-    );
+    let (dir, corpus) = bodyless_beside("bodyless-once", "The headline of the week was a storm.\n");
     let idx = dir.path().join("index");
     index_ok(&corpus, &idx, &["--quiet"]);
     let once = |out: &str| {

@@ -155,7 +155,13 @@ fn passage_doc(fields: &Fields, passage: &Passage) -> Result<TantivyDocument> {
         })
         .collect::<Result<Vec<_>>>()?;
     let shared = article_doc(fields, &article, false);
-    Ok(document::passage_doc(fields, &shared, passage, &tags))
+    Ok(document::passage_doc(
+        fields,
+        &shared,
+        passage,
+        &tags,
+        document::TitleCopies::NONE,
+    ))
 }
 
 /// The fuzz target `page`'s invariant, on any bytes: as a saved page they are an article or a

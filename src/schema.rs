@@ -91,6 +91,10 @@ const REQUIRED: &[(&str, FieldType)] = &[
     ("lang", FieldType::Stored),
 ];
 
+/// The most title copies a one-passage article's text may hold: beyond a few, the title alone
+/// decides the ranking (docs/RELEVANCE.md measures 0 to 5).
+const MAX_TITLE_IN_TEXT: u8 = 10;
+
 impl SchemaSpec {
     pub fn from_toml(text: &str, origin: &str) -> Result<SchemaSpec> {
         let spec: SchemaSpec =
@@ -105,6 +109,12 @@ impl SchemaSpec {
             return Err(format!(
                 "passages.max_words = {} is not within 5..=100000",
                 self.passages.max_words
+            ));
+        }
+        if self.passages.title_in_text > MAX_TITLE_IN_TEXT {
+            return Err(format!(
+                "passages.title_in_text = {} is not within 0..={MAX_TITLE_IN_TEXT}",
+                self.passages.title_in_text
             ));
         }
         if !(20..=10_000).contains(&self.search.snippet_chars) {
@@ -424,11 +434,12 @@ impl Config {
         Ok(config)
     }
 
-    /// Overrides the passage size (`--max-words`).
+    /// Overrides the passage unit of JSONL collections (`--jsonl-passages`).
     pub fn set_jsonl_unit(&mut self, unit: JsonlUnit) {
         self.spec.passages.jsonl = unit;
     }
 
+    /// Overrides the passage size (`--max-words`).
     pub fn set_max_words(&mut self, max_words: usize) -> Result<()> {
         if !(5..=100_000).contains(&max_words) {
             bail!("--max-words {max_words} is not within 5..=100000");

@@ -246,6 +246,62 @@ fn schema_override_changes_analysis() {
     assert!(r.stderr.contains(&named), "{}", r.stderr);
 }
 
+/// `passages.title_in_text` (off in the shipped schema): an article that is one passage is
+/// found by its title's words in `text:`, and its text is still shown once, without them; an
+/// article of two passages gets no copies; a value out of range is refused with the field named.
+#[test]
+fn title_copies_go_only_into_the_text_of_one_passage_articles() {
+    let t = temp("small");
+    let c = t.path().join("c");
+    write_article(
+        &c,
+        "brief.md",
+        "id = \"brief\"\ntitle = \"Drone strike\"",
+        "Officials said two people died.\n",
+    );
+    write_article(
+        &c,
+        "long.md",
+        "id = \"long\"\ntitle = \"Drone strike\"",
+        "Officials met.\n\nThe talks ended.\n",
+    );
+    let shipped = std::fs::read_to_string(repo().join("index-schema/schema.toml")).unwrap();
+    assert!(
+        shipped.contains("title_in_text = 0\n"),
+        "the shipped setting is off"
+    );
+    let off = t.path().join("off");
+    index_ok(&c, &off, &["-q"]);
+    assert!(no_hits(&talash_in(&off, &["search", "text:drone"])));
+    let schema = t.path().join("schema.toml");
+    std::fs::write(
+        &schema,
+        shipped.replace("title_in_text = 0", "title_in_text = 2"),
+    )
+    .unwrap();
+    let on = t.path().join("on");
+    index_ok(&c, &on, &["--schema", schema.to_str().unwrap(), "-q"]);
+    let hits = search_in(&on, &["text:drone"]);
+    let ids: Vec<&str> = hits.iter().map(|h| field(h, "passage_id")).collect();
+    assert_eq!(ids, ["brief#1"], "{hits:?}");
+    assert_eq!(field(&hits[0], "text"), "Officials said two people died.");
+    let shown = talash_ok(&on, &["show", "brief"]);
+    assert_eq!(shown.matches("Drone strike").count(), 1, "{shown}");
+    std::fs::write(
+        &schema,
+        shipped.replace("title_in_text = 0", "title_in_text = 11"),
+    )
+    .unwrap();
+    let r = index_into(&c, &on, &["--schema", schema.to_str().unwrap()]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr
+            .contains("passages.title_in_text = 11 is not within 0..=10"),
+        "{}",
+        r.stderr
+    );
+}
+
 #[test]
 fn a_bad_boilerplate_rule_is_refused_before_any_article_is_read() {
     let t = temp("small");

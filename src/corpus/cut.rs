@@ -182,6 +182,7 @@ mod tests {
         let settings = |jsonl| PassageSettings {
             max_words: 120,
             jsonl,
+            title_in_text: 0,
         };
         let md = |body: &str| {
             let text = format!("+++\nid = \"a\"\ntitle = \"A  short title\"\n+++\n{body}");

@@ -19,6 +19,13 @@ pub struct PassageSettings {
     /// before this setting: then articles are cut like Markdown ones, as they were).
     #[serde(default = "JsonlUnit::cut")]
     pub jsonl: JsonlUnit,
+    /// How many more times an article that is a single passage has its title indexed in its
+    /// text (stored once, in the title). Such an article is one document: its title and body
+    /// words then share one BM25 saturation and length, as BM25F weighs a title, instead of
+    /// two saturations that reward a word found in both (docs/RELEVANCE.md). Absent in schemas
+    /// written before this setting: 0, as they were indexed.
+    #[serde(default)]
+    pub title_in_text: u8,
 }
 
 /// The passage unit of JSONL collections. Collections are test collections and exports judged

@@ -21,6 +21,34 @@ pub fn outlet_key(name: &str) -> String {
     key.replace('/', "-")
 }
 
+/// The title copies a passage's text is indexed with: none, unless the passage is its
+/// article's only one ([`TitleCopies::for_passages`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TitleCopies<'a> {
+    title: &'a str,
+    count: u8,
+}
+
+impl<'a> TitleCopies<'a> {
+    pub(crate) const NONE: TitleCopies<'static> = TitleCopies {
+        title: "",
+        count: 0,
+    };
+
+    /// `setting` copies of `title` when the article is one passage (`passages` of them) and
+    /// has a title; else none: in a longer article every passage would carry the same weighed
+    /// title, which then outweighs what tells its passages apart (docs/RELEVANCE.md).
+    pub(crate) fn for_passages(title: &'a str, passages: usize, setting: u8) -> TitleCopies<'a> {
+        match passages == 1 && !title.trim().is_empty() {
+            true => TitleCopies {
+                title,
+                count: setting,
+            },
+            false => TitleCopies::NONE,
+        }
+    }
+}
+
 pub fn outlet_facet(key: &str) -> Facet {
     Facet::from_path([key])
 }
@@ -76,16 +104,25 @@ pub(crate) fn article_doc(
 /// One passage's document: its article's shared fields, then its own. Each group tag is a
 /// facet and, in `group_evidence`, one JSON value of its [`crate::groups::Evidence`] (the
 /// field's values are in the order of the tags, sorted by path).
+///
+/// `title_copies` more values of `text` hold the title (`passages.title_in_text`, for an
+/// article that is this one passage): indexed with the text, so they weigh the title inside
+/// the text's BM25, and after it, so the passage's text is still the first value, the one
+/// every reader shows (`search::stored`).
 pub(crate) fn passage_doc(
     fields: &Fields,
     article: &TantivyDocument,
     passage: Passage,
     tags: &[Tag],
+    title_copies: TitleCopies<'_>,
 ) -> TantivyDocument {
     let mut d = article.clone();
     d.add_text(fields.passage_id, passage.id.to_string());
     d.add_u64(fields.passage_no, u64::from(passage.id.n()));
     d.add_text(fields.text, passage.text);
+    for _ in 0..title_copies.count {
+        d.add_text(fields.text, title_copies.title);
+    }
     for t in tags {
         d.add_facet(fields.group, t.path.facet());
         // Evidence is plain strings and numbers: serializing it cannot fail.

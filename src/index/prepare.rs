@@ -13,7 +13,7 @@ use tantivy::TantivyDocument;
 use crate::corpus::walk::FileStat;
 use crate::corpus::{self, Article, InputError};
 use crate::index::articlehash::ArticleHash;
-use crate::index::document::{article_doc, passage_doc};
+use crate::index::document::{TitleCopies, article_doc, passage_doc};
 use crate::index::manifest::Manifest;
 use crate::schema::{Config, Fields};
 
@@ -109,6 +109,11 @@ fn article_docs(
     let mut per_group: BTreeMap<String, usize> = BTreeMap::new();
     let mut docs = Vec::with_capacity(passages.len());
     let shared = article_doc(fields, article, title_is_text);
+    let copies = TitleCopies::for_passages(
+        &article.title,
+        passages.len(),
+        config.spec.passages.title_in_text,
+    );
     for (p, tags) in passages.into_iter().zip(tags) {
         // Counted as `talash facets` counts: a passage counts once for each group it names
         // and once for each of their parents, so ISIS includes its ISIS/Khorasan passages.
@@ -125,7 +130,7 @@ fn article_docs(
         for g in counted {
             *per_group.entry(g).or_default() += 1;
         }
-        docs.push(passage_doc(fields, &shared, p, &tags));
+        docs.push(passage_doc(fields, &shared, p, &tags, copies));
     }
     (docs, per_group.into_iter().collect())
 }
@@ -247,5 +252,43 @@ mod tests {
         let small: Vec<usize> = (4..LOAD_CHUNK_FILES).collect();
         assert_eq!(load_chunk(&small, text).len(), small.len());
         assert!(load_chunk(&[], text).is_empty());
+    }
+
+    /// `passages.title_in_text`: only an article that is one passage gets the title copies,
+    /// after its text, so the text every reader shows (the first value) stays the passage's.
+    #[test]
+    fn only_an_article_of_one_passage_holds_title_copies_after_its_text() {
+        use tantivy::schema::Value;
+        let mut config = Config::shipped().unwrap();
+        let (_, fields) = config.spec.build();
+        let md = |body: &str| {
+            let text = format!("+++\nid = \"a\"\ntitle = \"Talks resume\"\n+++\n{body}");
+            Article::parse(&text, Path::new("a.md")).unwrap()
+        };
+        let texts = |config: &Config, body: &str| -> Vec<Vec<String>> {
+            let (docs, _) = article_docs(config, &fields, &md(body));
+            let values = |d: &TantivyDocument| {
+                d.get_all(fields.text)
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()
+            };
+            docs.iter().map(values).collect()
+        };
+        config.spec.passages.title_in_text = 2;
+        let t = "Talks resume".to_string();
+        let one = vec![vec!["Officials met.".to_string(), t.clone(), t.clone()]];
+        assert_eq!(texts(&config, "Officials met.\n"), one);
+        let two = vec![vec!["First.".to_string()], vec!["Second.".to_string()]];
+        assert_eq!(texts(&config, "First.\n\nSecond.\n"), two);
+        // A title alone is its text (format 8), then the copies.
+        assert_eq!(
+            texts(&config, ""),
+            vec![vec![t.clone(), t.clone(), t.clone()]]
+        );
+        config.spec.passages.title_in_text = 0;
+        assert_eq!(
+            texts(&config, "Officials met.\n"),
+            vec![vec!["Officials met.".to_string()]]
+        );
     }
 }

@@ -112,8 +112,9 @@ impl Engine {
         for &(addr, score) in top.iter().take(rm3.docs) {
             let doc: TantivyDocument = searcher.doc(addr)?;
             let mut tf: HashMap<String, f32> = HashMap::new();
-            for value in doc.get_all(field) {
-                let Some(text) = value.as_str() else { continue };
+            // The passage's text only: its later values are title copies
+            // (`index::document::passage_doc`), which would count the title's words again.
+            if let Some(text) = doc.get_first(field).and_then(|v| v.as_str()) {
                 let mut stream = analyzer.token_stream(text);
                 while stream.advance() {
                     let t = &stream.token().text;

@@ -225,14 +225,9 @@ fn schema_override_changes_analysis() {
     let c = t.path().join("c");
     write_article(&c, "a.md", "title = \"T\"", "The attacks continued.\n");
     let schema = t.path().join("schema.toml");
-    let shipped = std::fs::read_to_string(repo().join("index-schema/schema.toml")).unwrap();
-    std::fs::write(
-        &schema,
-        shipped.replace("stemmer = \"english\"", "stemmer = \"none\""),
-    )
-    .unwrap();
+    let flag = shipped_schema_with(&schema, "stemmer = \"english\"", "stemmer = \"none\"");
     let idx = t.path().join("idx");
-    index_ok(&c, &idx, &["--schema", schema.to_str().unwrap(), "-q"]);
+    index_ok(&c, &idx, &["--schema", &flag, "-q"]);
     assert!(
         search_in(&idx, &["attack"]).is_empty(),
         "no stemming: attack != attacks"
@@ -265,34 +260,22 @@ fn title_copies_go_only_into_the_text_of_one_passage_articles() {
         "id = \"long\"\ntitle = \"Drone strike\"",
         "Officials met.\n\nThe talks ended.\n",
     );
-    let shipped = std::fs::read_to_string(repo().join("index-schema/schema.toml")).unwrap();
-    assert!(
-        shipped.contains("title_in_text = 0\n"),
-        "the shipped setting is off"
-    );
     let off = t.path().join("off");
     index_ok(&c, &off, &["-q"]);
     assert!(no_hits(&talash_in(&off, &["search", "text:drone"])));
     let schema = t.path().join("schema.toml");
-    std::fs::write(
-        &schema,
-        shipped.replace("title_in_text = 0", "title_in_text = 2"),
-    )
-    .unwrap();
+    // Also checks that the shipped setting is off.
+    let flag = shipped_schema_with(&schema, "title_in_text = 0\n", "title_in_text = 2\n");
     let on = t.path().join("on");
-    index_ok(&c, &on, &["--schema", schema.to_str().unwrap(), "-q"]);
+    index_ok(&c, &on, &["--schema", &flag, "-q"]);
     let hits = search_in(&on, &["text:drone"]);
     let ids: Vec<&str> = hits.iter().map(|h| field(h, "passage_id")).collect();
     assert_eq!(ids, ["brief#1"], "{hits:?}");
     assert_eq!(field(&hits[0], "text"), "Officials said two people died.");
     let shown = talash_ok(&on, &["show", "brief"]);
     assert_eq!(shown.matches("Drone strike").count(), 1, "{shown}");
-    std::fs::write(
-        &schema,
-        shipped.replace("title_in_text = 0", "title_in_text = 11"),
-    )
-    .unwrap();
-    let r = index_into(&c, &on, &["--schema", schema.to_str().unwrap()]);
+    let flag = shipped_schema_with(&schema, "title_in_text = 0\n", "title_in_text = 11\n");
+    let r = index_into(&c, &on, &["--schema", &flag]);
     assert_eq!(r.code, 1);
     assert!(
         r.stderr

@@ -99,6 +99,15 @@ pub fn corpus_index() -> &'static Path {
     IDX.get_or_init(|| build_index(&repo().join("corpus"), "corpus"))
 }
 
+/// Writes the shipped schema to `path` with `from` replaced by `to` (which must change it), for
+/// `talash-index --schema`; returns the path as the flag's value.
+pub fn shipped_schema_with(path: &Path, from: &str, to: &str) -> String {
+    let shipped = std::fs::read_to_string(repo().join("index-schema/schema.toml")).unwrap();
+    assert!(shipped.contains(from), "the shipped schema has no {from:?}");
+    std::fs::write(path, shipped.replace(from, to)).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
 /// `talash search` on the shipped corpus with `--json`, parsed.
 pub fn search_json(args: &[&str]) -> Vec<serde_json::Value> {
     search_in(corpus_index(), args)

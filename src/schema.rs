@@ -15,9 +15,9 @@ use tantivy::schema::{
     FAST, FacetOptions, Field, IndexRecordOption, NumericOptions, STORED, STRING, Schema,
     TextFieldIndexing, TextOptions,
 };
-use tantivy::tokenizer::TokenizerManager;
+use tantivy::tokenizer::{TextAnalyzer, TokenizerManager};
 
-use crate::analysis::AnalyzerSpec;
+use crate::analysis::{AnalyzerSpec, FirstBytes};
 use crate::corpus::clean::Boilerplate;
 pub use crate::corpus::passage::{JsonlUnit, PassageSettings};
 use crate::groups::Gazetteer;
@@ -201,6 +201,20 @@ impl SchemaSpec {
             manager.register(&Self::tokenizer_name(name), spec.build_query());
         }
         manager
+    }
+
+    /// The analyzer that cuts snippets from the text field `field`, stemming only words that
+    /// begin with a byte of `terms` ([`AnalyzerSpec::build_snippets`]); `None` when `field` is
+    /// no text field of the schema.
+    pub fn snippet_analyzer(&self, field: &str, terms: FirstBytes) -> Option<TextAnalyzer> {
+        let f = self
+            .fields
+            .iter()
+            .find(|f| f.name == field && f.kind == FieldType::Text)?;
+        let spec = self
+            .analyzers
+            .get(f.analyzer.as_deref().unwrap_or_default())?;
+        Some(spec.build_snippets(terms))
     }
 
     /// Builds the tantivy schema and the handles to its fields.

@@ -15,7 +15,7 @@ use tantivy::tokenizer::{
 };
 
 use super::memo::{Outcome, StemMemo};
-use super::{is_apostrophe, is_ascii_apostrophe, next_word};
+use super::{FirstBytes, is_apostrophe, is_ascii_apostrophe, next_word};
 
 /// The analyzer `lowercase + ascii_folding + stemmer = "english"` of the schema, with or
 /// without stop words.
@@ -29,10 +29,12 @@ pub struct English {
 }
 
 impl English {
-    pub fn new(stop_words: bool, max_len: usize) -> English {
+    /// `gate`: stem only the words beginning with one of its bytes (snippets, see
+    /// [`super::FirstBytes`]).
+    pub fn new(stop_words: bool, max_len: usize, gate: Option<FirstBytes>) -> English {
         English {
             token: Token::default(),
-            memo: StemMemo::new(stop_words),
+            memo: StemMemo::new(stop_words, gate),
             max_len,
             fold: TextAnalyzer::from(AsciiFoldingFilter.transform(LowerCaser.transform(OneWord))),
         }
@@ -43,7 +45,7 @@ impl Clone for English {
     /// A clone starts with an empty memo: an analyzer handed to each indexing thread or query
     /// does not copy another's.
     fn clone(&self) -> Self {
-        English::new(self.memo.stop_words(), self.max_len)
+        English::new(self.memo.stop_words(), self.max_len, self.memo.gate())
     }
 }
 

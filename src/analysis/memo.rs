@@ -21,6 +21,8 @@
 
 use std::borrow::Cow;
 
+use super::FirstBytes;
+
 /// Longest word kept in the tables; longer ones are stemmed each time.
 const KEY_BYTES: usize = 16;
 
@@ -261,6 +263,9 @@ pub struct StemMemo {
     all: Table,
     tokens: usize,
     stop_words: bool,
+    /// Stem only the words that begin with one of these bytes; any other word is kept as it
+    /// is (see [`super::FirstBytes`]).
+    gate: Option<FirstBytes>,
     /// The lowercased word being learnt, and the stem of a word not remembered.
     word: String,
     spare: String,
@@ -275,13 +280,16 @@ enum Word<'w> {
 }
 
 impl StemMemo {
-    /// A memo that drops Lucene's English stop words when `stop_words`.
-    pub fn new(stop_words: bool) -> StemMemo {
+    /// A memo that drops Lucene's English stop words when `stop_words`, and stems only the
+    /// words whose first byte `gate` admits when there is one: the others it keeps as they
+    /// are (stop words are still dropped).
+    pub fn new(stop_words: bool, gate: Option<FirstBytes>) -> StemMemo {
         StemMemo {
             hot: Table::new(HOT_BITS),
             all: Table::new(ALL_BITS),
             tokens: 0,
             stop_words,
+            gate,
             word: String::new(),
             spare: String::new(),
         }
@@ -290,6 +298,11 @@ impl StemMemo {
     /// Whether this memo drops stop words.
     pub fn stop_words(&self) -> bool {
         self.stop_words
+    }
+
+    /// The first bytes of the words this memo stems, if not all.
+    pub fn gate(&self) -> Option<FirstBytes> {
+        self.gate
     }
 
     /// What becomes of `word` (already lowercased and folded by the analyzer).
@@ -357,9 +370,13 @@ impl StemMemo {
         let is_stop = self.stop_words
             && word.len() <= STOP_WORD_MAX_BYTES
             && ENGLISH_STOP_WORDS.contains(&word);
-        let stem = match is_stop {
-            true => None,
-            false => Some(frostem::Stemmer::new(frostem::Algorithm::English).stem(word)),
+        let gated_out = self
+            .gate
+            .is_some_and(|g| !word.bytes().next().is_some_and(|b| g.admits(b)));
+        let stem = match (is_stop, gated_out) {
+            (true, _) => None,
+            (false, true) => Some(Cow::Borrowed(word)),
+            (false, false) => Some(frostem::Stemmer::new(frostem::Algorithm::English).stem(word)),
         };
         let kind = match &stem {
             None => STOP,
@@ -443,7 +460,7 @@ mod tests {
             words.push(format!("w{n}ings"));
         }
         for stop_words in [true, false] {
-            let mut memo = StemMemo::new(stop_words);
+            let mut memo = StemMemo::new(stop_words, None);
             for _ in 0..2 {
                 for w in &words {
                     assert_eq!(through(&mut memo, w), plain(w, stop_words), "{w}");
@@ -465,7 +482,7 @@ mod tests {
         let words = [
             "attacks", "Attacks", "TALKS", "the", "The", "sky", "2024", "Da1sh", "x",
         ];
-        let mut memo = StemMemo::new(true);
+        let mut memo = StemMemo::new(true, None);
         for round in 0..REMEMBER_AFTER_TOKENS + 200 {
             for w in words {
                 let text = format!("({w})");

@@ -58,6 +58,34 @@ pub fn is_plain_ascii(word: &str) -> bool {
     word.is_ascii() && !word.bytes().any(is_ascii_apostrophe)
 }
 
+/// The first bytes of a set of terms: a snippet's analyzer stems only the words that begin
+/// with one of them.
+///
+/// A snippet analyses the whole passage to find where the query's terms are, and nearly all
+/// of its words are none of them. English Snowball stemming keeps a word's first letter (it
+/// changes suffixes only; a test checks this on the shipped corpus and on random words), so a
+/// word whose first byte begins no query term cannot stem to one: it is kept as it is, and the
+/// Snowball algorithm runs for about one word in five. Stemming inside snippets was most of
+/// what the compound step added to a search (docs/BENCHMARKS.md).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FirstBytes([u64; 4]);
+
+impl FirstBytes {
+    /// The first bytes of `terms` (analysed terms, as the index holds them).
+    pub fn of<'a>(terms: impl IntoIterator<Item = &'a str>) -> FirstBytes {
+        let mut set = FirstBytes::default();
+        for b in terms.into_iter().filter_map(|t| t.bytes().next()) {
+            set.0[usize::from(b >> 6)] |= 1 << (b & 63);
+        }
+        set
+    }
+
+    /// Whether a term of the set begins with `b`.
+    pub fn admits(&self, b: u8) -> bool {
+        self.0[usize::from(b >> 6)] & (1 << (b & 63)) != 0
+    }
+}
+
 /// Splits on anything that is not a letter or digit, except apostrophes between letters.
 #[derive(Clone, Default)]
 pub struct WordTokenizer {
@@ -229,23 +257,32 @@ impl AnalyzerSpec {
     /// Builds the analyzer that indexes text. Order matters: fold and lowercase before stop
     /// words and stemming, which expect lowercase ASCII; compounds last, on the words.
     pub fn build(&self) -> TextAnalyzer {
-        self.build_for(Mode::Index)
+        self.build_for(Mode::Index, None)
+    }
+
+    /// Builds the analyzer that finds a query's terms in a passage for its snippet: the one
+    /// that indexes text, stemming only the words that begin with a byte of `terms`
+    /// ([`FirstBytes`]). Every token it gives whose text is one of the terms is a token the
+    /// indexing analyzer gives, and the other way round.
+    pub fn build_snippets(&self, terms: FirstBytes) -> TextAnalyzer {
+        self.build_for(Mode::Index, Some(terms))
     }
 
     /// Builds the analyzer that reads queries: the same, but a compound becomes its closed
     /// form alone (see [`compounds`]).
     pub fn build_query(&self) -> TextAnalyzer {
-        self.build_for(Mode::Query)
+        self.build_for(Mode::Query, None)
     }
 
-    fn build_for(&self, mode: Mode) -> TextAnalyzer {
+    fn build_for(&self, mode: Mode, gate: Option<FirstBytes>) -> TextAnalyzer {
         let english_stop = self.stop_words == "english";
         let stemmer = CachedStemmer {
             stop_words: english_stop,
+            gate,
         };
         if self.lowercase && self.ascii_folding && self.stemmer == "english" {
             // The shipped analyzer in one pass: indexing calls it for every token.
-            let english = English::new(english_stop, self.max_token_len);
+            let english = English::new(english_stop, self.max_token_len, gate);
             if !self.compounds {
                 return TextAnalyzer::from(ReplayLast::new(english));
             }
@@ -287,6 +324,8 @@ impl AnalyzerSpec {
 pub struct CachedStemmer {
     /// Remove Lucene's English stop words (tantivy's `StopWordFilter` list) before stemming.
     pub stop_words: bool,
+    /// Stem only the words beginning with one of these bytes (snippets: [`FirstBytes`]).
+    pub gate: Option<FirstBytes>,
 }
 
 impl TokenFilter for CachedStemmer {
@@ -295,7 +334,7 @@ impl TokenFilter for CachedStemmer {
     fn transform<T: Tokenizer>(self, tokenizer: T) -> CachedStemmerFilter<T> {
         CachedStemmerFilter {
             inner: tokenizer,
-            memo: StemMemo::new(self.stop_words),
+            memo: StemMemo::new(self.stop_words, self.gate),
         }
     }
 }
@@ -309,7 +348,7 @@ impl<T: Clone> Clone for CachedStemmerFilter<T> {
     fn clone(&self) -> Self {
         CachedStemmerFilter {
             inner: self.inner.clone(),
-            memo: StemMemo::new(self.memo.stop_words()),
+            memo: StemMemo::new(self.memo.stop_words(), self.memo.gate()),
         }
     }
 }
@@ -576,6 +615,105 @@ mod tests {
                 assert_eq!(tokens(&mut fused), tokens(&mut plain), "{text:?}");
             }
         }
+    }
+
+    /// The tokens of `text` whose text is in `terms`: offsets and text.
+    fn tokens_among(
+        a: &mut TextAnalyzer,
+        text: &str,
+        terms: &std::collections::BTreeSet<String>,
+    ) -> Vec<(String, usize, usize)> {
+        let mut out = Vec::new();
+        let mut s = a.token_stream(text);
+        while s.advance() {
+            let t = s.token();
+            if terms.contains(&t.text) {
+                out.push((t.text.clone(), t.offset_from, t.offset_to));
+            }
+        }
+        out
+    }
+
+    /// A snippet's analyzer finds a set of terms exactly where the indexing analyzer does:
+    /// for each letter, the terms that begin with it (and with it and one more), on the
+    /// shipped corpus with its compounds and on random texts. This also checks that English
+    /// stemming keeps a word's first byte, which the gate rests on: a word stemmed to a term of
+    /// another first letter would be missing from the snippet's tokens.
+    #[test]
+    fn a_snippet_analyzer_finds_the_terms_the_indexing_one_finds() {
+        let pieces = [
+            "counter-terrorism ",
+            "counter terrorism ",
+            "Counterterrorist ",
+            "anti-state ",
+            "cross-border",
+            " co-operation",
+            "e-mail ",
+            "Tehreek-e-Taliban ",
+            "the ",
+            "at-risk ",
+            "dying ",
+            "skies ",
+            "yelling ",
+            "Yemen's ",
+            "Café ",
+            "ÉCOLE ",
+            "Straße ",
+            "Ωmega ",
+            "news ",
+            "-",
+            " ",
+            ". ",
+            "attacks ",
+            "ies",
+            "ing",
+            "y",
+            "b",
+            "7",
+        ];
+        let mut texts = crate::testing::random_texts(&pieces, 3_000, 20);
+        texts.push(stemming_sample());
+        for stop_words in ["english", "none"] {
+            let spec = AnalyzerSpec {
+                stop_words: stop_words.into(),
+                ..spec()
+            };
+            let mut index = spec.build();
+            for text in &texts {
+                let all: std::collections::BTreeSet<String> =
+                    analyze(&mut index, text).into_iter().collect();
+                let mut firsts: Vec<String> = all
+                    .iter()
+                    .filter_map(|t| t.chars().next().map(String::from))
+                    .collect();
+                firsts.dedup();
+                firsts.extend(["co", "an", "te", "di", "sk", "ye"].map(String::from));
+                for first in &firsts {
+                    let terms: std::collections::BTreeSet<String> = all
+                        .iter()
+                        .filter(|t| t.starts_with(first.as_str()))
+                        .cloned()
+                        .collect();
+                    let gate = FirstBytes::of(terms.iter().map(String::as_str));
+                    let mut snippets = spec.build_snippets(gate);
+                    assert_eq!(
+                        tokens_among(&mut snippets, text, &terms),
+                        tokens_among(&mut index, text, &terms),
+                        "{stop_words} {first:?} {text:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn first_bytes_admit_exactly_the_first_bytes_of_their_terms() {
+        let set = FirstBytes::of(["attack", "", "zeal", "\u{e9}cole", "~x"]);
+        for b in 0..=255u8 {
+            let want = matches!(b, b'a' | b'z' | 0xC3 | b'~');
+            assert_eq!(set.admits(b), want, "{b}");
+        }
+        assert!(!FirstBytes::default().admits(b'a'));
     }
 
     #[test]

@@ -1,12 +1,13 @@
 //! The engine: one opened index with its reader and query parser, shared by every search.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use anyhow::{Context, Result};
 use tantivy::query::{BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, Query, QueryParser};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{IndexReader, ReloadPolicy, Searcher};
 
+use crate::analysis::FirstBytes;
 use crate::error::usage;
 use crate::index::open::OpenIndex;
 use crate::schema::Operator;
@@ -291,11 +292,46 @@ impl Engine {
         pieces
     }
 
+    /// What cuts and highlights the snippets of `query`'s hits: its terms in the text field,
+    /// each weighted as tantivy's `SnippetGenerator::create` does (rarer terms count more),
+    /// found by an analyzer that stems only words that could become one of them
+    /// ([`crate::analysis::FirstBytes`]), since a snippet analyses its whole passage.
     pub fn snippet_generator(&self, query: &dyn Query) -> Result<SnippetGenerator> {
-        let mut g = SnippetGenerator::create(&self.searcher(), query, self.open.fields.text)
-            .context("cannot build snippets")?;
-        g.set_max_num_chars(self.open.config.spec.search.snippet_chars);
-        Ok(g)
+        let searcher = self.searcher();
+        let field = self.open.fields.text;
+        let mut terms = std::collections::BTreeSet::new();
+        query.query_terms(&mut |term, _| {
+            if term.field() == field {
+                terms.insert(term.clone());
+            }
+        });
+        let mut weights = BTreeMap::new();
+        for term in terms {
+            let Some(text) = term.value().as_str().map(str::to_string) else {
+                continue;
+            };
+            let docs = searcher.doc_freq(&term).context("cannot build snippets")?;
+            if docs > 0 {
+                weights.insert(text, 1.0 / (1.0 + docs as f32));
+            }
+        }
+        let spec = &self.open.config.spec;
+        let first = FirstBytes::of(weights.keys().map(String::as_str));
+        let analyzer =
+            match spec.snippet_analyzer(self.open.index.schema().get_field_name(field), first) {
+                Some(a) => a,
+                None => self
+                    .open
+                    .index
+                    .tokenizer_for_field(field)
+                    .context("cannot build snippets")?,
+            };
+        Ok(SnippetGenerator::new(
+            weights,
+            analyzer,
+            field,
+            spec.search.snippet_chars,
+        ))
     }
 }
 
@@ -476,6 +512,42 @@ mod tests {
         let err = e.parse_query_as("I m a", Syntax::Words).err().unwrap();
         assert_eq!(exit_status(&err), 2, "{err}");
         assert!(err.to_string().contains("one character"), "{err}");
+    }
+
+    #[test]
+    fn snippets_are_tantivys_own_for_the_same_query() {
+        let e = tiny_engine().unwrap();
+        let texts = [
+            "Tehreek-e-Taliban Pakistan and the Da’ish group threaten regional security.",
+            "ISKP claimed the attack; officials in Kabul met on counter-terrorism attacks.",
+            "Counter terrorism talks: the attackers, and Dawn's threats to security in Quetta.",
+        ];
+        let mut lit = 0;
+        for query in [
+            "attack",
+            "counterterrorism threat",
+            "\"regional security\"",
+            "Tehreek-e-Taliban",
+            "security -Kabul",
+            "title:attack talks",
+        ] {
+            let q = e.parse_query(query).unwrap();
+            let ours = e.snippet_generator(&*q).unwrap();
+            let mut theirs =
+                tantivy::snippet::SnippetGenerator::create(&e.searcher(), &*q, e.open.fields.text)
+                    .unwrap();
+            theirs.set_max_num_chars(e.open.config.spec.search.snippet_chars);
+            for text in texts {
+                let (a, b) = (ours.snippet(text), theirs.snippet(text));
+                lit += a.highlighted().len();
+                assert_eq!(
+                    (a.fragment(), a.highlighted()),
+                    (b.fragment(), b.highlighted()),
+                    "{query:?} in {text:?}"
+                );
+            }
+        }
+        assert!(lit >= 10, "so few highlights compare little: {lit}");
     }
 
     #[test]

@@ -246,3 +246,35 @@ fn show_and_by_article_wrap_under_their_text() {
         );
     }
 }
+
+/// Every spelling of a compound highlights every spelling in the snippets: the snippet's
+/// analyzer stems only words that could become a query term, and must still find the closed
+/// form of `counter-terrorism` for the query `counterterrorism` (and the other way round).
+#[test]
+fn each_spelling_of_a_compound_highlights_every_spelling() {
+    for q in ["counterterrorism", "counter-terrorism", "counter terrorism"] {
+        let mut lit = std::collections::BTreeSet::new();
+        for h in search_json(&[q, "-n", "30"]) {
+            let snippet = h["snippet"].as_str().unwrap();
+            for range in h["highlights"].as_array().unwrap() {
+                let (from, to) = (range[0].as_u64().unwrap(), range[1].as_u64().unwrap());
+                let word = &snippet[from as usize..to as usize];
+                let closed: String = word
+                    .chars()
+                    .filter(|c| c.is_alphanumeric())
+                    .collect::<String>()
+                    .to_lowercase();
+                // Two spaced words also search each word (`search::compounds`).
+                assert!(
+                    closed.starts_with("counterterror") || q.contains(' '),
+                    "{q}: highlighted {word:?} in {snippet:?}"
+                );
+                lit.insert(word.to_lowercase());
+            }
+        }
+        assert!(
+            lit.contains("counterterrorism") && lit.contains("counter-terrorism"),
+            "{q}: both spellings highlighted, found {lit:?}"
+        );
+    }
+}

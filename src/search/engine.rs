@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use anyhow::{Context, Result};
 use tantivy::query::{BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, Query, QueryParser};
+use tantivy::schema::Field;
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{IndexReader, ReloadPolicy, Searcher};
 
@@ -297,24 +298,8 @@ impl Engine {
     /// found by an analyzer that stems only words that could become one of them
     /// ([`crate::analysis::FirstBytes`]), since a snippet analyses its whole passage.
     pub fn snippet_generator(&self, query: &dyn Query) -> Result<SnippetGenerator> {
-        let searcher = self.searcher();
         let field = self.open.fields.text;
-        let mut terms = std::collections::BTreeSet::new();
-        query.query_terms(&mut |term, _| {
-            if term.field() == field {
-                terms.insert(term.clone());
-            }
-        });
-        let mut weights = BTreeMap::new();
-        for term in terms {
-            let Some(text) = term.value().as_str().map(str::to_string) else {
-                continue;
-            };
-            let docs = searcher.doc_freq(&term).context("cannot build snippets")?;
-            if docs > 0 {
-                weights.insert(text, 1.0 / (1.0 + docs as f32));
-            }
-        }
+        let weights = snippet_terms(&self.searcher(), query, field)?;
         let spec = &self.open.config.spec;
         let first = FirstBytes::of(weights.keys().map(String::as_str));
         let analyzer =
@@ -333,6 +318,33 @@ impl Engine {
             spec.search.snippet_chars,
         ))
     }
+}
+
+/// The terms of `query` in `field`, weighted as tantivy's `SnippetGenerator::create` weighs
+/// them (`1 / (1 + doc_freq)`: rarer terms count more; terms in no document are left out),
+/// since tantivy keeps that map private.
+fn snippet_terms(
+    searcher: &Searcher,
+    query: &dyn Query,
+    field: Field,
+) -> Result<BTreeMap<String, f32>> {
+    let mut terms = std::collections::BTreeSet::new();
+    query.query_terms(&mut |term, _| {
+        if term.field() == field {
+            terms.insert(term.clone());
+        }
+    });
+    let mut weights = BTreeMap::new();
+    for term in terms {
+        let Some(text) = term.value().as_str().map(str::to_string) else {
+            continue;
+        };
+        let docs = searcher.doc_freq(&term).context("cannot build snippets")?;
+        if docs > 0 {
+            weights.insert(text, 1.0 / (1.0 + docs as f32));
+        }
+    }
+    Ok(weights)
 }
 
 /// Two bare words without operators that start with a compound prefix (`counter terrorism`),

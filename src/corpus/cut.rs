@@ -106,8 +106,9 @@ pub fn passages_for(
     // Compared word by word, lazily: the first differing word ends it, so a long body costs
     // nothing here (joining every body's words measured 2.5% of a full build).
     let body = || cut.iter().flat_map(|p| p.text.split_whitespace());
-    let titled = article.title.split_whitespace().next().is_some();
-    if titled && (body().next().is_none() || body().eq(article.title.split_whitespace())) {
+    if has_words(&article.title)
+        && (body().next().is_none() || body().eq(article.title.split_whitespace()))
+    {
         return vec![Passage {
             id: PassageId::new(&article.id, 1),
             text: article.title.clone(),
@@ -118,7 +119,13 @@ pub fn passages_for(
 
 /// Whether `passages` (from [`passages_for`]) are the article's title alone, as its text.
 pub fn title_is_text(article: &Article, passages: &[Passage]) -> bool {
-    matches!(passages, [p] if p.text == article.title && !p.text.trim().is_empty())
+    matches!(passages, [p] if p.text == article.title && has_words(&p.text))
+}
+
+/// Whether `text` holds anything but white space: the one test of "has a title" that cutting,
+/// [`title_is_text`] and the indexer's title copies share.
+pub fn has_words(text: &str) -> bool {
+    text.split_whitespace().next().is_some()
 }
 
 /// Cuts an article's body into passages numbered from 1.
@@ -142,6 +149,16 @@ mod tests {
 
     fn rules() -> Boilerplate {
         Boilerplate::from_toml(crate::schema::DEFAULT_BOILERPLATE, "b").unwrap()
+    }
+
+    #[test]
+    fn words_are_anything_but_unicode_white_space() {
+        for blank in ["", " ", "\t\n", "\u{a0}\u{2003}"] {
+            assert!(!has_words(blank), "{blank:?}");
+        }
+        for text in ["a", " \u{a0}Dawn ", "-"] {
+            assert!(has_words(text), "{text:?}");
+        }
     }
 
     #[test]

@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 pub use article::{Article, InputError};
-pub use cut::{Passage, paragraphs, passages, passages_for, title_is_text};
+pub use cut::{Passage, has_words, paragraphs, passages, passages_for, title_is_text};
 pub use passage::PassageId;
 pub use plain::Defaults;
 

@@ -39,7 +39,7 @@ impl<'a> TitleCopies<'a> {
     /// has a title; else none: in a longer article every passage would carry the same weighed
     /// title, which then outweighs what tells its passages apart (docs/RELEVANCE.md).
     pub(crate) fn for_passages(title: &'a str, passages: usize, setting: u8) -> TitleCopies<'a> {
-        match passages == 1 && !title.trim().is_empty() {
+        match passages == 1 && crate::corpus::has_words(title) {
             true => TitleCopies {
                 title,
                 count: setting,

@@ -206,6 +206,19 @@ def evaluate(talash, qrels, run):
     return values
 
 
+def progress(name, runs):
+    """One line as each collection finishes: every run's MAP, so a long sweep shows where it is."""
+    print(f"{name}: " + ", ".join(f"{r} MAP {v['map']['all']:.4f}" for r, v in runs.items()),
+          flush=True)
+
+
+def write_table(table, path):
+    """The finished Markdown table, into `path` and onto standard output."""
+    with open(path, "w") as f:
+        f.write(table)
+    print(table)
+
+
 def randomization(x, y, trials, seed=42):
     """Two-sided paired randomization test of mean(x - y): (diff, p, wins, losses)."""
     qids = sorted(q for q in x if q != "all")
@@ -287,12 +300,9 @@ def main():
             for peer, _ in PEERS:
                 results[coll][peer] = evaluate(
                     talash, qrels, os.path.join(d, "peers", f"run-{peer}.txt"))
-        print(f"{coll}: " + ", ".join(
-            f"{r} MAP {v['map']['all']:.4f}" for r, v in results[coll].items()), flush=True)
+        progress(coll, results[coll])
     table = render(results, variants, a.trials)
-    with open(os.path.join(a.out, "results.md"), "w") as f:
-        f.write(table)
-    print(table)
+    write_table(table, os.path.join(a.out, "results.md"))
     if a.write_doc:
         doc = open(a.write_doc).read()
         if BEGIN not in doc or END not in doc:

@@ -99,12 +99,9 @@ def main():
     results = {}
     for name, d, docs, args in collections(a, shared, a.bin):
         results[name] = {c: run_setting(a.bin, d, docs, c, schemas[c], args) for c in copies}
-        print(f"{name}: " + ", ".join(
-            f"{c}: MAP {v['map']['all']:.4f}" for c, v in results[name].items()), flush=True)
+        relevance.progress(name, results[name])
     table = render(results, copies, a.trials)
-    with open(os.path.join(a.out, "title-sweep.md"), "w") as f:
-        f.write(table)
-    print(table)
+    relevance.write_table(table, os.path.join(a.out, "title-sweep.md"))
 
 
 def render(results, copies, trials):

@@ -52,6 +52,8 @@ pub struct BatchOptions {
 pub struct QueryOptions {
     /// Words only (the default: natural-language topics), or the query language.
     pub syntax: Syntax,
+    /// Neighbouring words also score as phrases and windows (`--proximity`).
+    pub proximity: bool,
 }
 
 /// A query checked against the index, ready to run.
@@ -134,6 +136,12 @@ fn prepare_one(
         // The file says there is nothing to search (a TREC topic without the parts asked for).
         Some(why) => (Box::new(tantivy::query::EmptyQuery), Some(why.clone())),
         None => match engine.parse_query_as(&q.text, options.syntax) {
+            Ok(user) if options.proximity => {
+                let user = engine
+                    .with_proximity(user, &q.text, options.syntax)
+                    .map_err(|e| format!("query {:?}: {e:#}", q.qid))?;
+                (user, None)
+            }
             Ok(user) => (user, None),
             // Read as words, a line can only lack a searchable word: never dropped, scored empty.
             Err(e) if options.syntax == Syntax::Words => {

@@ -112,6 +112,10 @@ pub struct Args {
     /// rm3:DOCS:TERMS:WEIGHT. Each query is run again with terms of its top results.
     #[arg(long, value_name = "rm3[:DOCS:TERMS:WEIGHT]")]
     prf: Option<crate::search::feedback::Rm3>,
+    /// Rank passages where a line's words stand together higher: each two neighbouring words
+    /// also score as a phrase and as a pair at most 7 words apart (slower: no pruning).
+    #[arg(long)]
+    proximity: bool,
     /// Results per query (a JSONL query's "hits" overrides it).
     #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=MAX_HITS as u64))]
     hits: u64,
@@ -169,6 +173,7 @@ pub fn run(engine: &Engine, args: Args, stdout: &mut dyn Write) -> Result<ExitCo
         hits,
         crate::batch::run::QueryOptions {
             syntax: args.query_syntax.into(),
+            proximity: args.proximity,
         },
     );
     errors.extend(file.errors);

@@ -13,7 +13,7 @@ use crate::search::Paging;
 use crate::search::articles::Aggregate;
 use crate::search::facets::FacetRequest;
 use crate::search::page::{PageRequest, Sort};
-use crate::search::{Engine, Filters};
+use crate::search::{Engine, Filters, Ranking};
 
 pub const HELP: &str = "Query syntax:
   words           ranked by BM25 over passage text and title
@@ -40,7 +40,8 @@ Examples:
   talash search Landberg --fields id,title
   talash search Landberg --width 60                       # wrap text at 60 columns (0: never)
   talash search Taliban --by-article --aggregate maxplus
-  talash search 'Pakistani Taliban' --prf rm3               # with feedback terms";
+  talash search 'Pakistani Taliban' --prf rm3               # with feedback terms
+  talash search 'counterterrorism dialogue' --proximity     # the words together rank higher";
 
 value_enum! {
     /// A part of a hit that plain output can print (`--fields`).
@@ -106,6 +107,10 @@ pub struct Args {
     /// rm3:DOCS:TERMS:WEIGHT; the query is run again with terms of its top results.
     #[arg(long, value_name = "rm3[:DOCS:TERMS:WEIGHT]")]
     prf: Option<crate::search::feedback::Rm3>,
+    /// Rank passages where the query's words stand together higher: each two neighbouring
+    /// words also score as a phrase and as a pair at most 7 words apart (slower: no pruning).
+    #[arg(long)]
+    proximity: bool,
     /// After the hits, print how many passages match in how many articles.
     #[arg(long, visible_alias = "total")]
     count: bool,
@@ -141,10 +146,14 @@ pub fn run(engine: &Engine, args: Args, style: Style, out: &mut dyn Write) -> Re
         limit: args.limit as usize,
         offset: args.offset as usize,
     };
+    let ranking = Ranking {
+        prf: args.prf,
+        proximity: args.proximity,
+    };
     if args.by_article {
         // None: JSON lines; Some: terminal output in this style.
         let style = (!args.json).then_some(style);
-        let how = (args.aggregate, args.prf, args.count);
+        let how = (args.aggregate, ranking, args.count);
         return by_article(engine, &query, &filters, how, paging, style, out);
     }
     let req = PageRequest {
@@ -155,7 +164,7 @@ pub fn run(engine: &Engine, args: Args, style: Style, out: &mut dyn Write) -> Re
         }),
         sort: args.sort,
         count: args.count,
-        prf: args.prf,
+        ranking,
     };
     let page = crate::search::page::search(engine, &query, &filters, req)?;
     if args.json {
@@ -191,12 +200,12 @@ fn by_article(
     engine: &Engine,
     query: &str,
     filters: &Filters,
-    (agg, prf, count): (Aggregate, Option<crate::search::feedback::Rm3>, bool),
+    (agg, ranking, count): (Aggregate, Ranking, bool),
     paging: Paging,
     style: Option<Style>,
     out: &mut dyn Write,
 ) -> Result<ExitCode> {
-    let hits = engine.search_articles_with(query, filters, agg, paging, prf)?;
+    let hits = engine.search_articles_with(query, filters, agg, paging, ranking)?;
     match style {
         None => articles::write_json(out, &hits)?,
         Some(style) => articles::write_terminal(out, &hits, style)?,
@@ -217,7 +226,13 @@ fn by_article(
         // than a second ranking; only computed for an empty page after the first.
         let past_end = (paging.offset > 0)
             .then(|| {
-                engine.search_articles_with(query, filters, agg, Paging::first(paging.offset), prf)
+                engine.search_articles_with(
+                    query,
+                    filters,
+                    agg,
+                    Paging::first(paging.offset),
+                    ranking,
+                )
             })
             .transpose()?
             .map(|all| all.len());

@@ -360,28 +360,25 @@ impl Engine {
         agg: Aggregate,
         paging: Paging,
     ) -> Result<Vec<ArticleHit>> {
-        self.search_articles_with(text, filters, agg, paging, None)
+        self.search_articles_with(text, filters, agg, paging, Default::default())
     }
 
-    /// [`Engine::search_articles`], with pseudo-relevance feedback from the top articles when
-    /// `prf` is set.
+    /// [`Engine::search_articles`], ranked with feedback from the top articles and proximity
+    /// as `ranking` says.
     pub fn search_articles_with(
         &self,
         text: &str,
         filters: &Filters,
         agg: Aggregate,
         paging: Paging,
-        prf: Option<crate::search::feedback::Rm3>,
+        ranking: crate::search::Ranking,
     ) -> Result<Vec<ArticleHit>> {
         // One parse, and one searcher for ranking and reading: the best passages' addresses
         // belong to the searcher that found them.
         let user = self.parse_query(text)?;
         let snippets = self.snippet_generator(&*user)?;
         let searcher = self.searcher();
-        let user = match prf {
-            Some(rm3) => self.with_feedback(&searcher, user, filters, rm3, true)?,
-            None => user,
-        };
+        let user = self.ranked(&searcher, user, text, filters, ranking, true)?;
         let query = self.filtered(user, filters);
         let ranked = self.rank_articles(&searcher, &*query, agg, paging)?;
         ranked

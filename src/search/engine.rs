@@ -120,18 +120,8 @@ impl Engine {
         text: &str,
         syntax: Syntax,
     ) -> Result<Box<dyn Query>> {
-        let fields = self.text_field_names();
         let bad = |e: String| usage(format!("invalid query {}: {e}", query::shown(text)));
-        let with_prefixes = match syntax {
-            Syntax::Talash => crate::search::prefix::expand(text, |field, prefix| {
-                crate::search::prefix::terms(self, field, prefix)
-            })
-            .map_err(bad)?,
-            Syntax::Words => text.to_string(),
-        };
-        let rewritten =
-            query::rewrite_as(&with_prefixes, &fields, &self.open.config.gazetteer, syntax)
-                .map_err(bad)?;
+        let rewritten = self.rewritten(text, syntax)?;
         if let Some(clauses) = &rewritten.flat {
             return self.weighed(parser, clauses, syntax).map_err(bad);
         }
@@ -154,6 +144,21 @@ impl Engine {
             return Err(bad(STOP_WORDS_ONLY.to_string()));
         }
         Ok(parsed)
+    }
+
+    /// `text` rewritten for tantivy's parser (prefixes expanded in the query language), with
+    /// its clauses when it has no operators.
+    pub(crate) fn rewritten(&self, text: &str, syntax: Syntax) -> Result<query::Rewritten> {
+        let fields = self.text_field_names();
+        let bad = |e: String| usage(format!("invalid query {}: {e}", query::shown(text)));
+        let with_prefixes = match syntax {
+            Syntax::Talash => crate::search::prefix::expand(text, |field, prefix| {
+                crate::search::prefix::terms(self, field, prefix)
+            })
+            .map_err(bad)?,
+            Syntax::Words => text.to_string(),
+        };
+        query::rewrite_as(&with_prefixes, &fields, &self.open.config.gazetteer, syntax).map_err(bad)
     }
 
     /// Builds a query without operators from its clauses, weighing them: clauses that search

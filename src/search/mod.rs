@@ -12,6 +12,7 @@ pub mod feedback;
 pub mod filters;
 pub mod page;
 pub mod prefix;
+pub mod proximity;
 pub mod query;
 pub mod show;
 pub mod stored;
@@ -20,6 +21,16 @@ pub mod timeline;
 pub mod topk;
 
 pub use engine::Engine;
+
+/// How a search ranks its matches beyond plain BM25; both off by default.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Ranking {
+    /// Pseudo-relevance feedback (`--prf`): the query is run again with terms of its top
+    /// results.
+    pub prf: Option<feedback::Rm3>,
+    /// Neighbouring query words also score as phrases and windows (`--proximity`).
+    pub proximity: bool,
+}
 pub use filters::{FilterArgs, Filters};
 pub use stored::Hit;
 pub use topk::Paging;

@@ -13,7 +13,7 @@ use crate::search::facets::{self, FacetRequest, SearchFacets, field_name};
 use crate::search::stored::IdReader;
 use crate::search::tally::Tally;
 use crate::search::topk::{self, Depth, Paging, Scored, Ties, TopRequest};
-use crate::search::{Engine, Filters, Hit};
+use crate::search::{Engine, Filters, Hit, Ranking};
 
 /// The order of a page (`--sort`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -50,9 +50,9 @@ pub struct PageRequest {
     pub sort: Sort,
     /// Count the matches (`--count`); a second pass over them, so only when asked.
     pub count: bool,
-    /// Pseudo-relevance feedback (`--prf`): the page is ranked by the expanded query; facets
-    /// and counts still count the query as typed.
-    pub prf: Option<crate::search::feedback::Rm3>,
+    /// Feedback and proximity (`--prf`, `--proximity`): the page is ranked by the query they
+    /// make; facets and counts still count the query as typed.
+    pub ranking: Ranking,
 }
 
 impl PageRequest {
@@ -64,7 +64,7 @@ impl PageRequest {
             facets: None,
             sort: Sort::Score,
             count: false,
-            prf: None,
+            ranking: Ranking::default(),
         }
     }
 }
@@ -86,10 +86,7 @@ pub fn search(engine: &Engine, text: &str, filters: &Filters, req: PageRequest) 
     let user = engine.parse_query(text)?;
     let snippets = engine.snippet_generator(&*user)?;
     let searcher = engine.searcher();
-    let user = match req.prf {
-        Some(rm3) => engine.with_feedback(&searcher, user, filters, rm3, false)?,
-        None => user,
-    };
+    let user = engine.ranked(&searcher, user, text, filters, req.ranking, false)?;
     let query = engine.filtered(user, filters);
     let mut ids = IdReader::new(engine, &searcher);
     let want = req.paging.end();

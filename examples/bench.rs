@@ -4,9 +4,10 @@
 //! `bench passages CORPUS...` prints every passage Talash would index as JSON lines
 //! (`id`, `title`, `text`), so the peer engines index exactly the same passages.
 //!
-//! `bench queries INDEX QUERIES.tsv [--repeat N] [--no-filters]` times the query set inside one
+//! `bench queries INDEX QUERIES.tsv [--repeat N] [--no-filters] [--proximity]` times the query set inside one
 //! process with the library's `Engine` and prints one JSON object of results. QUERIES.tsv has
 //! one query a line: `text<TAB>group<TAB>since<TAB>until` (empty columns mean no filter).
+//! `--proximity` ranks as `talash search --proximity` does.
 //!
 //! `bench analyze PASSAGES.jsonl [--rounds N]` times the shipped analyzer alone over the
 //! passage texts that `bench passages` wrote.
@@ -23,7 +24,8 @@ use talash::corpus;
 use talash::corpus::{Article, InputError};
 use talash::index;
 use talash::schema::Config;
-use talash::search::{Engine, FilterArgs, Filters};
+use talash::search::query::Syntax;
+use talash::search::{Engine, FilterArgs, Filters, Ranking};
 use tantivy::collector::{Count, TopDocs};
 
 fn main() -> Result<()> {
@@ -34,7 +36,7 @@ fn main() -> Result<()> {
         Some("analyze") => analyze(&args[1..]),
         Some("prepare") => prepare(&args[1..]),
         _ => bail!(
-            "usage: bench passages CORPUS... | bench queries INDEX QUERIES.tsv [--repeat N] [--no-filters] | bench analyze PASSAGES.jsonl [--rounds N] | bench prepare CORPUS..."
+            "usage: bench passages CORPUS... | bench queries INDEX QUERIES.tsv [--repeat N] [--no-filters] [--proximity] | bench analyze PASSAGES.jsonl [--rounds N] | bench prepare CORPUS..."
         ),
     }
 }
@@ -193,18 +195,23 @@ enum Mode {
     Search,
 }
 
-fn run_one(engine: &Engine, q: &Query, mode: Mode) -> Result<usize> {
+fn run_one(engine: &Engine, q: &Query, mode: Mode, ranking: Ranking) -> Result<usize> {
     match mode {
-        Mode::Search => Ok(talash::search::page::search(
-            engine,
-            &q.text,
-            &q.filters,
-            talash::search::page::PageRequest::top(talash::search::Paging::first(10)),
-        )
-        .map(|p| p.hits)?
-        .len()),
+        Mode::Search => {
+            let mut req = talash::search::page::PageRequest::top(talash::search::Paging::first(10));
+            req.ranking = ranking;
+            Ok(
+                talash::search::page::search(engine, &q.text, &q.filters, req)?
+                    .hits
+                    .len(),
+            )
+        }
         Mode::Rank | Mode::RankAndCount => {
-            let query = engine.filtered(engine.parse_query(&q.text)?, &q.filters);
+            let mut user = engine.parse_query(&q.text)?;
+            if ranking.proximity {
+                user = engine.with_proximity(user, &q.text, Syntax::Talash)?;
+            }
+            let query = engine.filtered(user, &q.filters);
             let searcher = engine.searcher();
             let top = TopDocs::with_limit(10).order_by_score();
             if matches!(mode, Mode::Rank) {
@@ -231,14 +238,20 @@ fn median(mut v: Vec<f64>) -> f64 {
 }
 
 /// Per-query latency (the median of `repeat` runs, in ms), then percentiles across queries.
-fn latency(engine: &Engine, qs: &[Query], mode: Mode, repeat: usize) -> Result<serde_json::Value> {
+fn latency(
+    engine: &Engine,
+    qs: &[Query],
+    mode: Mode,
+    ranking: Ranking,
+    repeat: usize,
+) -> Result<serde_json::Value> {
     let mut per_query = Vec::with_capacity(qs.len());
     let mut empty = 0;
     for q in qs {
         let mut times = Vec::with_capacity(repeat);
         for _ in 0..repeat {
             let t = Instant::now();
-            let n = run_one(engine, q, mode)?;
+            let n = run_one(engine, q, mode, ranking)?;
             times.push(t.elapsed().as_secs_f64() * 1000.0);
             if n == 0 && times.len() == 1 {
                 empty += 1;
@@ -259,7 +272,13 @@ fn latency(engine: &Engine, qs: &[Query], mode: Mode, repeat: usize) -> Result<s
 }
 
 /// Queries per second of `Mode::Search` with `threads` threads sharing one engine.
-fn throughput(engine: &Engine, qs: &[Query], threads: usize, rounds: usize) -> Result<f64> {
+fn throughput(
+    engine: &Engine,
+    qs: &[Query],
+    threads: usize,
+    ranking: Ranking,
+    rounds: usize,
+) -> Result<f64> {
     let total = qs.len() * rounds;
     let next = std::sync::atomic::AtomicUsize::new(0);
     let started = Instant::now();
@@ -272,7 +291,7 @@ fn throughput(engine: &Engine, qs: &[Query], threads: usize, rounds: usize) -> R
                         if i >= total {
                             return Ok(());
                         }
-                        run_one(engine, &qs[i % qs.len()], Mode::Search)?;
+                        run_one(engine, &qs[i % qs.len()], Mode::Search, ranking)?;
                     }
                 })
             })
@@ -288,15 +307,17 @@ fn throughput(engine: &Engine, qs: &[Query], threads: usize, rounds: usize) -> R
 
 fn queries(args: &[String]) -> Result<()> {
     let [dir, file, rest @ ..] = args else {
-        bail!("usage: bench queries INDEX QUERIES.tsv [--repeat N] [--no-filters]");
+        bail!("usage: bench queries INDEX QUERIES.tsv [--repeat N] [--no-filters] [--proximity]");
     };
     let mut repeat = 5;
     let mut use_filters = true;
+    let mut ranking = Ranking::default();
     let mut it = rest.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--repeat" => repeat = it.next().context("--repeat N")?.parse()?,
             "--no-filters" => use_filters = false,
+            "--proximity" => ranking.proximity = true,
             other => bail!("unknown option {other}"),
         }
     }
@@ -306,18 +327,19 @@ fn queries(args: &[String]) -> Result<()> {
     let qs = load_queries(&engine, Path::new(file), use_filters)?;
     // Warm the page cache and the engine's lazily loaded structures once.
     for q in &qs {
-        run_one(&engine, q, Mode::Search)?;
+        run_one(&engine, q, Mode::Search, ranking)?;
     }
     let result = json!({
         "queries": qs.len(),
         "repeat": repeat,
         "filters": use_filters,
+        "proximity": ranking.proximity,
         "open_ms": open_ms,
-        "rank_top10": latency(&engine, &qs, Mode::Rank, repeat)?,
-        "rank_top10_and_count": latency(&engine, &qs, Mode::RankAndCount, repeat)?,
-        "search_top10": latency(&engine, &qs, Mode::Search, repeat)?,
-        "qps_1_thread": throughput(&engine, &qs, 1, repeat)?,
-        "qps_2_threads": throughput(&engine, &qs, 2, repeat)?,
+        "rank_top10": latency(&engine, &qs, Mode::Rank, ranking, repeat)?,
+        "rank_top10_and_count": latency(&engine, &qs, Mode::RankAndCount, ranking, repeat)?,
+        "search_top10": latency(&engine, &qs, Mode::Search, ranking, repeat)?,
+        "qps_1_thread": throughput(&engine, &qs, 1, ranking, repeat)?,
+        "qps_2_threads": throughput(&engine, &qs, 2, ranking, repeat)?,
     });
     println!("{result}");
     Ok(())

@@ -4,7 +4,7 @@ Reuters-21578, with paired tests against 0 (no title copies), so that the settin
 all of them together and not tuned on one (docs/RELEVANCE.md, issue 19).
 
 Usage: scripts/title-sweep.py [--out DIR] [--copies 0,1,2,3,4] [--collections a,b]
-                              [--no-reuters] [--bin DIR] [--trials N]
+                              [--no-reuters] [--bin DIR] [--trials N] [--flags NAME=ARGS]...
 
 Each collection is converted as scripts/relevance.py converts it (kept in OUT between runs),
 indexed once per setting with a copy of the shipped schema that sets it (`talash-index
@@ -13,6 +13,9 @@ indexed once per setting with a copy of the shipped schema that sets it (`talash
 default, every article one passage) and cut into paragraphs (`--jsonl-passages paragraph`,
 ranked by their best passage), where only the articles of one paragraph get the copies: the
 setting's effect on a collection of news passages, Talash's own unit.
+
+`--flags NAME=ARGS` (repeatable) adds a row: the batch run with more options on the setting-0
+indexes, such as `--copies 0 --flags proximity=--proximity` (docs/RELEVANCE.md, "Proximity").
 
 Prints one Markdown table (MAP and nDCG@10 per setting, paired tests against 0) and writes it
 to OUT/title-sweep.md. Needs the release binaries (cargo build --release --bins) unless --bin.
@@ -49,10 +52,15 @@ def run_setting(bin_dir, d, docs, copies, schema, index_args):
     index = os.path.join(d, f"index-{copies}")
     relevance.sh([os.path.join(bin_dir, "talash-index"), docs, "--index", index, "--full",
                   "--schema", schema, "--quiet", *index_args], stderr=subprocess.DEVNULL)
-    run = os.path.join(d, f"run-{copies}.txt")
+    return run_batch(bin_dir, d, index, f"title-{copies}", [])
+
+
+def run_batch(bin_dir, d, index, tag, extra):
+    """`talash batch` of the collection's queries on `index` (with `extra` options), scored."""
+    run = os.path.join(d, f"run-{tag}.txt")
     relevance.sh([os.path.join(bin_dir, "talash"), "--index", index, "batch",
                   os.path.join(d, "queries.tsv"), "--docid", "article", "--hits", "1000",
-                  "--run-tag", f"title-{copies}", "--output", run])
+                  "--run-tag", tag, "--output", run, *extra])
     return relevance.evaluate(os.path.join(bin_dir, "talash"), os.path.join(d, "qrels.txt"), run)
 
 
@@ -87,7 +95,14 @@ def main():
     p.add_argument("--no-reuters", action="store_true")
     p.add_argument("--bin", default=os.path.join(ROOT, "target", "release"))
     p.add_argument("--trials", type=int, default=10000)
+    p.add_argument("--flags", action="append", default=[], metavar="NAME=ARGS")
     a = p.parse_args()
+    flags = []
+    for f in a.flags:
+        name, sep, args = f.partition("=")
+        if not sep or not name:
+            p.error(f"--flags {f!r}: give NAME=ARGS")
+        flags.append((name, args.split()))
     shared = os.environ.get("TALASH_SHARED") or os.path.join(ROOT, "..", "shared")
     if not os.path.isdir(os.path.join(shared, "data", "cranfield")):
         raise SystemExit(f"title-sweep.py: no collections under {shared}/data; set TALASH_SHARED")
@@ -99,8 +114,12 @@ def main():
     results = {}
     for name, d, docs, args in collections(a, shared, a.bin):
         results[name] = {c: run_setting(a.bin, d, docs, c, schemas[c], args) for c in copies}
+        for label, extra in flags:
+            index = os.path.join(d, "index-0")
+            tag = "flags-" + re.sub(r"\W+", "-", label).strip("-")
+            results[name][label] = run_batch(a.bin, d, index, tag, extra)
         relevance.progress(name, results[name])
-    table = render(results, copies, a.trials)
+    table = render(results, copies + [label for label, _ in flags], a.trials)
     relevance.write_table(table, os.path.join(a.out, "title-sweep.md"))
 
 

@@ -9,6 +9,9 @@ Runs `talash batch QUERIES --hits 1000 --docid D` for D in passage, article with
 round go in rotating order, so a busy spell of the shared machine falls on all of them. Whole
 processes are timed (start-up and index opening included). Prints the median of each and its
 ratio to the old build's median, and to the new plain run for feedback.
+
+`--extra NAME=ARGS` (repeatable) adds a run of the new build with more flags, such as
+`--extra 'new --proximity=--proximity'`; its ratio to the new plain run is printed too.
 """
 import argparse
 import statistics as st
@@ -29,6 +32,7 @@ def main():
     p.add_argument("index")
     p.add_argument("queries")
     p.add_argument("--rounds", type=int, default=5)
+    p.add_argument("--extra", action="append", default=[], metavar="NAME=ARGS")
     a = p.parse_args()
     variants = [
         ("old default", a.old, []),
@@ -36,6 +40,11 @@ def main():
         ("new --query-syntax talash", a.new, ["--query-syntax", "talash"]),
         ("new --prf rm3", a.new, ["--prf", "rm3"]),
     ]
+    for e in a.extra:
+        name, sep, args = e.partition("=")
+        if not sep:
+            p.error(f"--extra {e!r}: give NAME=ARGS")
+        variants.append((name, a.new, args.split()))
     for docid in ("passage", "article"):
         times = {name: [] for name, _, _ in variants}
         for r in range(a.rounds):
@@ -49,7 +58,7 @@ def main():
         print(f"--docid {docid}, {a.rounds} rounds")
         for name, _, _ in variants:
             m = st.median(times[name])
-            extra = f", {m / plain:.2f}x new default" if "prf" in name else ""
+            extra = f", {m / plain:.2f}x new default" if name.startswith("new --") else ""
             print(f"  {name:28} median {m:.3f} s  ({m / old:.2f}x old){extra}  "
                   f"[{', '.join(f'{t:.2f}' for t in times[name])}]")
 

@@ -64,12 +64,31 @@ pub fn tiny_engine() -> Result<Engine> {
 /// ranking can make tantivy's document order disagree with the ids. A passage's article is its
 /// id before `#`, and its number the digits after.
 pub fn engine_of(segments: &[&[Passage]]) -> Result<Engine> {
+    let copies = Config::shipped()?.spec.passages.title_in_text;
+    let mut per_article: BTreeMap<&str, usize> = BTreeMap::new();
+    for p in segments.iter().flat_map(|s| s.iter()) {
+        *per_article.entry(article_of(p.0).0).or_default() += 1;
+    }
     in_ram(|fields| {
         segments
             .iter()
-            .map(|passages| passages.iter().map(|p| passage_doc(fields, p)).collect())
+            .map(|passages| {
+                passages
+                    .iter()
+                    .map(|p| {
+                        let n = per_article.get(article_of(p.0).0).copied().unwrap_or(1);
+                        passage_doc(fields, p, n, copies)
+                    })
+                    .collect()
+            })
             .collect()
     })
+}
+
+/// A test passage id's article and number: `a#2` is passage 2 of `a`; an id without `#` is
+/// passage 1 of itself.
+fn article_of(id: &str) -> (&str, &str) {
+    id.rsplit_once('#').unwrap_or((id, "1"))
 }
 
 /// An engine over documents the caller builds from the fields, one segment per inner list:
@@ -112,10 +131,16 @@ pub fn in_ram(
 
 /// A passage's document, built by the indexer's own `article_doc`/`passage_doc` so the tiny
 /// index can never drift from real ones; the groups are given, not tagged, so each passage's
-/// facets are known to the tests.
-fn passage_doc(fields: &Fields, passage: &Passage) -> Result<TantivyDocument> {
+/// facets are known to the tests. The title copies are the indexer's too: `title_in_text` of
+/// the shipped schema when the article has one passage (`passages` in all).
+fn passage_doc(
+    fields: &Fields,
+    passage: &Passage,
+    passages: usize,
+    title_in_text: u8,
+) -> Result<TantivyDocument> {
     let (id, title, outlet, date, groups, text) = *passage;
-    let (article_id, n) = id.rsplit_once('#').unwrap_or((id, "1"));
+    let (article_id, n) = article_of(id);
     let article = Article {
         id: article_id.to_string(),
         title: title.to_string(),
@@ -160,7 +185,7 @@ fn passage_doc(fields: &Fields, passage: &Passage) -> Result<TantivyDocument> {
         &shared,
         passage,
         &tags,
-        document::TitleCopies::NONE,
+        document::TitleCopies::for_passages(title, passages, title_in_text),
     ))
 }
 
@@ -214,6 +239,30 @@ pub fn check_page(data: &[u8]) {
 mod tests {
     use super::*;
     use crate::search::Filters;
+
+    /// The tiny index's documents get the title copies real indexing gives: only a
+    /// one-passage article's text carries them.
+    #[test]
+    fn title_copies_follow_the_articles_passage_count() {
+        let config = Config::shipped().unwrap();
+        let (_, fields) = config.spec.build();
+        let texts = |p: &Passage, passages| {
+            let doc = passage_doc(&fields, p, passages, 2).unwrap();
+            doc.get_all(fields.text).count()
+        };
+        let p: Passage = (
+            "a#1",
+            "Harbour news",
+            "Dawn",
+            "2024-05",
+            &[],
+            "The port reopened.",
+        );
+        assert_eq!(texts(&p, 1), 3, "its text and two copies of its title");
+        assert_eq!(texts(&p, 2), 1, "one of two passages: no copies");
+        assert_eq!(article_of("a#2"), ("a", "2"));
+        assert_eq!(article_of("c"), ("c", "1"));
+    }
 
     #[test]
     fn the_tiny_index_answers() {

@@ -113,7 +113,8 @@ pub struct Args {
     #[arg(long, value_name = "rm3[:DOCS:TERMS:WEIGHT]")]
     prf: Option<crate::search::feedback::Rm3>,
     /// Rank passages where a line's words stand together higher: each two neighbouring words
-    /// also score as a phrase and as a pair at most 7 words apart (slower: no pruning).
+    /// also score as a phrase and as a pair at most 7 words apart, either way (slower: no
+    /// pruning).
     #[arg(long)]
     proximity: bool,
     /// Results per query (a JSONL query's "hits" overrides it).

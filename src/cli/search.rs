@@ -108,7 +108,8 @@ pub struct Args {
     #[arg(long, value_name = "rm3[:DOCS:TERMS:WEIGHT]")]
     prf: Option<crate::search::feedback::Rm3>,
     /// Rank passages where the query's words stand together higher: each two neighbouring
-    /// words also score as a phrase and as a pair at most 7 words apart (slower: no pruning).
+    /// words also score as a phrase and as a pair at most 7 words apart, either way (queries
+    /// without operators; slower: no pruning).
     #[arg(long)]
     proximity: bool,
     /// After the hits, print how many passages match in how many articles.

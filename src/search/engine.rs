@@ -354,7 +354,7 @@ fn snippet_terms(
 
 /// Two bare words without operators that start with a compound prefix (`counter terrorism`),
 /// as text for tantivy's parser that also searches their compound.
-fn spaced_compound(a: &Clause, b: &Clause) -> Option<String> {
+pub(crate) fn spaced_compound(a: &Clause, b: &Clause) -> Option<String> {
     fn bare(c: &Clause) -> Option<&str> {
         match (&c.occur, &c.part) {
             (None, Part::Text { word: Some(w), .. }) => Some(w.as_str()),

@@ -19,11 +19,13 @@
 
 use anyhow::{Context, Result};
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query};
-use tantivy::schema::Field;
+use tantivy::schema::{Field, FieldType};
+use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Searcher, Term};
 
 use crate::analysis::is_one_character;
-use crate::search::query::{Part, Syntax};
+use crate::search::engine::spaced_compound;
+use crate::search::query::{Clause, Part, Syntax};
 use crate::search::{Engine, Filters, Ranking};
 
 /// The weight of the words alone, of an ordered phrase and of an unordered window, as the
@@ -31,8 +33,8 @@ use crate::search::{Engine, Filters, Ranking};
 const WORDS: f32 = 0.85;
 const PHRASE: f32 = 0.10;
 const WINDOW_WEIGHT: f32 = 0.05;
-/// At most this many words between the two of a pair in either order (the model's window of
-/// eight words: a distance of at most 7).
+/// How far apart, in positions, the two words of a pair may be, in either order: the model's
+/// window of eight words.
 pub const WINDOW: u32 = 7;
 
 /// A word of a query as a field indexes it: its term and its position among the query's words.
@@ -44,31 +46,43 @@ pub struct Word {
 
 /// The proximity clauses of `runs` (each a run of neighbouring words in query order) in
 /// `field`, weighed by `boost`: for each two neighbours of different terms, the phrase and
-/// the window.
+/// the window. A pair the query has more than once is one pair weighted 1 + ln(count), as
+/// repeated words are.
 pub fn clauses(runs: &[Vec<Word>], field: Field, boost: f32) -> Vec<Box<dyn Query>> {
-    let mut out: Vec<Box<dyn Query>> = Vec::new();
+    let mut pairs: Vec<((&str, &str, usize), usize)> = Vec::new();
     for run in runs {
         for pair in run.windows(2) {
             let [a, b] = pair else { continue };
             if a.term == b.term {
                 continue;
             }
-            let (ta, tb) = (
-                Term::from_field_text(field, &a.term),
-                Term::from_field_text(field, &b.term),
+            let key = (
+                a.term.as_str(),
+                b.term.as_str(),
+                b.position.saturating_sub(a.position),
             );
-            let gap = b.position.saturating_sub(a.position).max(1);
-            let phrase = PhraseQuery::new_with_offset(vec![(0, ta.clone()), (gap, tb.clone())]);
-            let window = PhraseQuery::new_with_offset_and_slop(vec![(0, ta), (1, tb)], WINDOW);
-            out.push(Box::new(BoostQuery::new(
-                Box::new(phrase),
-                boost * PHRASE / WORDS,
-            )));
-            out.push(Box::new(BoostQuery::new(
-                Box::new(window),
-                boost * WINDOW_WEIGHT / WORDS,
-            )));
+            match pairs.iter_mut().find(|p| p.0 == key) {
+                Some(p) => p.1 += 1,
+                None => pairs.push((key, 1)),
+            }
         }
+    }
+    let mut out: Vec<Box<dyn Query>> = Vec::with_capacity(2 * pairs.len());
+    for ((a, b, gap), count) in pairs {
+        let weight = boost * (1.0 + (count as f32).ln()) / WORDS;
+        let (ta, tb) = (
+            Term::from_field_text(field, a),
+            Term::from_field_text(field, b),
+        );
+        let phrase = PhraseQuery::new_with_offset(vec![(0, ta.clone()), (gap, tb.clone())]);
+        // Both at offset 0: a match is the two terms at most WINDOW positions apart, in
+        // either order.
+        let window = PhraseQuery::new_with_offset_and_slop(vec![(0, ta), (0, tb)], WINDOW);
+        out.push(Box::new(BoostQuery::new(Box::new(phrase), weight * PHRASE)));
+        out.push(Box::new(BoostQuery::new(
+            Box::new(window),
+            weight * WINDOW_WEIGHT,
+        )));
     }
     out
 }
@@ -86,9 +100,10 @@ impl Engine {
         ranking: Ranking,
         articles: bool,
     ) -> Result<Box<dyn Query>> {
-        let user = match ranking.proximity {
-            true => self.with_proximity(user, text, Syntax::Talash)?,
-            false => user,
+        let user = if ranking.proximity {
+            self.with_proximity(user, text, Syntax::Talash)?
+        } else {
+            user
         };
         match ranking.prf {
             Some(rm3) => self.with_feedback(searcher, user, filters, rm3, articles),
@@ -96,30 +111,21 @@ impl Engine {
         }
     }
 
-    /// The words of a query without operators, in order, as `field`'s analyzer indexes them:
-    /// what [`crate::search::proximity`] pairs. A word's position counts the query's words,
-    /// stop words included, so neighbours are paired at the distance the query puts them. An
-    /// excluded word, a phrase, a `field:` term or a group name is no word here; it parts the
-    /// query into runs, and words of two runs are never neighbours. Of a compound
-    /// (`time-sharing`) only the first word is kept, at the compound's one position, as the
-    /// index has it. A query with operators has no words.
-    pub(crate) fn query_words(
-        &self,
-        text: &str,
-        syntax: Syntax,
-        field: Field,
-    ) -> Result<Vec<Vec<Word>>> {
-        let Some(clauses) = self.rewritten(text, syntax)?.flat else {
-            return Ok(Vec::new());
-        };
-        let mut analyzer = self
-            .open
-            .index
-            .tokenizer_for_field(field)
-            .context("cannot read the query's words")?;
+    /// The words of a query's `clauses`, in order, as `field`'s query analyzer reads them:
+    /// what [`clauses`] pairs. A word's position counts the query's words, stop words
+    /// included, so neighbours are paired at the distance the query puts them. A compound
+    /// (`time-sharing`, or a spaced prefix and its word: `counter terrorism`) is its closed
+    /// form, at one position, as the index holds each of its spellings. An excluded word, a
+    /// phrase, a `field:` term or a group name is no word here: it parts the query into runs,
+    /// and words of two runs are never neighbours.
+    fn query_words(&self, clauses: &[Clause], field: Field) -> Result<Vec<Vec<Word>>> {
+        let mut analyzer = self.query_analyzer(field)?;
         let mut runs = vec![Vec::new()];
         let mut next = 0;
-        for c in &clauses {
+        let mut i = 0;
+        while i < clauses.len() {
+            let c = &clauses[i];
+            i += 1;
             let (
                 None | Some('+'),
                 Part::Text {
@@ -130,16 +136,24 @@ impl Engine {
                 runs.push(Vec::new());
                 continue;
             };
-            let mut stream = analyzer.token_stream(word);
-            let (mut last, mut span) = (None, 1);
+            let joined;
+            let text = match clauses.get(i).filter(|n| spaced_compound(c, n).is_some()) {
+                Some(Clause {
+                    part: Part::Text { word: Some(b), .. },
+                    ..
+                }) => {
+                    i += 1;
+                    joined = format!("{word} {b}");
+                    &joined
+                }
+                _ => word,
+            };
+            let mut stream = analyzer.token_stream(text);
+            let mut span = 1;
             while stream.advance() {
                 let t = stream.token();
                 span = span.max(t.position + 1);
-                if last == Some(t.position) || is_one_character(&t.text) {
-                    continue;
-                }
-                last = Some(t.position);
-                if let Some(run) = runs.last_mut() {
+                if let Some(run) = runs.last_mut().filter(|_| !is_one_character(&t.text)) {
                     run.push(Word {
                         position: next + t.position,
                         term: t.text.clone(),
@@ -152,6 +166,22 @@ impl Engine {
         Ok(runs)
     }
 
+    /// The analyzer that reads queries for `field` (a compound becomes its closed form).
+    fn query_analyzer(&self, field: Field) -> Result<TextAnalyzer> {
+        let schema = self.open.index.schema();
+        let name = match schema.get_field_entry(field).field_type() {
+            FieldType::Str(options) => options.get_indexing_options().map(|o| o.tokenizer()),
+            _ => None,
+        };
+        name.and_then(|n| self.open.config.spec.query_tokenizers().get(n))
+            .with_context(|| {
+                format!(
+                    "field {:?} has no query analyzer",
+                    schema.get_field_name(field)
+                )
+            })
+    }
+
     /// `user` (the query `text` read in `syntax`) that also scores its neighbouring words'
     /// phrases and windows: it matches what `user` matches, and a query with operators, or
     /// with fewer than two words in a run, is left as it is.
@@ -161,10 +191,13 @@ impl Engine {
         text: &str,
         syntax: Syntax,
     ) -> Result<Box<dyn Query>> {
+        let Some(read) = self.rewritten(text, syntax)?.flat else {
+            return Ok(user);
+        };
         let mut extra = Vec::new();
         for &(field, boost, searched) in self.open.fields.text_fields.values() {
             if searched {
-                let runs = self.query_words(text, syntax, field)?;
+                let runs = self.query_words(&read, field)?;
                 extra.extend(clauses(&runs, field, boost));
             }
         }
@@ -184,7 +217,8 @@ mod tests {
     use crate::search::page::{self, PageRequest};
     use crate::search::{Filters, Paging};
 
-    /// Passages of the same words in different orders, so plain BM25 ties them.
+    /// Passages of the same words in different orders, so plain BM25 ties them; and one (e#1)
+    /// without "sparse", for queries whose pairs it holds but the query does not match.
     fn engine() -> Engine {
         let p = |id, text| (id, "Notes", "Dawn", "2024-05", &[][..], text);
         engine_of(&[&[
@@ -192,6 +226,8 @@ mod tests {
             p("b#1", "sparse graphs and dense matrices of rows"),
             p("c#1", "matrices of rows and dense sparse graphs"),
             p("d#1", "rows of matrices and sparse dense graphs"),
+            p("e#1", "matrices rows and dense columns of ten graphs"),
+            p("f#1", "alpha beta gamma delta kappa sigma theta zeta omega"),
         ]])
         .expect("the engine builds")
     }
@@ -206,17 +242,73 @@ mod tests {
             .collect()
     }
 
+    /// The runs of `q` read in `syntax`, as (position, term).
+    fn runs(e: &Engine, q: &str, syntax: Syntax) -> Vec<Vec<(usize, String)>> {
+        let clauses = e.rewritten(q, syntax).unwrap().flat.unwrap_or_default();
+        e.query_words(&clauses, e.open.fields.text)
+            .unwrap()
+            .into_iter()
+            .map(|r| r.into_iter().map(|w| (w.position, w.term)).collect())
+            .collect()
+    }
+
+    fn score(hits: &[(String, f32)], id: &str) -> f32 {
+        hits.iter().find(|h| h.0 == id).map_or(f32::NAN, |h| h.1)
+    }
+
     #[test]
     fn words_that_stand_together_rank_first() {
         let e = engine();
         let plain = ranked(&e, "sparse matrices", false);
-        assert_eq!(plain.len(), 4);
-        assert!(plain.iter().all(|h| h.1 == plain[0].1), "{plain:?}");
+        assert_eq!(plain.len(), 5);
+        assert!(plain[..4].iter().all(|h| h.1 == plain[0].1), "{plain:?}");
+        assert_eq!(plain[4].0, "e#1", "no \"sparse\": {plain:?}");
         let near = ranked(&e, "sparse matrices", true);
-        // a#1 has the phrase; c#1 and d#1 have the two within the window; b#1 too, 3 apart.
+        // a#1 has the phrase; b#1, c#1 and d#1 have the two within the window.
         assert_eq!(near[0].0, "a#1", "{near:?}");
         assert!(near[0].1 > near[1].1, "{near:?}");
-        assert!(near.iter().all(|h| h.1 > plain[0].1), "{near:?}");
+        assert!(near[..4].iter().all(|h| h.1 > plain[0].1), "{near:?}");
+    }
+
+    #[test]
+    fn the_window_is_seven_words_either_way() {
+        let e = engine();
+        // "dense" and "graphs" in b#1: 3 after; in e#1: 5 after ("columns of ten" between);
+        // "graphs" before "dense" in a#1 (1 before). All in the window, both orders.
+        let plain = ranked(&e, "dense graphs", false);
+        let near = ranked(&e, "dense graphs", true);
+        for id in ["a#1", "b#1", "c#1", "d#1", "e#1"] {
+            assert!(score(&near, id) > score(&plain, id), "{id}: {near:?}");
+        }
+        // "sparse" and "rows" in c#1 are 4 apart, after; in d#1, 4 before: alike.
+        let plain = ranked(&e, "rows sparse", false);
+        let near = ranked(&e, "rows sparse", true);
+        let gain = |id| score(&near, id) - score(&plain, id);
+        assert!(gain("d#1") > 0.0 && gain("c#1") > 0.0, "{near:?}");
+        assert!((gain("d#1") - gain("c#1")).abs() < 1e-4, "{near:?}");
+        // In f#1 "alpha" is word 0, "zeta" 7 and "omega" 8.
+        let field = e.open.fields.text;
+        let window = |a: &str, b: &str| -> usize {
+            let runs = vec![vec![
+                Word {
+                    position: 0,
+                    term: a.into(),
+                },
+                Word {
+                    position: 1,
+                    term: b.into(),
+                },
+            ]];
+            let clauses = clauses(&runs, field, 1.0);
+            e.searcher()
+                .search(&*clauses[1], &tantivy::collector::Count)
+                .unwrap()
+        };
+        assert_eq!(window("alpha", "zeta"), 1, "7 apart");
+        assert_eq!(window("zeta", "alpha"), 1, "7 apart, the other order");
+        assert_eq!(window("omega", "beta"), 1, "7 before");
+        assert_eq!(window("alpha", "omega"), 0, "8 apart");
+        assert_eq!(window("omega", "alpha"), 0, "8 before");
     }
 
     #[test]
@@ -224,72 +316,128 @@ mod tests {
         let e = engine();
         // "matrices of rows" is in a#1, b#1 and c#1; "rows of matrices" only in d#1.
         let near = ranked(&e, "matrices of rows", true);
-        let d = near.iter().position(|h| h.0 == "d#1").unwrap();
-        assert_eq!(d, 3, "{near:?}");
-        assert!(
-            near[2].1 > near[3].1,
-            "d#1 scores below, not tied: {near:?}"
+        let (a, d) = (score(&near, "a#1"), score(&near, "d#1"));
+        assert!(a > d, "d#1 scores below, not tied: {near:?}");
+        assert_eq!(
+            runs(&e, "matrices of rows", Syntax::Talash),
+            [[(0, "matric".to_string()), (2, "row".to_string())]]
         );
-        let words = e.query_words("matrices of rows", Syntax::Talash, e.open.fields.text);
-        let words = words.unwrap();
-        let terms: Vec<_> = words[0]
-            .iter()
-            .map(|w| (w.position, w.term.as_str()))
-            .collect();
-        assert_eq!(terms, [(0, "matric"), (2, "row")]);
     }
 
     #[test]
     fn it_matches_what_the_query_matches() {
         let e = engine();
-        for q in ["sparse matrices -dense", "+sparse matrices", "graphs rows"] {
-            let plain: Vec<_> = ranked(&e, q, false).into_iter().map(|h| h.0).collect();
+        // e#1 holds the pair (matrices, rows) but not "sparse": with the pairs as clauses of
+        // their own it would match `+sparse matrices rows`.
+        for q in [
+            "sparse matrices -dense",
+            "+sparse matrices rows",
+            "+sparse matrices",
+            "graphs rows",
+        ] {
+            let mut plain: Vec<_> = ranked(&e, q, false).into_iter().map(|h| h.0).collect();
             let mut near: Vec<_> = ranked(&e, q, true).into_iter().map(|h| h.0).collect();
-            let mut sorted = plain.clone();
-            sorted.sort();
+            plain.sort();
             near.sort();
-            assert_eq!(near, sorted, "{q:?}");
+            assert_eq!(near, plain, "{q:?}");
         }
+        assert!(
+            !ranked(&e, "+sparse matrices rows", false)
+                .iter()
+                .any(|h| h.0 == "e#1")
+        );
     }
 
     #[test]
     fn excluded_words_phrases_and_operators_part_the_words() {
         let e = engine();
-        let field = e.open.fields.text;
-        let runs = |q: &str, s| -> Vec<Vec<(usize, String)>> {
-            e.query_words(q, s, field)
-                .unwrap()
-                .into_iter()
-                .map(|r| r.into_iter().map(|w| (w.position, w.term)).collect())
-                .collect()
-        };
-        assert!(runs("sparse -dense matrices", Syntax::Talash).is_empty());
-        assert!(runs("sparse \"dense\" matrices", Syntax::Talash).is_empty());
-        assert!(runs("sparse OR matrices", Syntax::Talash).is_empty());
+        assert!(runs(&e, "sparse -dense matrices", Syntax::Talash).is_empty());
+        assert!(runs(&e, "sparse \"dense\" matrices", Syntax::Talash).is_empty());
         assert!(
-            runs("sparse TTP matrices", Syntax::Words).is_empty(),
+            runs(&e, "sparse TTP matrices", Syntax::Words).is_empty(),
             "a group name"
         );
-        assert_eq!(runs("sparse matrices -dense", Syntax::Talash).len(), 1);
-        // A compound keeps its first word, at its one position; one letter is no word.
-        assert_eq!(
-            runs("time-sharing I systems", Syntax::Words),
-            [[(0, "time".to_string()), (2, "system".to_string())]]
-        );
-        assert!(clauses(&[], field, 1.0).is_empty());
-        let same = vec![
-            Word {
-                position: 0,
-                term: "row".into(),
-            },
-            Word {
-                position: 1,
-                term: "row".into(),
-            },
-        ];
+        assert_eq!(runs(&e, "sparse matrices -dense", Syntax::Talash).len(), 1);
         assert!(
-            clauses(&[same], field, 1.0).is_empty(),
-            "a word is no pair with itself"
+            e.rewritten("sparse OR matrices", Syntax::Talash)
+                .unwrap()
+                .flat
+                .is_none()
         );
+        assert!(clauses(&[], e.open.fields.text, 1.0).is_empty());
+    }
+
+    #[test]
+    fn a_compound_is_its_closed_form_and_one_letter_no_word() {
+        let e = engine();
+        let text = |q| runs(&e, q, Syntax::Words);
+        let pair = |a: &str, p, b: &str| vec![vec![(0, a.to_string()), (p, b.to_string())]];
+        // Each spelling is one word at one position, as the index holds it.
+        assert_eq!(
+            text("time-sharing I systems"),
+            pair("timeshar", 2, "system")
+        );
+        assert_eq!(
+            text("counter terrorism dialogue"),
+            pair("counterterror", 1, "dialogu")
+        );
+        assert_eq!(
+            text("counterterrorism dialogue"),
+            pair("counterterror", 1, "dialogu")
+        );
+        assert_eq!(text("e-mail lists"), pair("email", 1, "list"));
+    }
+
+    #[test]
+    fn repeated_pairs_weigh_one_plus_ln_count_and_a_word_is_no_pair_with_itself() {
+        let field = Field::from_field_id(0);
+        let w = |position, term: &str| Word {
+            position,
+            term: term.into(),
+        };
+        let once = vec![vec![w(0, "a"), w(1, "b")]];
+        let twice = vec![vec![w(0, "a"), w(1, "b"), w(2, "a"), w(3, "b")]];
+        let boosts = |runs: &[Vec<Word>]| -> Vec<String> {
+            clauses(runs, field, 1.0)
+                .iter()
+                .map(|q| format!("{q:?}"))
+                .collect()
+        };
+        assert_eq!(boosts(&once).len(), 2);
+        // (a, b) twice and (b, a) once: two pairs, the first weighted 1 + ln 2.
+        let two = boosts(&twice);
+        assert_eq!(two.len(), 4, "{two:?}");
+        let boost = |d: &str| -> f32 {
+            let b = d.rsplit("boost=").next().unwrap_or("");
+            b.trim_end_matches(')').parse().unwrap_or(f32::NAN)
+        };
+        let phrase_once = PHRASE / WORDS;
+        assert!(
+            (boost(&two[0]) - (1.0 + 2f32.ln()) * phrase_once).abs() < 1e-6,
+            "{two:?}"
+        );
+        assert!((boost(&two[2]) - phrase_once).abs() < 1e-6, "{two:?}");
+        let same = vec![vec![w(0, "row"), w(1, "row")]];
+        assert!(boosts(&same).is_empty());
+    }
+
+    #[test]
+    fn off_it_is_the_query_as_parsed() {
+        let e = engine();
+        let q = "sparse matrices of rows";
+        let parsed = format!("{:?}", e.parse_query(q).unwrap());
+        let searcher = e.searcher();
+        let user = e.parse_query(q).unwrap();
+        let plain = e
+            .ranked(
+                &searcher,
+                user,
+                q,
+                &Filters::default(),
+                Ranking::default(),
+                false,
+            )
+            .unwrap();
+        assert_eq!(format!("{plain:?}"), parsed);
     }
 }

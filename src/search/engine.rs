@@ -4,8 +4,9 @@ use std::collections::{BTreeMap, HashMap};
 
 use anyhow::{Context, Result};
 use tantivy::query::{BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, Query, QueryParser};
-use tantivy::schema::Field;
+use tantivy::schema::{Field, FieldType};
 use tantivy::snippet::SnippetGenerator;
+use tantivy::tokenizer::{TextAnalyzer, TokenizerManager};
 use tantivy::{IndexReader, ReloadPolicy, Searcher};
 
 use crate::analysis::FirstBytes;
@@ -28,6 +29,9 @@ pub struct Engine {
     /// (facets, timelines, totals) count passages that match in their own text, not every
     /// passage of an article whose title matches.
     counting: QueryParser,
+    /// The query side of every analyzer (a compound becomes its closed form), built once:
+    /// the parsers and [`Engine::query_analyzer`] read queries with it.
+    query_tokenizers: TokenizerManager,
 }
 
 impl Engine {
@@ -54,14 +58,12 @@ impl Engine {
             .map(|v| v.0)
             .collect();
         let own_text: Vec<_> = defaults.iter().copied().filter(|&d| d != f.title).collect();
+        // Queries are read by the query side of each analyzer (a compound becomes its closed
+        // form: analysis::compounds), not by the analyzers that indexed the text.
+        let query_tokenizers = open.config.spec.query_tokenizers();
         let make = |defaults| {
-            // Queries are read by the query side of each analyzer (a compound becomes its
-            // closed form: analysis::compounds), not by the analyzers that indexed the text.
-            let mut parser = QueryParser::new(
-                open.index.schema(),
-                defaults,
-                open.config.spec.query_tokenizers(),
-            );
+            let mut parser =
+                QueryParser::new(open.index.schema(), defaults, query_tokenizers.clone());
             for (field, boost, _) in f.text_fields.values() {
                 parser.set_field_boost(*field, *boost);
             }
@@ -81,7 +83,24 @@ impl Engine {
             reader,
             parser,
             counting,
+            query_tokenizers,
         })
+    }
+
+    /// The analyzer that reads queries for `field`: the one its query parser uses.
+    pub(crate) fn query_analyzer(&self, field: Field) -> Result<TextAnalyzer> {
+        let schema = self.open.index.schema();
+        let name = match schema.get_field_entry(field).field_type() {
+            FieldType::Str(options) => options.get_indexing_options().map(|o| o.tokenizer()),
+            _ => None,
+        };
+        name.and_then(|n| self.query_tokenizers.get(n))
+            .with_context(|| {
+                format!(
+                    "field {:?} has no query analyzer",
+                    schema.get_field_name(field)
+                )
+            })
     }
 
     pub fn searcher(&self) -> Searcher {

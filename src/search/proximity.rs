@@ -17,10 +17,9 @@
 //! phrases are scored without tantivy's block-max pruning (docs/RELEVANCE.md, "Proximity";
 //! the cost is in docs/BENCHMARKS.md).
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query};
-use tantivy::schema::{Field, FieldType};
-use tantivy::tokenizer::TextAnalyzer;
+use tantivy::schema::Field;
 use tantivy::{Searcher, Term};
 
 use crate::analysis::is_one_character;
@@ -164,22 +163,6 @@ impl Engine {
         }
         runs.retain(|r| r.len() > 1);
         Ok(runs)
-    }
-
-    /// The analyzer that reads queries for `field` (a compound becomes its closed form).
-    fn query_analyzer(&self, field: Field) -> Result<TextAnalyzer> {
-        let schema = self.open.index.schema();
-        let name = match schema.get_field_entry(field).field_type() {
-            FieldType::Str(options) => options.get_indexing_options().map(|o| o.tokenizer()),
-            _ => None,
-        };
-        name.and_then(|n| self.open.config.spec.query_tokenizers().get(n))
-            .with_context(|| {
-                format!(
-                    "field {:?} has no query analyzer",
-                    schema.get_field_name(field)
-                )
-            })
     }
 
     /// `user` (the query `text` read in `syntax`) that also scores its neighbouring words'

@@ -17,11 +17,13 @@
 //!
 //! The decision reads the text only (never a date), and each tag keeps its [`Evidence`].
 
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
+use std::collections::HashMap;
+use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::groups::lexicon::{Lexicon, Words};
+use crate::groups::lexicon::{Lexicon, Words, first_outside};
 use crate::groups::{Gazetteer, GroupPath, Kind, MatchMode, Mention};
 
 /// Why a passage carries a group: the rule, the words and where they are.
@@ -125,11 +127,29 @@ struct Article<'a> {
     units: Vec<(Option<u64>, &'a str)>,
     words: Vec<OnceCell<Words>>,
     mentions: Vec<Vec<Mention>>,
+    /// Each list's matches in each unit, found once: an article can name a group in every
+    /// sentence, and each mention reads the same lists.
+    matches: RefCell<Found>,
 }
+
+/// The word ranges where a list matches in a unit, by (the list's address, unit).
+type Found = HashMap<(usize, usize), Rc<[(usize, usize)]>>;
 
 impl Article<'_> {
     fn words(&self, u: usize) -> &Words {
         self.words[u].get_or_init(|| Words::of(self.units[u].1))
+    }
+
+    /// The first match of `lexicon` in unit `u` outside the word range `skip`.
+    fn find(&self, lexicon: &Lexicon, u: usize, skip: (usize, usize)) -> Option<(usize, usize)> {
+        let key = (std::ptr::from_ref(lexicon) as usize, u);
+        let found = self.matches.borrow().get(&key).cloned();
+        let found = found.unwrap_or_else(|| {
+            let all: Rc<[(usize, usize)]> = lexicon.matches(self.words(u)).into();
+            self.matches.borrow_mut().insert(key, Rc::clone(&all));
+            all
+        });
+        first_outside(&found, skip)
     }
 
     fn place(&self, u: usize, start: usize, end: usize) -> Place {
@@ -192,6 +212,7 @@ impl Gazetteer {
             words: (0..units.len()).map(|_| OnceCell::new()).collect(),
             units,
             mentions,
+            matches: RefCell::default(),
         };
         let judged: Vec<Vec<Evidence>> = (0..article.units.len())
             .map(|u| self.judge_unit(&article, u))
@@ -290,7 +311,7 @@ impl Gazetteer {
             .chain(&self.groups[m.group].rules.senses)
             .filter(|s| s.forms.is_empty() || s.forms.contains(&form))
             .any(|s| {
-                s.near.find(words, (first, end)).is_some()
+                article.find(&s.near, u, (first, end)).is_some()
                     || first > 0 && s.before.touches(words, first - 1, true)
                     || s.after.touches(words, end, false)
             })
@@ -339,9 +360,9 @@ impl Gazetteer {
             } else {
                 (0, 0)
             };
-            let (s, e) = own
-                .find(words, skip)
-                .or_else(|| self.common.context.find(words, skip))?;
+            let (s, e) = article
+                .find(own, n, skip)
+                .or_else(|| article.find(&self.common.context, n, skip))?;
             Some(article.support(n, words.spans[s].0, words.spans[e - 1].1))
         })
     }

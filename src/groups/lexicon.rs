@@ -4,8 +4,11 @@
 //! A word ending in `*` matches any word it begins ("militant*" = "militants", "militancy");
 //! the word `<number>` matches a word of digits ("ISK 500").
 //!
-//! These lists are read only for passages that hold a short form, a small share of any
-//! collection, so a plain scan over the entries is enough.
+//! These lists are read for every mention of a short form, and an article about a group can
+//! name it in every sentence, so an entry is looked up by its first word (a scan of every
+//! entry at every word made one 300 KB article take seconds to tag).
+
+use std::collections::HashMap;
 
 use crate::analysis::next_word;
 use crate::groups::form;
@@ -34,6 +37,10 @@ impl Piece {
 #[derive(Debug, Clone, Default)]
 pub(super) struct Lexicon {
     entries: Vec<(Vec<Piece>, String)>,
+    /// The entries (indexes into `entries`, ascending) that begin with each word.
+    by_first_word: HashMap<String, Vec<usize>, foldhash::fast::RandomState>,
+    /// The entries that begin with a prefix or a number, ascending: tried at every word.
+    by_pattern: Vec<usize>,
 }
 
 /// The words of a text, lowercased, with their byte ranges: what lists are compared with.
@@ -77,6 +84,11 @@ impl Lexicon {
                     "entry {entry:?} has no words; write a word, a phrase, \"word*\" or {NUMBER}"
                 ));
             }
+            let at = lexicon.entries.len();
+            match &pieces[0] {
+                Piece::Word(w) => lexicon.by_first_word.entry(w.clone()).or_default().push(at),
+                Piece::Prefix(_) | Piece::Number => lexicon.by_pattern.push(at),
+            }
             lexicon.entries.push((pieces, entry.clone()));
         }
         Ok(lexicon)
@@ -88,14 +100,34 @@ impl Lexicon {
 
     /// The first entry found in `words` outside the word range `skip` (the mention itself):
     /// the word range it covers.
+    #[cfg(test)]
     pub(super) fn find(&self, words: &Words, skip: (usize, usize)) -> Option<(usize, usize)> {
+        first_outside(&self.matches(words), skip)
+    }
+
+    /// Every word where an entry matches, in order: the range of the list's first entry
+    /// that matches there. Tagging reads one unit's matches for each of its mentions, so it
+    /// keeps this list rather than scanning again ([`first_outside`]).
+    pub(super) fn matches(&self, words: &Words) -> Vec<(usize, usize)> {
         (0..words.lower.len())
-            .filter(|&i| i < skip.0 || i >= skip.1)
-            .find_map(|i| {
-                self.entries
-                    .iter()
-                    .find_map(|(pieces, _)| self.match_at(words, i, pieces))
-            })
+            .filter_map(|i| self.first_match_at(words, i))
+            .collect()
+    }
+
+    /// The range of the first entry (in the list's order) that matches at word `i`.
+    fn first_match_at(&self, words: &Words, i: usize) -> Option<(usize, usize)> {
+        let exact = words
+            .lower
+            .get(i)
+            .and_then(|w| self.by_first_word.get(w))
+            .map_or(&[][..], Vec::as_slice);
+        // Candidates are few; the list's first entry that matches wins, as in a plain scan.
+        exact
+            .iter()
+            .chain(&self.by_pattern)
+            .filter_map(|&e| Some((e, self.match_at(words, i, &self.entries[e].0)?)))
+            .min_by_key(|&(e, _)| e)
+            .map(|(_, range)| range)
     }
 
     /// Whether an entry of one word matches the word at `i`, or one of several ends there
@@ -119,6 +151,18 @@ impl Lexicon {
             .all(|(p, w)| p.matches(w))
             .then_some((i, end))
     }
+}
+
+/// The first of `matches` (as [`Lexicon::matches`] gives them) that starts outside the word
+/// range `skip`.
+pub(super) fn first_outside(
+    matches: &[(usize, usize)],
+    skip: (usize, usize),
+) -> Option<(usize, usize)> {
+    matches
+        .iter()
+        .find(|&&(i, _)| i < skip.0 || i >= skip.1)
+        .copied()
 }
 
 /// The pieces of one whitespace-free part of an entry: `<number>`, or words as a name's are
@@ -181,6 +225,22 @@ mod tests {
         let phrase = lex(&["an islamic"]);
         let w = Words::of("as an Islamic state");
         assert!(phrase.touches(&w, 2, true));
+    }
+
+    /// Looked up by first word, the list's order still decides between entries at one word.
+    #[test]
+    fn the_first_entry_of_the_list_wins() {
+        let w = Words::of("a militant leader spoke");
+        assert_eq!(
+            lex(&["milit*", "militant leader"]).find(&w, (0, 0)),
+            Some((1, 2))
+        );
+        assert_eq!(
+            lex(&["militant leader", "milit*"]).find(&w, (0, 0)),
+            Some((1, 3))
+        );
+        assert_eq!(lex(&["spoke", "a"]).find(&w, (0, 0)), Some((0, 1)));
+        assert_eq!(lex(&["<number>", "leader"]).find(&w, (0, 0)), Some((2, 3)));
     }
 
     #[test]

@@ -7,13 +7,9 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use common::{Run, corpus_index, talash_in, temp_kept};
-
-fn data(name: &str) -> PathBuf {
-    common::repo().join("tests/data/batch").join(name)
-}
+use common::{Run, batch_data, corpus_index, talash_in, temp_kept};
 
 fn batch(idx: &Path, args: &[&str]) -> Run {
     talash_in(idx, &[&["batch"], args].concat())
@@ -21,7 +17,7 @@ fn batch(idx: &Path, args: &[&str]) -> Run {
 
 /// Runs `queries` with 1 and 2 threads, checks both equal the golden, returns the run.
 fn check_golden(queries: &str, golden: &str, extra: &[&str]) -> String {
-    let q = data(queries);
+    let q = batch_data(queries);
     let mut outputs = Vec::new();
     for threads in ["1", "2"] {
         let mut args = vec![q.to_str().unwrap(), "--hits", "5", "--threads", threads];
@@ -38,7 +34,7 @@ fn check_golden(queries: &str, golden: &str, extra: &[&str]) -> String {
         outputs[0], outputs[1],
         "{queries}: 1 and 2 threads give different runs"
     );
-    let path = data(golden);
+    let path = batch_data(golden);
     if std::env::var_os("TALASH_BLESS").is_some() {
         std::fs::write(&path, &outputs[0]).unwrap();
     }
@@ -142,7 +138,7 @@ fn trec_topics_run_matches_golden() {
 
 #[test]
 fn cli_filters_apply_to_every_query() {
-    let q = data("queries.tsv");
+    let q = batch_data("queries.tsv");
     let r = batch(
         corpus_index(),
         &[q.to_str().unwrap(), "--group", "ISIS", "--since", "2024"],
@@ -162,7 +158,7 @@ fn cli_filters_apply_to_every_query() {
 
 #[test]
 fn jsonl_output_is_search_json_plus_qid() {
-    let q = data("queries.tsv");
+    let q = batch_data("queries.tsv");
     let dir = temp_kept("batch-out");
     let out = dir.join("run.jsonl");
     let r = batch(
@@ -334,7 +330,7 @@ fn lines_are_words_and_none_fails() {
 /// terms; its results keep the plain run's best hits for a one-word query and add others.
 #[test]
 fn feedback_runs_on_passages_and_articles() {
-    let q = data("queries.tsv");
+    let q = batch_data("queries.tsv");
     let q = q.to_str().unwrap();
     for docid in ["passage", "article"] {
         let plain = batch(corpus_index(), &[q, "--docid", docid, "--hits", "50"]);

@@ -110,17 +110,8 @@ fn proximity_runs_on_the_shipped_corpus() {
         score(&near[0]) > score(&plain[0]),
         "the best passage has the words together: {near:?}"
     );
-    let q = data_path("queries.tsv");
+    let q = batch_data("queries.tsv");
+    let q = q.to_string_lossy();
     let r = talash_in(corpus_index(), &["batch", &q, "--proximity", "--hits", "5"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-}
-
-fn data_path(name: &str) -> String {
-    repo()
-        .join("tests")
-        .join("data")
-        .join("batch")
-        .join(name)
-        .to_string_lossy()
-        .into_owned()
 }

@@ -16,6 +16,11 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// A file of `tests/data/batch`: the query files and goldens the batch tests share.
+pub fn batch_data(name: &str) -> PathBuf {
+    repo().join("tests/data/batch").join(name)
+}
+
 /// A finished command: status, stdout, stderr.
 pub struct Run {
     pub code: i32,

@@ -32,11 +32,14 @@ with open(f"{w}/dense1/a.md", "w") as f:
     f.write(f'+++\nid = "a"\ntitle = "T"\n+++\n{dense}')
 EOF
 
+# The time goes to a file, so that a build's own errors reach stderr and stop the script.
 build() { # NAME BIN CORPUS LABEL ARGS...
     local name=$1 bin=$2 corpus=$3 label=$4
     shift 4
     rm -rf "$work/idx"
-    /usr/bin/time -f "$name $label %e" "$bin/talash-index" "$corpus" --index "$work/idx" -q "$@" 2>&1 | tail -n 1
+    /usr/bin/time -o "$work/time" -f "$name $label %e" "$bin/talash-index" "$corpus" \
+        --index "$work/idx" -q "$@"
+    cat "$work/time"
 }
 
 for _ in $(seq "$rounds"); do
@@ -49,7 +52,9 @@ for _ in $(seq "$rounds"); do
     done
     if [ -n "$big" ] && command -v tantivy >/dev/null && [ -n "${TANTIVY_DOCS:-}" ]; then
         rm -rf "$work/tx" && mkdir "$work/tx" && cp "$TANTIVY_META" "$work/tx/meta.json"
-        /usr/bin/time -f "tantivy 100k %e" tantivy index -i "$work/tx" -t 2 -m 268435456 \
-            <"$TANTIVY_DOCS" 2>&1 >/dev/null | tail -n 1
+        /usr/bin/time -o "$work/time" -f "tantivy 100k %e" \
+            tantivy index -i "$work/tx" -t 2 -m 268435456 <"$TANTIVY_DOCS" >/dev/null 2>"$work/tantivy.err" ||
+            { cat "$work/tantivy.err" >&2; exit 1; }
+        cat "$work/time"
     fi
 done

@@ -36,7 +36,8 @@ impl Piece {
 /// A list of words and phrases, parsed and checked.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Lexicon {
-    entries: Vec<(Vec<Piece>, String)>,
+    /// Each entry's pieces, in the file's order.
+    entries: Vec<Vec<Piece>>,
     /// The entries (indexes into `entries`, ascending) that begin with each word.
     by_first_word: HashMap<String, Vec<usize>, foldhash::fast::RandomState>,
     /// The entries that begin with a prefix or a number, ascending: tried at every word.
@@ -89,7 +90,7 @@ impl Lexicon {
                 Piece::Word(w) => lexicon.by_first_word.entry(w.clone()).or_default().push(at),
                 Piece::Prefix(_) | Piece::Number => lexicon.by_pattern.push(at),
             }
-            lexicon.entries.push((pieces, entry.clone()));
+            lexicon.entries.push(pieces);
         }
         Ok(lexicon)
     }
@@ -125,7 +126,7 @@ impl Lexicon {
         exact
             .iter()
             .chain(&self.by_pattern)
-            .filter_map(|&e| Some((e, self.match_at(words, i, &self.entries[e].0)?)))
+            .filter_map(|&e| Some((e, self.match_at(words, i, &self.entries[e])?)))
             .min_by_key(|&(e, _)| e)
             .map(|(_, range)| range)
     }
@@ -133,7 +134,7 @@ impl Lexicon {
     /// Whether an entry of one word matches the word at `i`, or one of several ends there
     /// (`before`) or starts there (`after`).
     pub(super) fn touches(&self, words: &Words, i: usize, ending: bool) -> bool {
-        self.entries.iter().any(|(pieces, _)| {
+        self.entries.iter().any(|pieces| {
             let start = match ending {
                 true => (i + 1).checked_sub(pieces.len()),
                 false => Some(i),
